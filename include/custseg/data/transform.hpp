@@ -1,0 +1,43 @@
+#pragma once
+// Per-feature transforms and z-score standardization. Scaled value = (f(x) - mean) / scale.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "custseg/data/feature_matrix.hpp"
+#include "custseg/mpi/communicator.hpp"
+
+namespace custseg::data {
+
+enum class TransformKind { none, log1p };
+
+TransformKind parse_transform_kind(const std::string& text);  // throws a usage error
+std::string to_string(TransformKind kind);
+double apply_transform(TransformKind kind, double x);
+
+// "monetary:log1p, frequency:log1p" -> one kind per feature (others: none). Usage error on a
+// name that is not a selected feature or an unknown kind.
+std::vector<TransformKind> parse_transform_list(const std::string& text, const std::vector<std::string>& features);
+
+struct FeatureScaling {
+  std::vector<std::string> names;
+  std::vector<TransformKind> kinds;
+  std::vector<double> mean;   // of f(x), over all ranks' kept rows
+  std::vector<double> scale;  // population standard deviation of f(x); 1 for a constant feature
+};
+
+// Applies f in place (local, no MPI).
+void apply_transforms(const std::vector<TransformKind>& kinds, FeatureMatrix& m);
+
+// Fits mean and scale across all ranks with exact sums (identical for any split). Collective.
+FeatureScaling fit_scaling(const mpi::Communicator& comm, const FeatureMatrix& transformed,
+                           std::vector<std::string> names, std::vector<TransformKind> kinds);
+
+// (v - mean) / scale in place (local).
+void standardize(const FeatureScaling& s, FeatureMatrix& m);
+// Original units of a point given in the scaled space: inverse of standardize and transform.
+std::vector<double> to_original_units(const FeatureScaling& s, const std::vector<double>& scaled_point);
+// Scaled space of a point given in original units.
+std::vector<double> to_scaled_units(const FeatureScaling& s, const std::vector<double>& original_point);
+
+}  // namespace custseg::data

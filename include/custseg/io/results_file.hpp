@@ -1,0 +1,32 @@
+#pragma once
+// results.h5 (DESIGN.md, "Data on disk"). Written under a temporary name and renamed by rank 0
+// when complete, so a results.h5 that exists is always whole.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "custseg/io/partition.hpp"
+#include "custseg/mpi/communicator.hpp"
+#include "custseg/report/run_summary.hpp"
+
+namespace custseg::io {
+
+// Collective: creates `path` and writes /assignments (customer_id, segment, distance) for this
+// rank's block of rows.
+void write_assignments(const mpi::Communicator& comm, const std::string& path, std::uint64_t rows_total,
+                       const RowBlock& block, std::span<const std::uint64_t> ids,
+                       std::span<const std::int32_t> segments, std::span<const float> distances);
+
+// Serial (one process): adds /model and /segments to the file written by write_assignments.
+void write_model_and_segments(const std::string& path, const report::RunSummary& summary);
+
+// Reads /model/centroids (original units, [k, d]) and /model/feature_names of a previous run.
+struct StoredCentroids {
+  std::vector<std::string> feature_names;
+  std::size_t k = 0;
+  std::vector<double> centroids;  // k * d
+};
+StoredCentroids read_stored_centroids(const std::string& path);
+
+}  // namespace custseg::io

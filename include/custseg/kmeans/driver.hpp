@@ -1,0 +1,58 @@
+#pragma once
+// The distributed k-means driver: owns the loop and every decision; local steps only turn
+// centroids into sums (DESIGN.md, "The one pattern").
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "custseg/data/feature_matrix.hpp"
+#include "custseg/kmeans/cluster_sums.hpp"
+#include "custseg/kmeans/init.hpp"
+#include "custseg/mpi/communicator.hpp"
+#include "custseg/util/log.hpp"
+
+namespace custseg::kmeans {
+
+struct KMeansOptions {
+  std::size_t k = 8;
+  std::uint64_t seed = 1;
+  int max_iter = 300;
+  double tol = 1e-4;  // converged when the total squared centroid shift <= tol * mean feature variance
+  int n_init = 3;
+  int init_rounds = 5;
+  double oversampling = 2.0;
+  std::optional<std::vector<double>> initial_centroids;  // k * d, in the k-means space; skips init
+};
+
+struct IterationRecord {
+  int iteration = 0;
+  double inertia = 0.0;  // of the assignment made in this iteration, before the update
+  double shift = 0.0;    // total squared centroid shift of the update
+  double seconds = 0.0;
+  int reseeded = 0;      // empty clusters re-seeded in this iteration
+};
+
+struct KMeansResult {
+  std::vector<double> centroids;        // k * d, k-means space
+  std::vector<std::int32_t> labels;     // local rows
+  std::vector<double> distance2;        // local rows
+  std::vector<std::int64_t> counts;     // k, global
+  double inertia = 0.0;
+  int iterations = 0;
+  bool converged = false;
+  int best_restart = 0;
+  std::vector<double> restart_inertia;
+  std::vector<IterationRecord> history;  // of the kept restart
+  double init_seconds = 0.0;             // all restarts
+  double iterate_seconds = 0.0;          // all restarts
+};
+
+// Collective. `variance_scale` is the mean feature variance in the k-means space (1 after
+// standardization), which makes `tol` relative like scikit-learn's.
+KMeansResult fit(const mpi::Communicator& comm, const data::FeatureMatrix& x, const KMeansOptions& options,
+                 double variance_scale, const Logger& log);
+
+// Global per-feature maximum magnitude of x, for the fixed-point scales. Collective.
+std::vector<double> global_max_abs(const mpi::Communicator& comm, const data::FeatureMatrix& x);
+
+}  // namespace custseg::kmeans

@@ -1,0 +1,34 @@
+#pragma once
+// k-means|| initialisation (Bahmani, Moseley, Vattani, Kumar, Vassilvitskii, VLDB 2012).
+//
+// A few rounds over the distributed data each pick every row independently with probability
+// min(1, l * d^2(x, C) / phi), where the uniform draw is keyed by (seed, round, global row), so the
+// candidates do not depend on the number of ranks. The candidates, weighted by how many rows are
+// nearest to each, are then reduced to k centres on every rank by the same serial weighted
+// k-means++ and a few weighted Lloyd steps (identical input -> identical output everywhere).
+#include <cstdint>
+#include <vector>
+
+#include "custseg/data/feature_matrix.hpp"
+#include "custseg/kmeans/cluster_sums.hpp"
+#include "custseg/mpi/communicator.hpp"
+
+namespace custseg::kmeans {
+
+struct InitOptions {
+  std::size_t k = 8;
+  std::uint64_t seed = 1;
+  int rounds = 5;             // oversampling rounds
+  double oversampling = 2.0;  // l = oversampling * k expected candidates per round
+};
+
+// Serial and pure: k centres from weighted candidates (k-means++ then up to `refine` weighted
+// Lloyd steps). candidates: m * d row-major; weights: m.
+std::vector<double> weighted_kmeanspp(const std::vector<double>& candidates, const std::vector<double>& weights,
+                                      std::size_t d, std::size_t k, std::uint64_t seed, int refine = 20);
+
+// Collective: every rank returns the same k * d centres.
+std::vector<double> kmeans_parallel_init(const mpi::Communicator& comm, const data::FeatureMatrix& x,
+                                         const SumScales& scales, const InitOptions& options);
+
+}  // namespace custseg::kmeans

@@ -1,0 +1,30 @@
+#pragma once
+// Errors that custseg reports to the user, each carrying the process exit code it maps to.
+#include <stdexcept>
+#include <string>
+
+namespace custseg {
+
+// Documented in README.md ("Exit codes"); keep the two in step.
+enum class ExitCode : int {
+  ok = 0,
+  internal = 1,  // a bug or an unexpected system failure
+  usage = 2,     // bad command line or configuration
+  input = 3,     // input data missing, malformed or unusable
+  output = 4,    // output cannot be written
+};
+
+class Error : public std::runtime_error {
+ public:
+  Error(ExitCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  [[nodiscard]] ExitCode code() const noexcept { return code_; }
+
+ private:
+  ExitCode code_;
+};
+
+[[noreturn]] inline void throw_usage(const std::string& m) { throw Error(ExitCode::usage, m); }
+[[noreturn]] inline void throw_input(const std::string& m) { throw Error(ExitCode::input, m); }
+[[noreturn]] inline void throw_output(const std::string& m) { throw Error(ExitCode::output, m); }
+
+}  // namespace custseg

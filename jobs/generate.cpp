@@ -1,0 +1,117 @@
+// custseg generate: a synthetic customer table, written in parallel in bounded memory.
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "custseg/config/generate_config.hpp"
+#include "custseg/data/synthetic.hpp"
+#include "custseg/io/customer_table.hpp"
+#include "custseg/io/hdf5.hpp"
+#include "custseg/io/output_dir.hpp"
+#include "custseg/mpi/collective_guard.hpp"
+#include "custseg/util/log.hpp"
+#include "custseg/util/threads.hpp"
+#include "jobs.hpp"
+
+namespace custseg::jobs {
+
+namespace {
+
+using io::column_path;
+
+// Column name, on-disk type. Order = order in the file.
+struct ColumnDef {
+  const char* name;
+  hid_t type;
+};
+
+void create_columns(const io::File& f, std::uint64_t rows, std::uint64_t seed) {
+  const ColumnDef columns[] = {
+      {"customer_id", H5T_STD_U64LE},    {"recency_days", H5T_IEEE_F64LE}, {"frequency", H5T_STD_I32LE},
+      {"monetary", H5T_IEEE_F64LE},      {"tenure_days", H5T_STD_I32LE},   {"avg_basket", H5T_IEEE_F64LE},
+      {"discount_share", H5T_IEEE_F64LE}, {"web_share", H5T_IEEE_F64LE},   {"email_open_rate", H5T_IEEE_F64LE},
+      {"age", H5T_STD_I32LE},            {"region", H5T_STD_I32LE},        {"gender", H5T_STD_I32LE},
+      {"revenue_12m", H5T_IEEE_F64LE},   {"churned", H5T_STD_I32LE},       {"true_segment", H5T_STD_I32LE},
+  };
+  f.create_group(io::kCustomersGroup);
+  for (const auto& c : columns) f.create_dataset(column_path(c.name), c.type, {rows});
+  // Attributes are metadata: every rank writes the same values (collective in parallel HDF5).
+  f.write_attribute(column_path("region"), "categories", data::region_names());
+  f.write_attribute(column_path("gender"), "categories", data::gender_names());
+  f.write_attribute(column_path("gender"), "role", std::string("protected"));
+  f.write_attribute(column_path("true_segment"), "categories", data::archetype_names());
+  f.write_attribute(column_path("churned"), "role", std::string("kpi"));
+  f.write_attribute(column_path("revenue_12m"), "role", std::string("kpi"));
+  f.write_attribute(io::kCustomersGroup, "generator", std::string("custseg generate"));
+  f.write_attribute(io::kCustomersGroup, "seed", static_cast<std::int64_t>(seed));
+}
+
+void write_chunk(const io::File& f, const io::RowBlock& chunk, const data::SyntheticBlock& b) {
+  f.write_rows<std::uint64_t>(column_path("customer_id"), chunk, b.customer_id);
+  f.write_rows<double>(column_path("recency_days"), chunk, b.recency_days);
+  f.write_rows<std::int32_t>(column_path("frequency"), chunk, b.frequency);
+  f.write_rows<double>(column_path("monetary"), chunk, b.monetary);
+  f.write_rows<std::int32_t>(column_path("tenure_days"), chunk, b.tenure_days);
+  f.write_rows<double>(column_path("avg_basket"), chunk, b.avg_basket);
+  f.write_rows<double>(column_path("discount_share"), chunk, b.discount_share);
+  f.write_rows<double>(column_path("web_share"), chunk, b.web_share);
+  f.write_rows<double>(column_path("email_open_rate"), chunk, b.email_open_rate);
+  f.write_rows<std::int32_t>(column_path("age"), chunk, b.age);
+  f.write_rows<std::int32_t>(column_path("region"), chunk, b.region);
+  f.write_rows<std::int32_t>(column_path("gender"), chunk, b.gender);
+  f.write_rows<double>(column_path("revenue_12m"), chunk, b.revenue_12m);
+  f.write_rows<std::int32_t>(column_path("churned"), chunk, b.churned);
+  f.write_rows<std::int32_t>(column_path("true_segment"), chunk, b.true_segment);
+}
+
+}  // namespace
+
+int generate(const mpi::Communicator& comm, int argc, char** argv) {
+  config::GenerateConfig cfg;
+  bool run = false;
+  mpi::agree(comm, [&] { run = config::parse_generate_config(argc, argv, comm.rank(), cfg); });
+  if (!run) return 0;
+  const Logger log(comm.rank(), cfg.common.verbosity());
+  const ThreadLimit threads(cfg.common.threads);
+  mpi::agree(comm, [&] {
+    if (comm.is_root()) io::prepare_output_file(cfg.output, cfg.common.overwrite);
+  });
+
+  log.info("generate: " + std::to_string(cfg.rows) + " customers, seed " + std::to_string(cfg.seed) + ", " +
+           std::to_string(comm.size()) + " ranks -> " + cfg.output);
+  const std::string partial = cfg.output + ".partial";
+  std::optional<io::File> file;
+  mpi::agree(comm, [&] {
+    file.emplace(io::File::create(partial, comm));
+    create_columns(*file, cfg.rows, cfg.seed);
+  });
+
+  const io::RowBlock mine = io::block_for_rank(cfg.rows, comm.rank(), comm.size());
+  // Rank 0 holds the largest block, so its chunk count is everyone's: ranks that run out of
+  // rows keep joining the collective writes with empty chunks.
+  const std::uint64_t steps = io::chunk_count(io::block_for_rank(cfg.rows, 0, comm.size()).count, cfg.chunk_rows);
+  data::SyntheticBlock block;
+  Stopwatch clock;
+  for (std::uint64_t s = 0; s < steps; ++s) {
+    const io::RowBlock chunk = io::chunk_of(mine, cfg.chunk_rows, s);
+    data::generate_block(cfg.seed, chunk, block);
+    mpi::agree(comm, [&] { write_chunk(*file, chunk, block); });
+    if (steps > 1)
+      log.info("  wrote step " + std::to_string(s + 1) + "/" + std::to_string(steps) + " (" +
+               std::to_string(static_cast<int>(100.0 * static_cast<double>(s + 1) / static_cast<double>(steps))) +
+               "%, " + std::to_string(clock.seconds()) + " s)");
+  }
+  mpi::agree(comm, [&] { file->close(); });
+  // Only a complete file gets the final name.
+  mpi::agree(comm, [&] {
+    if (comm.is_root()) std::filesystem::rename(partial, cfg.output);
+  });
+  const double seconds = clock.seconds();
+  log.info("generate: done in " + std::to_string(seconds) + " s (" +
+           std::to_string(static_cast<double>(cfg.rows) / std::max(seconds, 1e-9) / 1e6) +
+           " M rows/s); peak memory rank 0: " + format_bytes(peak_rss_bytes()));
+  return 0;
+}
+
+}  // namespace custseg::jobs

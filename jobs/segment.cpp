@@ -1,0 +1,215 @@
+// custseg segment: read -> transform -> k-means -> statistics -> results.h5 and reports.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <optional>
+
+#include "custseg/config/segment_config.hpp"
+#include "custseg/data/prepare.hpp"
+#include "custseg/io/customer_table.hpp"
+#include "custseg/io/output_dir.hpp"
+#include "custseg/io/results_file.hpp"
+#include "custseg/kmeans/driver.hpp"
+#include "custseg/mpi/collective_guard.hpp"
+#include "custseg/report/text_reports.hpp"
+#include "custseg/util/error.hpp"
+#include "custseg/util/log.hpp"
+#include "custseg/util/rng.hpp"
+#include "custseg/util/threads.hpp"
+#include "jobs.hpp"
+
+namespace custseg::jobs {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buf;
+}
+
+// A fingerprint of the features as read: row count, names and their exact means and scales.
+// Identical for any rank count; differs when the data a model was fitted on changes.
+std::string fingerprint(const data::PreparedData& p) {
+  std::uint64_t h = rng::mix64(p.rows_total);
+  for (std::size_t j = 0; j < p.scaling.names.size(); ++j) {
+    for (char ch : p.scaling.names[j]) h = rng::mix64(h ^ static_cast<unsigned char>(ch));
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &p.scaling.mean[j], sizeof bits);
+    h = rng::mix64(h ^ bits);
+    std::memcpy(&bits, &p.scaling.scale[j], sizeof bits);
+    h = rng::mix64(h ^ bits);
+  }
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%llux%zu-%016llx", static_cast<unsigned long long>(p.rows_total),
+                p.scaling.names.size(), static_cast<unsigned long long>(h));
+  return buf;
+}
+
+// Centroids of a previous run, moved into this run's k-means space (its scaling may differ).
+std::vector<double> initial_centroids_from(const std::string& path, const data::FeatureScaling& scaling, std::size_t k) {
+  const io::StoredCentroids stored = io::read_stored_centroids(path);
+  const std::size_t d = scaling.names.size();
+  if (stored.k != k)
+    throw_usage("--init " + path + " has " + std::to_string(stored.k) + " centroids but --k is " + std::to_string(k));
+  if (!stored.feature_names.empty() && stored.feature_names != scaling.names)
+    throw_usage("--init " + path + " was fitted on different features than this run");
+  if (stored.centroids.size() != k * d) throw_input("--init " + path + ": centroid matrix has the wrong shape");
+  std::vector<double> out;
+  for (std::size_t c = 0; c < k; ++c) {
+    const std::vector<double> p(stored.centroids.begin() + static_cast<std::ptrdiff_t>(c * d),
+                                stored.centroids.begin() + static_cast<std::ptrdiff_t>((c + 1) * d));
+    const auto scaled = data::to_scaled_units(scaling, p);
+    out.insert(out.end(), scaled.begin(), scaled.end());
+  }
+  return out;
+}
+
+}  // namespace
+
+int segment(const mpi::Communicator& comm, int argc, char** argv) {
+  config::SegmentConfig cfg;
+  bool run = false;
+  mpi::agree(comm, [&] { run = config::parse_segment_config(argc, argv, comm.rank(), cfg); });
+  if (!run) return 0;
+  const Logger log(comm.rank(), cfg.common.verbosity());
+  const ThreadLimit threads(cfg.common.threads);
+  report::RunSummary summary;
+  auto timed = [&](const std::string& phase, auto&& work) {
+    Stopwatch clock;
+    work();
+    summary.timings.emplace_back(phase, clock.seconds());
+    log.info(phase + ": " + std::to_string(summary.timings.back().second) + " s");
+  };
+
+  const fs::path out_dir(cfg.output);
+  const std::string results_path = (out_dir / "results.h5").string();
+  mpi::agree(comm, [&] {
+    if (comm.is_root()) io::prepare_output_dir(cfg.output, {"results.h5", "report.json", "segments.csv"}, cfg.common.overwrite);
+  });
+  log.info("segment: " + cfg.input + " -> " + cfg.output + " (k=" + std::to_string(cfg.k) + ", seed " +
+           std::to_string(cfg.seed) + ", " + std::to_string(comm.size()) + " ranks x " +
+           std::to_string(cfg.common.threads) + " threads)");
+
+  // --- read, validate, transform, standardize ---
+  std::optional<io::File> file;
+  io::TableInfo table;
+  data::PreparedData prepared;
+  std::vector<std::uint64_t> ids;
+  timed("read+prepare", [&] {
+    mpi::agree(comm, [&] {
+      if (!fs::exists(cfg.input)) throw_input("input file not found: " + cfg.input);
+      if (H5Fis_hdf5(cfg.input.c_str()) <= 0) throw_input("not an HDF5 file (or corrupt): " + cfg.input);
+    });
+    mpi::agree(comm, [&] { file.emplace(io::File::open_read(cfg.input, comm)); });
+    mpi::agree(comm, [&] {
+      table = io::inspect_table(*file);
+      if (std::find(table.columns.begin(), table.columns.end(), cfg.id_column) == table.columns.end())
+        throw_input("id column '" + cfg.id_column + "' not found in " + cfg.input + " (set --id-column)");
+    });
+    data::PrepareOptions options{cfg.features, cfg.transform, cfg.standardize,
+                                 cfg.nan_policy == "drop" ? data::NanPolicy::drop : data::NanPolicy::fail};
+    prepared = data::prepare_features(comm, *file, table, options);
+    mpi::agree(comm, [&] {
+      ids.resize(prepared.block.count);
+      file->read_rows<std::uint64_t>(io::column_path(cfg.id_column), prepared.block, ids);
+    });
+  });
+  const std::uint64_t assigned = prepared.rows_total - prepared.rows_dropped;
+  log.info("  " + std::to_string(prepared.rows_total) + " rows x " + std::to_string(prepared.x.dims) +
+           " features, " + std::to_string(prepared.rows_dropped) + " dropped (NaN/Inf)");
+  mpi::agree(comm, [&] {
+    if (static_cast<std::uint64_t>(cfg.k) > assigned)
+      throw_input("k = " + std::to_string(cfg.k) + " exceeds the number of usable rows (" + std::to_string(assigned) + ")");
+  });
+
+  // --- k-means ---
+  kmeans::KMeansOptions km;
+  km.k = static_cast<std::size_t>(cfg.k);
+  km.seed = cfg.seed;
+  km.max_iter = cfg.max_iter;
+  km.tol = cfg.tol;
+  km.n_init = cfg.n_init;
+  km.init_rounds = cfg.init_rounds;
+  km.oversampling = cfg.oversampling;
+  if (!cfg.init_file.empty())
+    mpi::agree(comm, [&] { km.initial_centroids = initial_centroids_from(cfg.init_file, prepared.scaling, km.k); });
+  Stopwatch kmeans_clock;
+  summary.kmeans = kmeans::fit(comm, prepared.x, km, prepared.mean_variance, log);
+  summary.timings.emplace_back("init", summary.kmeans.init_seconds);
+  summary.timings.emplace_back("iterations", summary.kmeans.iterate_seconds);
+  log.info("k-means: " + std::to_string(summary.kmeans.iterations) + " iterations, inertia " +
+           std::to_string(summary.kmeans.inertia) + (summary.kmeans.converged ? ", converged" : ", NOT converged") +
+           " (" + std::to_string(kmeans_clock.seconds()) + " s)");
+
+  // --- per-segment statistics in original units (columns re-read one at a time) ---
+  const std::vector<std::int32_t> labels = data::expand_to_block(prepared, summary.kmeans.labels, std::int32_t{-1});
+  timed("statistics", [&] {
+    for (const auto& name : prepared.scaling.names) {
+      std::vector<double> column;
+      mpi::agree(comm, [&] { column = io::read_column(*file, name, prepared.block); });
+      summary.moments.push_back(stats::segment_moments(comm, column, labels, km.k));
+    }
+  });
+
+  // --- outputs ---
+  summary.input = cfg.input;
+  summary.output = cfg.output;
+  summary.k = km.k;
+  summary.seed = cfg.seed;
+  summary.ranks = comm.size();
+  summary.threads = cfg.common.threads;
+  summary.n_init = cfg.n_init;
+  summary.max_iter = cfg.max_iter;
+  summary.tol = cfg.tol;
+  summary.nan_policy = cfg.nan_policy;
+  summary.init_file = cfg.init_file;
+  summary.rows_total = prepared.rows_total;
+  summary.rows_dropped = prepared.rows_dropped;
+  summary.scaling = prepared.scaling;
+  summary.custseg_version = CUSTSEG_VERSION;
+  summary.created_utc = utc_now();
+  summary.input_fingerprint = fingerprint(prepared);
+  for (std::size_t c = 0; c < km.k; ++c) {
+    const std::size_t d = prepared.x.dims;
+    const std::vector<double> scaled(summary.kmeans.centroids.begin() + static_cast<std::ptrdiff_t>(c * d),
+                                     summary.kmeans.centroids.begin() + static_cast<std::ptrdiff_t>((c + 1) * d));
+    const auto original = data::to_original_units(prepared.scaling, scaled);
+    summary.centroids_original.insert(summary.centroids_original.end(), original.begin(), original.end());
+  }
+
+  timed("write", [&] {
+    std::vector<float> distance(summary.kmeans.distance2.size());
+    std::transform(summary.kmeans.distance2.begin(), summary.kmeans.distance2.end(), distance.begin(),
+                   [](double d2) { return static_cast<float>(std::sqrt(d2)); });
+    const std::vector<float> block_distance = data::expand_to_block(prepared, distance, std::nanf(""));
+    const std::string partial = results_path + ".partial";
+    mpi::agree(comm, [&] {
+      io::write_assignments(comm, partial, prepared.rows_total, prepared.block, ids, labels, block_distance);
+    });
+    summary.kmeans.labels.clear();
+    summary.kmeans.distance2.clear();
+    mpi::agree(comm, [&] {
+      if (!comm.is_root()) return;
+      io::write_model_and_segments(partial, summary);
+      fs::rename(partial, results_path);
+      report::write_file_atomically((out_dir / "segments.csv").string(), report::render_segments_csv(summary));
+      report::write_file_atomically((out_dir / "report.json").string(), report::render_json_report(summary));
+    });
+  });
+
+  if (comm.is_root() && log.level() != Verbosity::quiet) {
+    std::printf("\n%s\n", report::render_console_table(summary).c_str());
+    std::printf("results: %s\nreport:  %s\nsegments: %s\npeak memory (rank 0): %s\n", results_path.c_str(),
+                (out_dir / "report.json").c_str(), (out_dir / "segments.csv").c_str(),
+                format_bytes(peak_rss_bytes()).c_str());
+  }
+  return 0;
+}
+
+}  // namespace custseg::jobs

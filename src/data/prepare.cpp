@@ -1,0 +1,129 @@
+#include "custseg/data/prepare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "custseg/data/synthetic.hpp"
+#include "custseg/mpi/collective_guard.hpp"
+#include "custseg/util/error.hpp"
+
+namespace custseg::data {
+
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// Transforms in place and marks rows whose value (raw or transformed) is not finite. Under
+// policy fail, throws for the first such row of this rank (the guard reports the lowest rank's,
+// which is the globally first bad row).
+std::vector<std::uint8_t> transform_and_validate(FeatureMatrix& m, const std::vector<std::string>& names,
+                                                 const std::vector<TransformKind>& kinds, NanPolicy policy,
+                                                 std::uint64_t& dropped) {
+  std::vector<std::uint8_t> kept(m.rows, 1);
+  dropped = 0;
+  for (std::size_t i = 0; i < m.rows; ++i) {
+    double* row = m.row(i);
+    for (std::size_t j = 0; j < m.dims; ++j) {
+      const double raw = row[j];
+      row[j] = apply_transform(kinds[j], raw);
+      if (std::isfinite(row[j])) continue;
+      if (policy == NanPolicy::fail) {
+        std::ostringstream msg;
+        msg << "feature '" << names[j] << "' is " << raw << " at row " << m.global_row(i);
+        if (kinds[j] != TransformKind::none && std::isfinite(raw))
+          msg << " (" << to_string(kinds[j]) << " of it is not finite)";
+        msg << "; nan-policy is fail (use --nan-policy drop to drop such rows)";
+        throw_input(msg.str());
+      }
+      if (kept[i]) ++dropped;
+      kept[i] = 0;
+    }
+  }
+  return kept;
+}
+
+void compact(FeatureMatrix& m, const std::vector<std::uint8_t>& kept) {
+  std::size_t out = 0;
+  m.global_rows.clear();
+  for (std::size_t i = 0; i < m.rows; ++i) {
+    if (!kept[i]) continue;
+    if (out != i) std::copy_n(m.row(i), m.dims, m.row(out));
+    m.global_rows.push_back(m.global_begin + i);
+    ++out;
+  }
+  m.rows = out;
+  m.values.resize(out * m.dims);
+  m.values.shrink_to_fit();
+}
+
+}  // namespace
+
+std::vector<std::string> select_features(const std::string& requested, const io::TableInfo& table,
+                                         const std::string& file_path) {
+  auto present = [&](const std::string& name) {
+    return std::find(table.columns.begin(), table.columns.end(), name) != table.columns.end();
+  };
+  std::vector<std::string> names;
+  if (requested.find_first_not_of(" \t,") == std::string::npos) {
+    for (const auto& name : behavioural_columns())
+      if (present(name)) names.push_back(name);
+    if (names.empty())
+      throw_input(file_path + " has none of the default behavioural columns; name the features with --features "
+                  "(available: " + join(table.columns) + ")");
+    return names;
+  }
+  std::stringstream stream(requested);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    const auto b = item.find_first_not_of(" \t");
+    if (b == std::string::npos) continue;
+    item = item.substr(b, item.find_last_not_of(" \t") - b + 1);
+    if (!present(item))
+      throw_input("column '" + item + "' not found in " + file_path + " (available: " + join(table.columns) + ")");
+    if (std::find(names.begin(), names.end(), item) != names.end()) throw_usage("feature '" + item + "' listed twice");
+    names.push_back(item);
+  }
+  return names;
+}
+
+PreparedData prepare_features(const mpi::Communicator& comm, const io::File& file, const io::TableInfo& table,
+                              const PrepareOptions& options) {
+  PreparedData p;
+  std::vector<std::string> names;
+  std::vector<TransformKind> kinds;
+  mpi::agree(comm, [&] {
+    names = select_features(options.features, table, file.path());
+    kinds = parse_transform_list(options.transform, names);
+  });
+  p.rows_total = table.rows;
+  p.block = io::block_for_rank(table.rows, comm.rank(), comm.size());
+  mpi::agree(comm, [&] { p.x = io::read_features(file, names, p.block); });
+
+  std::uint64_t dropped_here = 0;
+  mpi::agree(comm, [&] { p.kept = transform_and_validate(p.x, names, kinds, options.nan_policy, dropped_here); });
+  p.rows_dropped = comm.sum(dropped_here);
+  if (p.rows_dropped > 0) {
+    compact(p.x, p.kept);
+  } else {
+    p.kept.clear();
+  }
+  p.scaling = fit_scaling(comm, p.x, names, kinds);
+  if (options.standardize) {
+    standardize(p.scaling, p.x);
+  } else {
+    // k-means runs on the transformed values; tol stays relative to their variance.
+    double total = 0.0;
+    for (double s : p.scaling.scale) total += s * s;
+    p.mean_variance = total / static_cast<double>(std::max<std::size_t>(1, names.size()));
+    std::fill(p.scaling.mean.begin(), p.scaling.mean.end(), 0.0);
+    std::fill(p.scaling.scale.begin(), p.scaling.scale.end(), 1.0);
+  }
+  return p;
+}
+
+}  // namespace custseg::data

@@ -1,0 +1,112 @@
+#include "custseg/data/synthetic.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "custseg/util/rng.hpp"
+
+namespace custseg::data {
+
+const std::vector<std::string>& behavioural_columns() {
+  static const std::vector<std::string> names{"recency_days", "frequency",     "monetary",  "tenure_days",
+                                              "avg_basket",   "discount_share", "web_share", "email_open_rate"};
+  return names;
+}
+const std::vector<std::string>& archetype_names() {
+  static const std::vector<std::string> names{"loyal high spenders", "bargain hunters", "new customers",
+                                              "lapsed", "occasional store shoppers"};
+  return names;
+}
+const std::vector<std::string>& region_names() {
+  static const std::vector<std::string> names{"North", "South", "East", "West", "Central"};
+  return names;
+}
+const std::vector<std::string>& gender_names() {
+  static const std::vector<std::string> names{"female", "male", "undisclosed"};
+  return names;
+}
+
+void SyntheticBlock::resize(std::size_t n) {
+  for (auto* v : {&recency_days, &monetary, &avg_basket, &discount_share, &web_share, &email_open_rate, &revenue_12m})
+    v->resize(n);
+  for (auto* v : {&frequency, &tenure_days, &age, &region, &gender, &churned, &true_segment}) v->resize(n);
+  customer_id.resize(n);
+}
+
+namespace {
+
+// Per-archetype parameters: medians of log-normal quantities, centres of rates, churn risk.
+struct Archetype {
+  double weight;
+  double recency_median, frequency_median, basket_median, tenure_median;
+  double discount, web, email;  // typical shares in (0,1)
+  double age_mean, churn_probability;
+};
+
+constexpr std::array<Archetype, 5> kArchetypes{{
+    {0.12, 9.0, 42.0, 120.0, 1600.0, 0.04, 0.45, 0.65, 48.0, 0.03},  // loyal high spenders
+    {0.25, 28.0, 14.0, 22.0, 700.0, 0.62, 0.75, 0.38, 34.0, 0.12},   // bargain hunters
+    {0.15, 6.0, 2.0, 55.0, 35.0, 0.20, 0.85, 0.55, 29.0, 0.25},      // new customers
+    {0.23, 320.0, 3.0, 38.0, 1300.0, 0.15, 0.35, 0.05, 52.0, 0.70},  // lapsed
+    {0.25, 85.0, 6.0, 65.0, 900.0, 0.22, 0.12, 0.18, 57.0, 0.15},    // occasional store shoppers
+}};
+
+// Streams: one per random quantity, so adding a column never changes the others.
+enum Stream : std::uint64_t { kArch = 1, kRecency, kFrequency, kBasket, kTenure, kDiscount, kWeb, kEmail, kAge, kRegion, kGender, kChurn, kNoise };
+
+double log_normal(std::uint64_t seed, Stream s, std::uint64_t row, double median, double sigma) {
+  return median * std::exp(sigma * rng::normal(seed, s, row));
+}
+
+double logistic_share(std::uint64_t seed, Stream s, std::uint64_t row, double centre, double spread) {
+  const double logit = std::log(centre / (1.0 - centre)) + spread * rng::normal(seed, s, row);
+  return 1.0 / (1.0 + std::exp(-logit));
+}
+
+int pick_archetype(std::uint64_t seed, std::uint64_t row) {
+  double u = rng::uniform(seed, kArch, row);
+  for (std::size_t a = 0; a < kArchetypes.size(); ++a) {
+    if (u < kArchetypes[a].weight) return static_cast<int>(a);
+    u -= kArchetypes[a].weight;
+  }
+  return static_cast<int>(kArchetypes.size()) - 1;
+}
+
+}  // namespace
+
+void generate_block(std::uint64_t seed, const io::RowBlock& block, SyntheticBlock& out) {
+  out.resize(block.count);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, block.count, 4096), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      const std::uint64_t row = block.begin + i;
+      const int a = pick_archetype(seed, row);
+      const Archetype& p = kArchetypes[static_cast<std::size_t>(a)];
+      out.customer_id[i] = 100000001ULL + row;
+      out.true_segment[i] = a;
+      const double recency = std::floor(log_normal(seed, kRecency, row, p.recency_median, 0.35));
+      const int frequency = std::max(1, static_cast<int>(std::lround(log_normal(seed, kFrequency, row, p.frequency_median, 0.3))));
+      const double basket = std::round(log_normal(seed, kBasket, row, p.basket_median, 0.3) * 100.0) / 100.0;
+      const double tenure = std::max(recency + frequency, std::floor(log_normal(seed, kTenure, row, p.tenure_median, 0.3)));
+      out.recency_days[i] = recency;
+      out.frequency[i] = frequency;
+      out.avg_basket[i] = basket;
+      out.monetary[i] = std::round(basket * frequency * 100.0) / 100.0;
+      out.tenure_days[i] = static_cast<std::int32_t>(tenure);
+      out.discount_share[i] = logistic_share(seed, kDiscount, row, p.discount, 0.35);
+      out.web_share[i] = logistic_share(seed, kWeb, row, p.web, 0.35);
+      out.email_open_rate[i] = logistic_share(seed, kEmail, row, p.email, 0.35);
+      out.age[i] = static_cast<std::int32_t>(std::clamp(std::lround(p.age_mean + 11.0 * rng::normal(seed, kAge, row)), 18L, 95L));
+      out.region[i] = static_cast<std::int32_t>(rng::bits(seed, kRegion, row) % region_names().size());
+      out.gender[i] = rng::uniform(seed, kGender, row) < 0.03 ? 2 : static_cast<std::int32_t>(rng::bits(seed, kGender + 100, row) & 1U);
+      // Revenue of the last 12 months: the yearly share of lifetime spend, with noise.
+      const double yearly = out.monetary[i] * std::min(1.0, 365.0 / tenure);
+      out.revenue_12m[i] = std::round(yearly * std::exp(0.1 * rng::normal(seed, kNoise, row)) * 100.0) / 100.0;
+      out.churned[i] = rng::uniform(seed, kChurn, row) < p.churn_probability ? 1 : 0;
+    }
+  });
+}
+
+}  // namespace custseg::data

@@ -1,0 +1,98 @@
+#include "custseg/io/results_file.hpp"
+
+#include "custseg/io/hdf5.hpp"
+#include "custseg/util/error.hpp"
+
+namespace custseg::io {
+
+void write_assignments(const mpi::Communicator& comm, const std::string& path, std::uint64_t rows_total,
+                       const RowBlock& block, std::span<const std::uint64_t> ids,
+                       std::span<const std::int32_t> segments, std::span<const float> distances) {
+  File file = File::create(path, comm);
+  file.create_dataset("/assignments/customer_id", H5T_STD_U64LE, {rows_total});
+  file.create_dataset("/assignments/segment", H5T_STD_I32LE, {rows_total});
+  file.create_dataset("/assignments/distance", H5T_IEEE_F32LE, {rows_total});
+  file.write_rows<std::uint64_t>("/assignments/customer_id", block, ids);
+  file.write_rows<std::int32_t>("/assignments/segment", block, segments);
+  file.write_rows<float>("/assignments/distance", block, distances);
+  file.close();
+}
+
+namespace {
+
+void write_matrix(const File& f, const std::string& path, const std::vector<double>& values, std::size_t rows,
+                  std::size_t cols) {
+  f.create_dataset(path, H5T_IEEE_F64LE, {rows, cols});
+  f.write_rows<double>(path, RowBlock{0, rows}, values);
+}
+
+void write_vector(const File& f, const std::string& path, const std::vector<double>& values) {
+  f.create_dataset(path, H5T_IEEE_F64LE, {values.size()});
+  f.write_rows<double>(path, RowBlock{0, values.size()}, values);
+}
+
+}  // namespace
+
+void write_model_and_segments(const std::string& path, const report::RunSummary& s) {
+  File f = File::open_serial(path, /*writable=*/true);
+  const std::size_t k = s.k, d = s.dims();
+  f.create_group("/model/transform");
+  write_matrix(f, "/model/centroids", s.centroids_original, k, d);
+  write_matrix(f, "/model/centroids_scaled", s.kmeans.centroids, k, d);
+  f.write_strings("/model/feature_names", s.scaling.names);
+  std::vector<std::string> kinds;
+  for (auto kind : s.scaling.kinds) kinds.push_back(data::to_string(kind));
+  f.write_strings("/model/transform/kind", kinds);
+  write_vector(f, "/model/transform/mean", s.scaling.mean);
+  write_vector(f, "/model/transform/scale", s.scaling.scale);
+  f.write_attribute("/model", "k", static_cast<std::int64_t>(k));
+  f.write_attribute("/model", "seed", static_cast<std::int64_t>(s.seed));
+  f.write_attribute("/model", "algorithm", std::string("lloyd"));
+  f.write_attribute("/model", "iterations", static_cast<std::int64_t>(s.kmeans.iterations));
+  f.write_attribute("/model", "inertia", s.kmeans.inertia);
+  f.write_attribute("/model", "converged", static_cast<std::int64_t>(s.kmeans.converged));
+  f.write_attribute("/model", "n_rows", static_cast<std::int64_t>(s.rows_total));
+  f.write_attribute("/model", "n_rows_dropped", static_cast<std::int64_t>(s.rows_dropped));
+  f.write_attribute("/model", "n_ranks", static_cast<std::int64_t>(s.ranks));
+  f.write_attribute("/model", "input_fingerprint", s.input_fingerprint);
+  f.write_attribute("/model", "custseg_version", s.custseg_version);
+  f.write_attribute("/model", "created_utc", s.created_utc);
+
+  // /segments: per-segment statistics in original units, [k] or [k, d].
+  std::vector<double> count(k), share(k), mean(k * d), stdev(k * d), min(k * d), max(k * d);
+  for (std::size_t c = 0; c < k; ++c) {
+    count[c] = static_cast<double>(s.kmeans.counts[c]);
+    share[c] = s.rows_assigned() ? count[c] / static_cast<double>(s.rows_assigned()) : 0.0;
+    for (std::size_t j = 0; j < d; ++j) {
+      const auto& m = s.moments[j];
+      mean[c * d + j] = m.mean[c];
+      stdev[c * d + j] = m.std[c];
+      min[c * d + j] = m.min[c];
+      max[c * d + j] = m.max[c];
+    }
+  }
+  f.create_dataset("/segments/count", H5T_STD_I64LE, {k});
+  f.write_rows<std::int64_t>("/segments/count", RowBlock{0, k}, s.kmeans.counts);
+  write_vector(f, "/segments/share", share);
+  f.write_strings("/segments/feature_names", s.scaling.names);
+  write_matrix(f, "/segments/mean", mean, k, d);
+  write_matrix(f, "/segments/std", stdev, k, d);
+  write_matrix(f, "/segments/min", min, k, d);
+  write_matrix(f, "/segments/max", max, k, d);
+  f.close();
+}
+
+StoredCentroids read_stored_centroids(const std::string& path) {
+  File f = File::open_serial(path, false);
+  StoredCentroids out;
+  const auto dims = f.dims("/model/centroids");
+  if (dims.size() != 2) throw_input(path + ": /model/centroids is not a [k, d] matrix");
+  out.k = dims[0];
+  out.centroids = f.read_all<double>("/model/centroids");
+  if (f.exists("/model/feature_names")) out.feature_names = f.read_strings("/model/feature_names");
+  if (!out.feature_names.empty() && out.feature_names.size() != dims[1])
+    throw_input(path + ": /model/feature_names does not match /model/centroids");
+  return out;
+}
+
+}  // namespace custseg::io

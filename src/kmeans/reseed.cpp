@@ -1,0 +1,50 @@
+#include "custseg/kmeans/reseed.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace custseg::kmeans {
+
+namespace {
+struct Far {
+  double d2;
+  double row;  // global row, exact as a double below 2^53
+  std::size_t offset;
+};
+bool farther(const Far& a, const Far& b) { return a.d2 != b.d2 ? a.d2 > b.d2 : a.row < b.row; }
+}  // namespace
+
+int reseed_empty_clusters(const mpi::Communicator& comm, const data::FeatureMatrix& x, const ClusterSums& global,
+                          const std::vector<double>& distance2, std::vector<double>& centroids) {
+  std::vector<std::size_t> empty;
+  for (std::size_t c = 0; c < global.k; ++c)
+    if (global.counts[c] == 0) empty.push_back(c);
+  if (empty.empty()) return 0;
+  const std::size_t m = empty.size(), d = x.dims;
+
+  // Local top-m by distance, then the global top-m from everyone's candidates.
+  std::vector<std::size_t> order(x.rows);
+  std::iota(order.begin(), order.end(), 0);
+  auto local_far = [&](std::size_t i) { return Far{distance2[i], static_cast<double>(x.global_row(i)), 0}; };
+  const std::size_t keep = std::min(m, x.rows);
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
+                    [&](std::size_t a, std::size_t b) { return farther(local_far(a), local_far(b)); });
+  std::vector<double> mine;
+  for (std::size_t t = 0; t < keep; ++t) {
+    const std::size_t i = order[t];
+    mine.push_back(distance2[i]);
+    mine.push_back(static_cast<double>(x.global_row(i)));
+    mine.insert(mine.end(), x.row(i), x.row(i) + d);
+  }
+  const std::vector<double> all = comm.allgatherv(mine);
+  const std::size_t stride = d + 2;
+  std::vector<Far> pool;
+  for (std::size_t off = 0; off < all.size(); off += stride) pool.push_back(Far{all[off], all[off + 1], off});
+  std::sort(pool.begin(), pool.end(), farther);
+  for (std::size_t e = 0; e < m && e < pool.size(); ++e)
+    std::copy_n(all.begin() + static_cast<std::ptrdiff_t>(pool[e].offset + 2), d,
+                centroids.begin() + static_cast<std::ptrdiff_t>(empty[e] * d));
+  return static_cast<int>(m);
+}
+
+}  // namespace custseg::kmeans
