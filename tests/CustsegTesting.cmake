@@ -1,1 +1,45 @@
+# Helpers that register tests the same way everywhere (after heFFTe/Ginkgo's test macros).
+#
+#   custseg_add_mpi_test(NAME SOURCES... [TIMEOUT s] [LABELS ...])
+#     one gtest binary, registered as NAME-np1 ... NAME-np4 under mpirun (3 makes uneven splits).
+#   custseg_add_cli_test(NAME SOURCES... [TIMEOUT s] [LABELS ...])
+#     a gtest binary that drives the built `custseg` under mpirun itself; registered as
+#     NAME-np1 ... NAME-np4 with CUSTSEG_TEST_NP set, CUSTSEG_BIN pointing at the binary.
 
+find_program(CUSTSEG_MPIEXEC NAMES mpirun mpiexec REQUIRED)
+# Root and oversubscription are normal here (CI, containers, 2-core machines).
+set(CUSTSEG_MPIEXEC_FLAGS --oversubscribe --allow-run-as-root CACHE STRING "extra mpirun flags for tests")
+set(CUSTSEG_TEST_ENV "OMPI_MCA_rmaps_base_oversubscribe=1;OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
+
+function(custseg_add_mpi_test name)
+  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LABELS" ${ARGN})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  add_executable(${name} ${T_SOURCES} ${PROJECT_SOURCE_DIR}/tests/mpi/mpi_main.cpp)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
+  target_link_libraries(${name} PRIVATE custseg_lib GTest::gtest custseg_warnings)
+  foreach(np 1 2 3 4)
+    add_test(NAME ${name}-np${np}
+             COMMAND ${CUSTSEG_MPIEXEC} ${CUSTSEG_MPIEXEC_FLAGS} -np ${np} $<TARGET_FILE:${name}>)
+    set_tests_properties(${name}-np${np} PROPERTIES TIMEOUT ${T_TIMEOUT} PROCESSORS ${np}
+                         LABELS "mpi;${T_LABELS}" ENVIRONMENT "${CUSTSEG_TEST_ENV}")
+  endforeach()
+endfunction()
+
+function(custseg_add_cli_test name)
+  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LABELS" ${ARGN})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  add_executable(${name} ${T_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/integration ${PROJECT_SOURCE_DIR}/tests/common)
+  target_link_libraries(${name} PRIVATE custseg_lib GTest::gtest GTest::gtest_main custseg_warnings)
+  add_dependencies(${name} custseg)
+  foreach(np 1 2 3 4)
+    add_test(NAME ${name}-np${np} COMMAND $<TARGET_FILE:${name}>)
+    set_tests_properties(${name}-np${np} PROPERTIES TIMEOUT ${T_TIMEOUT} PROCESSORS ${np}
+                         LABELS "integration;${T_LABELS}"
+                         ENVIRONMENT "${CUSTSEG_TEST_ENV};CUSTSEG_TEST_NP=${np};CUSTSEG_BIN=$<TARGET_FILE:custseg>;CUSTSEG_MPIEXEC=${CUSTSEG_MPIEXEC};CUSTSEG_SOURCE_DIR=${PROJECT_SOURCE_DIR};CUSTSEG_SHARED_DATA=${PROJECT_SOURCE_DIR}/../shared/data")
+  endforeach()
+endfunction()

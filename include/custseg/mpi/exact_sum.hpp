@@ -23,16 +23,22 @@ class FixedPoint {
   static FixedPoint for_max_abs(double max_abs);
 
   // Multiplying by a power of two is exact, so the only rounding is llrint's, once per value.
-  [[nodiscard]] Int128 to_fixed(double x) const { return static_cast<Int128>(std::llrint(x * multiplier_)); }
-  [[nodiscard]] double to_double(Int128 fixed) const { return static_cast<double>(fixed) * inverse_; }
+  // The power is applied in two halves so that exponents beyond double's range (data of
+  // magnitude 1e-300 or 1e300) neither overflow nor underflow the multiplier.
+  [[nodiscard]] Int128 to_fixed(double x) const {
+    return static_cast<Int128>(std::llrint(x * multiplier_[0] * multiplier_[1]));
+  }
+  [[nodiscard]] double to_double(Int128 fixed) const { return static_cast<double>(fixed) * inverse_[0] * inverse_[1]; }
   [[nodiscard]] int exponent() const { return exponent_; }
 
  private:
   explicit FixedPoint(int exponent)
-      : exponent_(exponent), multiplier_(std::ldexp(1.0, exponent)), inverse_(std::ldexp(1.0, -exponent)) {}
+      : exponent_(exponent),
+        multiplier_{std::ldexp(1.0, exponent / 2), std::ldexp(1.0, exponent - exponent / 2)},
+        inverse_{std::ldexp(1.0, -(exponent / 2)), std::ldexp(1.0, -(exponent - exponent / 2))} {}
   int exponent_ = 0;
-  double multiplier_ = 1.0;
-  double inverse_ = 1.0;
+  double multiplier_[2] = {1.0, 1.0};
+  double inverse_[2] = {1.0, 1.0};
 };
 
 namespace mpi {
