@@ -17,13 +17,16 @@
 #   --segment-config F       default configs/segment.ini (segment.sbatch's default)
 #   --log-dir DIR            write the job logs into DIR (default: the current directory)
 #   --wait                   wait for the segment job; exit 0 only when it COMPLETED
-#   -- ...                   further options for `custseg segment`
+#   -- ...                   further options for `custseg segment`, e.g. `-- --nan-policy drop`
+#                            (ingested retail data has customers without purchases, whose
+#                            recency is NaN)
 # Prints `ingest_job=<id>` and `segment_job=<id>` on stdout.
 #
 # Environment: CUSTSEG_BIN, CUSTSEG_OVERWRITE, CUSTSEG_THREADS, LAUNCHER and LAUNCHER_ARGS pass
 # through to both jobs (see the templates); sbatch's own input variables (SBATCH_PARTITION,
 # SBATCH_TIMELIMIT, ...) apply to both submissions; SLURM_CONF selects the cluster. Any
 # CUSTSEG_INPUT/OUTPUT/CONFIG/K/SEED/TRANSACTIONS in the caller's environment is ignored.
+# shellcheck disable=SC2030,SC2031  # each job's variables are exported in its own $(...) on purpose
 set -euo pipefail
 me=pipeline.sh
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -42,7 +45,7 @@ while (($#)); do
     --log-dir) log_dir=${2:?--log-dir needs a value}; shift 2 ;;
     --wait) wait=1; shift ;;
     --) shift; break ;;
-    -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d'; exit 0 ;;
+    -h | --help) awk 'NR == 1 { next } /^# shellcheck/ || !/^#/ { exit } { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown option '$1' (custseg segment options go after --)" ;;
   esac
 done

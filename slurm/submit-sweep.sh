@@ -44,7 +44,7 @@ while (($#)); do
     --log-dir) log_dir=${2:?--log-dir needs a value}; shift 2 ;;
     --wait) wait=1; shift ;;
     --) shift; break ;;
-    -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d'; exit 0 ;;
+    -h | --help) awk 'NR == 1 { next } /^# shellcheck/ || !/^#/ { exit } { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown option '$1' (custseg options go after --)" ;;
   esac
 done

@@ -1,4 +1,5 @@
 # tests/slurm/common.sh — sourced by the Slurm tests in this folder; not a test itself.
+# shellcheck shell=bash
 #
 # Every test is run as `bash tests/slurm/<test>.sh /path/to/custseg` (ctest passes
 # $<TARGET_FILE:custseg>). This file:
@@ -53,15 +54,19 @@ our_jobs=()
 cleanup() {
   local rc=$?
   local j
-  for j in "${our_jobs[@]}"; do scancel "$j" 2>/dev/null || true; done
-  if [[ $rc -eq 0 && ${CUSTSEG_TEST_KEEP:-0} != 1 ]]; then
+  for j in "${our_jobs[@]}"; do
+    case $(job_field "$j" JobState) in
+      PENDING | RUNNING | CONFIGURING | COMPLETING | SUSPENDED | REQUEUED) scancel "$j" 2>/dev/null || true ;;
+    esac
+  done
+  if [[ ($rc -eq 0 || $rc -eq 77) && ${CUSTSEG_TEST_KEEP:-0} != 1 ]]; then
     rm -rf -- "$work"
   else
     echo "[$me] work directory kept: $work" >&2
   fi
 }
 trap cleanup EXIT
-cd -- "$repo"
+cd -- "$repo" || fail "cannot cd to $repo"
 
 # job_field ID FIELD: one field of `scontrol show job` (first record, e.g. JobState, ExitCode).
 job_field() {

@@ -5,6 +5,7 @@
 # Then slurm/pipeline.sh with a missing transactions file: the ingest job fails, the segment job
 # that depends on it (afterok) is cancelled, and `pipeline.sh --wait` exits non-zero.
 set -euo pipefail
+# shellcheck source=common.sh source-path=SCRIPTDIR
 source "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 
 missing=$work/no-such-input-$$.h5

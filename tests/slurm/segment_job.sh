@@ -6,6 +6,7 @@
 # sacct), results.h5, report.json and segments.csv exist, report.json has k=4, inertia and
 # iterations, and both launchers give the same inertia and iterations (same input, seed, ranks).
 set -euo pipefail
+# shellcheck source=common.sh source-path=SCRIPTDIR
 source "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 
 rows=20000 k=4 seed=7

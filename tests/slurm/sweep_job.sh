@@ -7,6 +7,7 @@
 # `k,inertia,iterations` plus exactly one line per k, sorted by k, with numeric values that match
 # each k's report.json.
 set -euo pipefail
+# shellcheck source=common.sh source-path=SCRIPTDIR
 source "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 
 k_min=2 k_max=5
