@@ -1,0 +1,37 @@
+#pragma once
+// The data-quality report of a transaction ingest: where every row went (pure; rendered on rank 0
+// from globally reduced counts).
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "custseg/ingest/transactions.hpp"
+
+namespace custseg::ingest {
+
+struct QualityReport {
+  std::string input;
+  std::uint64_t rows = 0;
+  std::uint64_t blank_lines = 0;
+  std::array<std::uint64_t, kDispositions> count{};
+  std::array<std::vector<std::uint64_t>, kDispositions> first_lines;
+  std::string first_transaction, last_transaction;  // over all rows with a readable date
+  std::string as_of, churn_after;                   // churn_after empty: no churn label
+  std::uint64_t customers = 0;
+  std::uint64_t customers_without_purchases = 0;
+  std::int64_t gross = 0, returned = 0;  // 10^-4 units, exact
+
+  [[nodiscard]] std::uint64_t set_aside() const;
+  [[nodiscard]] std::uint64_t accounted() const;  // == rows when every row is counted once
+};
+
+nlohmann::json to_json(const QualityReport& report);
+// A few lines for the console: rows, each non-empty reason with its first lines, customers.
+std::string console_summary(const QualityReport& report);
+// Exact decimal text of a 10^-4 money amount ("9747747.9300").
+std::string money_text(std::int64_t units);
+
+}  // namespace custseg::ingest

@@ -1,0 +1,135 @@
+#pragma once
+// Transaction rows -> per-customer summaries (the local step of ingest; pure, no MPI).
+//
+// Every data row gets exactly one disposition, so the quality report accounts for every row:
+// a purchase, a row after --as-of (kept only for the churn label), or one set-aside reason.
+// Two reasons are set aside from the purchase features but netted into monetary (returns and
+// cancellations reduce what a customer is worth); the rest are not used at all.
+//
+// Money is exact: prices are parsed to integer units of 10^-4 (the Online Retail prices have at
+// most 3 decimals, e.g. 0.001 - so cents would round), and quantity x price is an integer product.
+// Sums of integers do not depend on the order of rows, ranks or merges.
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "custseg/ingest/csv.hpp"
+
+namespace custseg::ingest {
+
+inline constexpr int kMoneyScale = 4;  // decimal places kept exactly
+inline constexpr double kMoneyPerUnit = 1e4;  // divide (exactly rounded), never multiply by 1e-4
+
+struct TransactionColumns {
+  std::string customer_id, invoice, date, quantity, price, country, product;
+  std::string cancel_prefix = "C";  // invoices starting with it are cancellations ("" = none)
+};
+
+struct ColumnIndex {
+  std::size_t customer = 0, invoice = 0, date = 0, quantity = 0, price = 0;
+  std::optional<std::size_t> country, product;
+};
+
+// Finds the configured columns in the header; usage errors name the missing option or column.
+ColumnIndex resolve_columns(const TransactionColumns& columns, const std::vector<std::string>& header,
+                            const std::string& source);
+
+enum class Disposition : std::uint8_t {
+  purchase,
+  after_as_of,
+  // set-aside reasons, in the order they are tested (a row gets the first that applies):
+  missing_customer_id,
+  bad_customer_id,
+  bad_date,
+  bad_quantity,
+  bad_price,
+  cancelled_invoice,  // netted into monetary
+  negative_quantity,  // a return outside a cancellation invoice; netted into monetary
+  zero_quantity,
+  zero_price,
+  negative_price,
+};
+inline constexpr std::size_t kDispositions = 12;
+inline constexpr std::size_t kFirstSetAside = 2;
+inline constexpr std::size_t kFirstLinesKept = 5;
+
+const char* disposition_name(Disposition d);
+const char* disposition_meaning(Disposition d);
+bool netted_into_monetary(Disposition d);
+
+// Mergeable per-customer summary. Every field merges by sum, min, max, a (time, line) maximum
+// or a set union, so merging in any order gives the same result.
+struct CustomerSummary {
+  std::uint64_t id = 0;
+  std::int64_t gross = 0;     // purchases before as-of, 10^-4 units
+  std::int64_t returned = 0;  // returns and cancellations before as-of, as a positive amount
+  std::int64_t first_day = std::numeric_limits<std::int64_t>::max();  // first purchase day before as-of
+  std::int64_t last_day = std::numeric_limits<std::int64_t>::min();   // last purchase day before as-of
+  std::int64_t last_day_any = std::numeric_limits<std::int64_t>::min();  // last purchase day, any date
+  // The country comes from the newest usable row before as-of (rows after it only when there is
+  // none): the maximum of (in window, time, line), a key no two rows share.
+  std::int32_t latest_in_window = -1;
+  std::int64_t latest_time = std::numeric_limits<std::int64_t>::min();
+  std::uint64_t latest_line = 0;
+  std::string country;
+  [[nodiscard]] bool newer_than(std::int32_t in_window, std::int64_t time, std::uint64_t line) const {
+    return std::tie(latest_in_window, latest_time, latest_line) > std::tie(in_window, time, line);
+  }
+  std::vector<std::string> invoices;  // purchase invoices before as-of (distinct after normalise)
+  std::vector<std::string> products;  // products bought before as-of (distinct after normalise)
+
+  void merge(CustomerSummary&& other);
+  void normalise();  // sorts and removes duplicates in invoices and products
+};
+
+// Row counts by disposition, the first line numbers of each, and the date range seen.
+struct RowCounts {
+  std::uint64_t rows = 0;
+  std::uint64_t blank_lines = 0;
+  std::array<std::uint64_t, kDispositions> count{};
+  std::array<std::vector<std::uint64_t>, kDispositions> first_lines;
+  std::int64_t min_time = std::numeric_limits<std::int64_t>::max();  // over all parsable dates
+  std::int64_t max_time = std::numeric_limits<std::int64_t>::min();
+};
+
+class TransactionAggregator {
+ public:
+  // as_of_day: rows dated on or after this day are not used for features (nullopt: all are).
+  TransactionAggregator(ColumnIndex columns, std::string cancel_prefix, std::optional<std::int64_t> as_of_day);
+  // Classifies one record and folds it into its customer's summary. Records must arrive in
+  // increasing line order within a part (first_lines keeps the first ones seen).
+  void add(const CsvRecord& record);
+  [[nodiscard]] std::unordered_map<std::uint64_t, CustomerSummary>& customers() { return customers_; }
+  [[nodiscard]] RowCounts& counts() { return counts_; }
+
+ private:
+  void count(Disposition d, std::uint64_t line);
+  ColumnIndex columns_;
+  std::string cancel_prefix_;
+  std::optional<std::int64_t> as_of_day_;
+  std::unordered_map<std::uint64_t, CustomerSummary> customers_;
+  RowCounts counts_;
+};
+
+// Summaries as bytes, for the shuffle (a self-delimiting sequence of records).
+void serialize(const CustomerSummary& s, std::vector<char>& out);
+std::vector<CustomerSummary> deserialize(const char* data, std::size_t size);
+
+// Final per-customer values (the customer table's row).
+struct CustomerFeatures {
+  std::uint64_t id = 0;
+  double recency_days = 0, monetary = 0, tenure_days = 0, avg_basket = 0, return_rate = 0, revenue = 0;
+  std::int32_t frequency = 0, distinct_products = 0, churned = 0;
+  std::string country;
+};
+
+// recency/tenure in whole days to as_of_day; NaN where a customer bought nothing before as-of.
+// churn_day: churned = 1 when no purchase falls on a later day.
+CustomerFeatures features_of(const CustomerSummary& s, std::int64_t as_of_day, std::optional<std::int64_t> churn_day);
+
+}  // namespace custseg::ingest

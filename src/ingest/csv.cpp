@@ -1,0 +1,140 @@
+#include "custseg/ingest/csv.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include "custseg/util/error.hpp"
+
+namespace custseg::ingest {
+
+std::vector<std::string> CsvRecord::fields() const {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < size(); ++i) out.emplace_back(field(i));
+  return out;
+}
+
+CsvParser::CsvParser(std::string_view text, std::uint64_t first_line, std::string source)
+    : text_(text), line_(first_line), source_(std::move(source)) {}
+
+void CsvParser::fail(const std::string& what) const { throw_input(source_ + ": " + what); }
+
+bool CsvParser::next(CsvRecord& r) {
+  const std::size_t n = text_.size();
+  if (pos_ >= n) return false;
+  r.buffer_.clear();
+  r.ends_.clear();
+  r.line_ = line_;
+  r.quoted_ = false;
+  const char* data = text_.data();
+  for (;;) {
+    if (pos_ < n && data[pos_] == '"') {
+      // Quoted field: copy up to each quote; a doubled quote is a literal quote.
+      r.quoted_ = true;
+      const std::uint64_t start_line = line_;
+      ++pos_;
+      for (;;) {
+        const void* hit = pos_ < n ? std::memchr(data + pos_, '"', n - pos_) : nullptr;
+        if (!hit)
+          fail("unbalanced quotes: the quoted field that starts on line " + std::to_string(start_line) +
+               " is never closed");
+        const std::size_t q = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
+        line_ += static_cast<std::uint64_t>(std::count(data + pos_, data + q, '\n'));
+        r.buffer_.append(data + pos_, q - pos_);
+        pos_ = q + 1;
+        if (pos_ < n && data[pos_] == '"') {
+          r.buffer_.push_back('"');
+          ++pos_;
+          continue;
+        }
+        break;
+      }
+      if (pos_ < n && data[pos_] != ',' && data[pos_] != '\n' && data[pos_] != '\r')
+        fail("unbalanced quotes: text follows the closing quote of the quoted field that starts on line " +
+             std::to_string(start_line) + " (on line " + std::to_string(line_) +
+             "; a quote inside a quoted field must be doubled)");
+    } else {
+      const std::size_t begin = pos_;
+      while (pos_ < n) {
+        const char c = data[pos_];
+        if (c == ',' || c == '\n' || c == '\r') break;
+        if (c == '"')
+          fail("unbalanced quotes: a quote inside an unquoted field on line " + std::to_string(line_) +
+               " (RFC 4180: quote the whole field and double the quote)");
+        ++pos_;
+      }
+      r.buffer_.append(data + begin, pos_ - begin);
+    }
+    r.ends_.push_back(r.buffer_.size());
+    if (pos_ >= n) return true;  // last record without a line break
+    const char c = data[pos_];
+    if (c == ',') {
+      ++pos_;
+      continue;
+    }
+    if (c == '\r') {
+      if (pos_ + 1 < n && data[pos_ + 1] == '\n') {
+        pos_ += 2;
+        ++line_;
+        return true;
+      }
+      fail("a carriage return not followed by a line feed on line " + std::to_string(line_) +
+           " (only LF and CRLF line breaks are supported)");
+    }
+    ++pos_;  // '\n'
+    ++line_;
+    return true;
+  }
+}
+
+std::optional<std::size_t> find_invalid_utf8(std::string_view s) {
+  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = b[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return i;  // continuation byte without a lead, or 0xC0/0xC1/0xF5+ (never valid)
+    }
+    if (i + len > n) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((b[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (b[i + k] & 0x3F);
+    }
+    const bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return i;
+    i += len;
+  }
+  return std::nullopt;
+}
+
+std::size_t bom_length(std::string_view bytes) {
+  return bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+}
+
+std::vector<std::string> header_names(const CsvRecord& header, const std::string& source) {
+  std::vector<std::string> names = header.fields();
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i].empty()) throw_input(source + ": header column " + std::to_string(i + 1) + " has no name");
+    if (!seen.insert(names[i]).second) throw_input(source + ": header names column '" + names[i] + "' twice");
+  }
+  return names;
+}
+
+}  // namespace custseg::ingest

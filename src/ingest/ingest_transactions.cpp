@@ -1,0 +1,289 @@
+#include "custseg/ingest/ingest_transactions.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "custseg/ingest/csv_source.hpp"
+#include "custseg/ingest/table_writer.hpp"
+#include "custseg/ingest/values.hpp"
+#include "custseg/io/output_dir.hpp"
+#include "custseg/mpi/alltoallv.hpp"
+#include "custseg/mpi/collective_guard.hpp"
+#include "custseg/util/error.hpp"
+#include "custseg/util/rng.hpp"
+
+namespace custseg::ingest {
+
+namespace {
+
+// --- fixed-size part of a finished row, followed by its country string ---
+struct PackedFeatures {
+  std::uint64_t position;
+  std::uint64_t id;
+  double recency_days, monetary, tenure_days, avg_basket, return_rate, revenue;
+  std::int32_t frequency, distinct_products, churned, country_length;
+};
+
+void pack(std::uint64_t position, const CustomerFeatures& f, std::vector<char>& out) {
+  const PackedFeatures p{position, f.id, f.recency_days, f.monetary, f.tenure_days, f.avg_basket, f.return_rate,
+                         f.revenue, f.frequency, f.distinct_products, f.churned,
+                         static_cast<std::int32_t>(f.country.size())};
+  const auto* b = reinterpret_cast<const char*>(&p);
+  out.insert(out.end(), b, b + sizeof p);
+  out.insert(out.end(), f.country.begin(), f.country.end());
+}
+
+std::vector<std::pair<std::uint64_t, CustomerFeatures>> unpack(const std::vector<char>& bytes) {
+  std::vector<std::pair<std::uint64_t, CustomerFeatures>> out;
+  std::size_t pos = 0;
+  while (pos < bytes.size()) {
+    PackedFeatures p{};
+    std::memcpy(&p, bytes.data() + pos, sizeof p);
+    pos += sizeof p;
+    CustomerFeatures f;
+    f.id = p.id;
+    f.recency_days = p.recency_days;
+    f.monetary = p.monetary;
+    f.tenure_days = p.tenure_days;
+    f.avg_basket = p.avg_basket;
+    f.return_rate = p.return_rate;
+    f.revenue = p.revenue;
+    f.frequency = p.frequency;
+    f.distinct_products = p.distinct_products;
+    f.churned = p.churned;
+    f.country.assign(bytes.data() + pos, static_cast<std::size_t>(p.country_length));
+    pos += static_cast<std::size_t>(p.country_length);
+    out.emplace_back(p.position, std::move(f));
+  }
+  return out;
+}
+
+// Which rank's block (io::block_for_rank) holds global row `position`.
+int owner_of(std::uint64_t position, std::uint64_t total, int ranks) {
+  int lo = 0, hi = ranks - 1;
+  while (lo < hi) {
+    const int mid = (lo + hi + 1) / 2;
+    if (io::block_for_rank(total, mid, ranks).begin <= position) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+// Global counts: sums, the date range, and the first lines of each disposition.
+QualityReport reduce_counts(const mpi::Communicator& comm, RowCounts& local) {
+  QualityReport r;
+  std::vector<std::uint64_t> sums{local.rows, local.blank_lines};
+  sums.insert(sums.end(), local.count.begin(), local.count.end());
+  comm.allreduce_sum(std::span<std::uint64_t>(sums));
+  r.rows = sums[0];
+  r.blank_lines = sums[1];
+  std::copy(sums.begin() + 2, sums.end(), r.count.begin());
+  // Each rank's first lines per disposition (padded with 0), gathered; the global first ones
+  // are among them, whatever the split.
+  std::vector<std::int64_t> mine(kDispositions * kFirstLinesKept, 0);
+  for (std::size_t d = 0; d < kDispositions; ++d)
+    for (std::size_t i = 0; i < local.first_lines[d].size(); ++i)
+      mine[d * kFirstLinesKept + i] = static_cast<std::int64_t>(local.first_lines[d][i]);
+  const std::vector<std::int64_t> all = comm.allgatherv(std::span<const std::int64_t>(mine));
+  for (std::size_t d = 0; d < kDispositions; ++d) {
+    std::vector<std::uint64_t> lines;
+    for (std::size_t base = 0; base < all.size(); base += mine.size())
+      for (std::size_t i = 0; i < kFirstLinesKept; ++i)
+        if (const auto l = all[base + d * kFirstLinesKept + i]; l > 0) lines.push_back(static_cast<std::uint64_t>(l));
+    std::sort(lines.begin(), lines.end());
+    if (lines.size() > kFirstLinesKept) lines.resize(kFirstLinesKept);
+    r.first_lines[d] = lines;
+  }
+  const std::int64_t min_time = comm.min(local.min_time);
+  const std::int64_t max_time = comm.max(local.max_time);
+  if (max_time >= min_time) {
+    r.first_transaction = format_timestamp(min_time);
+    r.last_transaction = format_timestamp(max_time);
+  }
+  return r;
+}
+
+void write_report_file(const mpi::Communicator& comm, const std::string& path, const QualityReport& report) {
+  mpi::agree(comm, [&] {
+    if (!comm.is_root()) return;
+    std::ofstream out(path);
+    out << to_json(report).dump(2) << "\n";
+    if (!out) throw_output("cannot write the quality report " + path);
+  });
+}
+
+std::vector<OutputColumn> table_columns(const std::vector<CustomerFeatures>& rows, const std::vector<std::string>& countries,
+                                        bool with_country, bool with_products, bool with_churn) {
+  std::vector<std::uint64_t> id;
+  std::vector<double> recency, monetary, tenure, basket, return_rate, revenue;
+  std::vector<std::int32_t> frequency, products, country, churned;
+  for (const auto& f : rows) {
+    id.push_back(f.id);
+    recency.push_back(f.recency_days);
+    frequency.push_back(f.frequency);
+    monetary.push_back(f.monetary);
+    tenure.push_back(f.tenure_days);
+    basket.push_back(f.avg_basket);
+    return_rate.push_back(f.return_rate);
+    products.push_back(f.distinct_products);
+    country.push_back(static_cast<std::int32_t>(std::lower_bound(countries.begin(), countries.end(), f.country) -
+                                                countries.begin()));
+    revenue.push_back(f.revenue);
+    churned.push_back(f.churned);
+  }
+  std::vector<OutputColumn> cols;
+  cols.push_back({"customer_id", std::move(id), {}, {{"role", "id"}}});
+  cols.push_back({"recency_days", std::move(recency), {}, {{"unit", "days"}}});
+  cols.push_back({"frequency", std::move(frequency), {}, {{"meaning", "distinct purchase invoices"}}});
+  cols.push_back({"monetary", std::move(monetary), {}, {{"meaning", "purchases minus returns and cancellations"}}});
+  cols.push_back({"tenure_days", std::move(tenure), {}, {{"unit", "days"}}});
+  cols.push_back({"avg_basket", std::move(basket), {}, {{"meaning", "revenue / frequency"}}});
+  cols.push_back({"return_rate", std::move(return_rate), {}, {{"meaning", "returned value / revenue"}}});
+  if (with_products) cols.push_back({"distinct_products", std::move(products), {}, {}});
+  if (with_country) cols.push_back({"country", std::move(country), countries, {}});
+  cols.push_back({"revenue", std::move(revenue), {}, {{"role", "kpi"}, {"meaning", "gross purchases"}}});
+  if (with_churn) cols.push_back({"churned", std::move(churned), {}, {{"role", "kpi"}}});
+  return cols;
+}
+
+}  // namespace
+
+Shuffled shuffle_by_customer(const mpi::Communicator& comm, std::unordered_map<std::uint64_t, CustomerSummary>&& local) {
+  const auto ranks = static_cast<std::uint64_t>(comm.size());
+  std::vector<std::vector<char>> to_rank(ranks);
+  for (auto& [id, s] : local) {
+    s.normalise();  // send each customer's sets without duplicates
+    serialize(s, to_rank[rng::mix64(id) % ranks]);
+  }
+  local.clear();
+  // All ranks must reach this, even with no customers.
+  const mpi::ReceivedBytes got = mpi::alltoallv_bytes(comm, to_rank);
+  std::map<std::uint64_t, CustomerSummary> merged;
+  for (auto& s : deserialize(got.bytes.data(), got.bytes.size())) {
+    auto [it, inserted] = merged.try_emplace(s.id);
+    if (inserted) it->second = std::move(s);
+    else it->second.merge(std::move(s));
+  }
+  Shuffled out;
+  for (auto& [id, s] : merged) {
+    s.normalise();
+    out.customers.push_back(std::move(s));
+  }
+  return out;
+}
+
+SortedRows sort_globally(const mpi::Communicator& comm, std::vector<CustomerFeatures>&& mine) {
+  std::vector<std::int64_t> ids;
+  for (const auto& f : mine) ids.push_back(static_cast<std::int64_t>(f.id));
+  std::vector<std::int64_t> gathered = comm.allgatherv(std::span<const std::int64_t>(ids));
+  std::vector<std::uint64_t> all(gathered.begin(), gathered.end());
+  std::sort(all.begin(), all.end());
+  SortedRows out;
+  out.total = all.size();
+  out.block = io::block_for_rank(out.total, comm.rank(), comm.size());
+  std::vector<std::vector<char>> to_rank(static_cast<std::size_t>(comm.size()));
+  for (const auto& f : mine) {
+    const auto position = static_cast<std::uint64_t>(std::lower_bound(all.begin(), all.end(), f.id) - all.begin());
+    pack(position, f, to_rank[static_cast<std::size_t>(owner_of(position, out.total, comm.size()))]);
+  }
+  const mpi::ReceivedBytes got = mpi::alltoallv_bytes(comm, to_rank);
+  auto rows = unpack(got.bytes);
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [position, f] : rows) out.rows.push_back(std::move(f));
+  return out;
+}
+
+QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestConfig& cfg, const Logger& log) {
+  Stopwatch clock;
+  std::optional<InputFile> file;
+  mpi::agree(comm, [&] { file.emplace(cfg.transactions); });
+  const CsvPlan plan = plan_csv_parts(comm, *file, cfg.read_block_bytes);
+  ColumnIndex columns;
+  mpi::agree(comm, [&] { columns = resolve_columns(cfg.columns, plan.header.names, cfg.transactions); });
+  std::optional<std::int64_t> as_of_day, churn_day;
+  if (!cfg.as_of.empty()) as_of_day = day_of(*parse_timestamp(cfg.as_of));
+  if (!cfg.churn_after.empty()) churn_day = day_of(*parse_timestamp(cfg.churn_after));
+  log.info("ingest: " + cfg.transactions + " (" + format_bytes(static_cast<double>(file->size())) + ", " +
+           std::to_string(plan.parts) + " parts on " + std::to_string(comm.size()) + " ranks) -> " + cfg.output);
+
+  // --- local step: parse this rank's parts and summarise per customer (no MPI inside) ---
+  TransactionAggregator aggregator(columns, cfg.columns.cancel_prefix, as_of_day);
+  aggregator.counts().blank_lines =
+      parse_my_parts(comm, *file, plan, [&](const CsvRecord& r) { aggregator.add(r); }).blank_lines;
+  const double parse_seconds = clock.seconds();
+  QualityReport report = reduce_counts(comm, aggregator.counts());
+  report.input = cfg.transactions;
+  mpi::agree(comm, [&] {
+    if (report.rows == 0) throw_input(cfg.transactions + " has a header line but no data rows");
+    if (report.last_transaction.empty()) throw_input(cfg.transactions + ": no row has a readable date");
+  });
+  log.info("  parsed " + std::to_string(report.rows) + " rows in " + std::to_string(parse_seconds) + " s");
+  const std::int64_t last_day = day_of(*parse_timestamp(report.last_transaction));
+  const std::int64_t as_of = as_of_day.value_or(last_day + 1);
+  report.as_of = civil_from_days(as_of);
+  if (churn_day) report.churn_after = civil_from_days(*churn_day);
+
+  // --- shuffle by customer, merge, finish the features ---
+  Shuffled shuffled = shuffle_by_customer(comm, std::move(aggregator.customers()));
+  std::vector<CustomerFeatures> features;
+  std::int64_t totals[2] = {0, 0};
+  std::uint64_t without_purchases = 0;
+  std::set<std::string> local_countries;
+  for (const auto& s : shuffled.customers) {
+    totals[0] += s.gross;
+    totals[1] += s.returned;
+    features.push_back(features_of(s, as_of, churn_day));
+    without_purchases += features.back().frequency == 0;
+    local_countries.insert(features.back().country);
+  }
+  shuffled.customers.clear();
+  comm.allreduce_sum(std::span<std::int64_t>(totals));
+  report.gross = totals[0];
+  report.returned = totals[1];
+  report.customers_without_purchases = comm.sum(without_purchases);
+  // Country labels from every rank, sorted: codes do not depend on the rank count.
+  const mpi::ReceivedBytes labels =
+      mpi::allgatherv_bytes(comm, mpi::pack_strings({local_countries.begin(), local_countries.end()}));
+  const std::vector<std::string> unpacked = mpi::unpack_strings(labels.bytes.data(), labels.bytes.size());
+  const std::set<std::string> country_set(unpacked.begin(), unpacked.end());
+  const std::vector<std::string> countries(country_set.begin(), country_set.end());
+
+  SortedRows sorted = sort_globally(comm, std::move(features));
+  report.customers = sorted.total;
+  log.info("  " + std::to_string(report.customers) + " customers after shuffle and merge (" +
+           std::to_string(clock.seconds()) + " s)");
+
+  // --- the report, then --strict, then the table ---
+  write_report_file(comm, quality_report_path(cfg.output), report);
+  if (comm.is_root() && log.level() >= Verbosity::normal) std::printf("%s\n", console_summary(report).c_str());
+  mpi::agree(comm, [&] {
+    if (report.accounted() != report.rows)
+      throw std::logic_error("row accounting does not add up: " + std::to_string(report.accounted()) + " of " +
+                             std::to_string(report.rows));
+    if (cfg.strict && report.set_aside() > 0)
+      throw_input("--strict: " + std::to_string(report.set_aside()) + " of " + std::to_string(report.rows) +
+                  " rows were set aside (see " + quality_report_path(cfg.output) + "); no table written");
+    if (report.customers == 0) throw_input(cfg.transactions + ": no row could be attributed to a customer");
+  });
+  TableLayout layout;
+  layout.total_rows = sorted.total;
+  layout.blocks = {sorted.block};
+  layout.max_blocks = 1;
+  layout.group_attributes = {{"source", std::filesystem::path(cfg.transactions).filename().string()},
+                             {"generator", "custseg ingest --transactions"},
+                             {"as_of", report.as_of}};
+  if (churn_day) layout.group_attributes.emplace_back("churn_after", report.churn_after);
+  write_customer_table(comm, cfg.output, layout,
+                       table_columns(sorted.rows, countries, columns.country.has_value(), columns.product.has_value(),
+                                     churn_day.has_value()));
+  log.info("ingest: wrote " + std::to_string(report.customers) + " customers to " + cfg.output + " in " +
+           std::to_string(clock.seconds()) + " s; quality report " + quality_report_path(cfg.output));
+  return report;
+}
+
+}  // namespace custseg::ingest

@@ -1,0 +1,85 @@
+#include "custseg/ingest/table_writer.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <span>
+
+#include "custseg/io/customer_table.hpp"
+#include "custseg/io/hdf5.hpp"
+#include "custseg/mpi/collective_guard.hpp"
+#include "custseg/util/error.hpp"
+
+namespace custseg::ingest {
+
+namespace {
+hid_t file_type(const ColumnValues& v) {
+  switch (v.index()) {
+    case 0: return H5T_STD_U64LE;
+    case 1: return H5T_STD_I32LE;
+    case 2: return H5T_STD_I64LE;
+    default: return H5T_IEEE_F64LE;
+  }
+}
+
+std::size_t local_rows(const ColumnValues& v) {
+  return std::visit([](const auto& x) { return x.size(); }, v);
+}
+}  // namespace
+
+void write_customer_table(const mpi::Communicator& comm, const std::string& path, const TableLayout& layout,
+                          const std::vector<OutputColumn>& columns) {
+  std::uint64_t mine = 0;
+  for (const auto& b : layout.blocks) mine += b.count;
+  mpi::agree(comm, [&] {
+    for (const auto& c : columns)
+      if (local_rows(c.values) != mine)
+        throw std::logic_error("column " + c.name + " holds " + std::to_string(local_rows(c.values)) +
+                               " rows on this rank, its blocks " + std::to_string(mine));
+  });
+  const std::string partial = path + ".partial";
+  std::optional<io::File> file;
+  try {
+    mpi::agree(comm, [&] {
+      file.emplace(io::File::create(partial, comm));
+      file->create_group(io::kCustomersGroup);
+      for (const auto& [name, value] : layout.group_attributes) file->write_attribute(io::kCustomersGroup, name, value);
+      for (const auto& c : columns) {
+        const std::string p = io::column_path(c.name);
+        file->create_dataset(p, file_type(c.values), {layout.total_rows});
+        if (!c.categories.empty()) file->write_attribute(p, "categories", c.categories);
+        for (const auto& [name, value] : c.attributes) file->write_attribute(p, name, value);
+      }
+    });
+    for (const auto& c : columns) {
+      mpi::agree(comm, [&] {
+        std::visit(
+            [&](const auto& values) {
+              using T = typename std::decay_t<decltype(values)>::value_type;
+              std::size_t offset = 0;
+              // Every rank makes max_blocks collective calls; ranks with fewer blocks pass empty ones.
+              for (std::size_t k = 0; k < layout.max_blocks; ++k) {
+                const io::RowBlock block = k < layout.blocks.size() ? layout.blocks[k] : io::RowBlock{0, 0};
+                file->write_rows<T>(io::column_path(c.name), block,
+                                    std::span<const T>(values.data() + offset, block.count));
+                offset += block.count;
+              }
+            },
+            c.values);
+      });
+    }
+    mpi::agree(comm, [&] { file->close(); });
+  } catch (...) {
+    // Errors inside are agreed, so every rank is here: close together (collective), and leave
+    // no half-written file behind.
+    file.reset();
+    std::error_code ignored;
+    if (comm.is_root()) std::filesystem::remove(partial, ignored);
+    throw;
+  }
+  // Only a complete file gets the final name.
+  mpi::agree(comm, [&] {
+    if (comm.is_root()) std::filesystem::rename(partial, path);
+  });
+}
+
+}  // namespace custseg::ingest

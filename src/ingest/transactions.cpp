@@ -1,0 +1,274 @@
+#include "custseg/ingest/transactions.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "custseg/ingest/values.hpp"
+#include "custseg/util/error.hpp"
+
+namespace custseg::ingest {
+
+namespace {
+std::size_t find_column(const std::vector<std::string>& header, const std::string& name, const char* option,
+                        const std::string& source) {
+  if (name.empty()) throw_usage(std::string("--") + option + " is required with --transactions (see configs/ingest-online-retail.ini)");
+  const auto it = std::find(header.begin(), header.end(), name);
+  if (it == header.end()) {
+    std::string names;
+    for (const auto& h : header) names += (names.empty() ? "" : ", ") + h;
+    throw_usage(std::string("--") + option + " '" + name + "' is not a column of " + source + " (columns: " + names + ")");
+  }
+  return static_cast<std::size_t>(it - header.begin());
+}
+}  // namespace
+
+ColumnIndex resolve_columns(const TransactionColumns& c, const std::vector<std::string>& header, const std::string& source) {
+  ColumnIndex idx;
+  idx.customer = find_column(header, c.customer_id, "id-column", source);
+  idx.invoice = find_column(header, c.invoice, "invoice-column", source);
+  idx.date = find_column(header, c.date, "date-column", source);
+  idx.quantity = find_column(header, c.quantity, "quantity-column", source);
+  idx.price = find_column(header, c.price, "price-column", source);
+  if (!c.country.empty()) idx.country = find_column(header, c.country, "country-column", source);
+  if (!c.product.empty()) idx.product = find_column(header, c.product, "product-column", source);
+  return idx;
+}
+
+const char* disposition_name(Disposition d) {
+  switch (d) {
+    case Disposition::purchase: return "purchase";
+    case Disposition::after_as_of: return "after_as_of";
+    case Disposition::missing_customer_id: return "missing_customer_id";
+    case Disposition::bad_customer_id: return "unparsable_customer_id";
+    case Disposition::bad_date: return "unparsable_date";
+    case Disposition::bad_quantity: return "unparsable_quantity";
+    case Disposition::bad_price: return "unparsable_price";
+    case Disposition::cancelled_invoice: return "cancelled_invoice";
+    case Disposition::negative_quantity: return "negative_quantity";
+    case Disposition::zero_quantity: return "zero_quantity";
+    case Disposition::zero_price: return "zero_price";
+    case Disposition::negative_price: return "negative_price";
+  }
+  return "?";
+}
+
+const char* disposition_meaning(Disposition d) {
+  switch (d) {
+    case Disposition::purchase: return "used: a purchase";
+    case Disposition::after_as_of: return "dated on or after --as-of: used only for the churn label";
+    case Disposition::missing_customer_id: return "no customer id: cannot be attributed to a customer";
+    case Disposition::bad_customer_id: return "customer id is not a non-negative integer";
+    case Disposition::bad_date: return "date is neither YYYY-MM-DD[ HH:MM[:SS]] nor M/D/YYYY[ H:MM[:SS]]";
+    case Disposition::bad_quantity: return "quantity is not a whole number";
+    case Disposition::bad_price: return "unit price is not a decimal with at most 4 places";
+    case Disposition::cancelled_invoice: return "cancelled invoice: not a purchase, netted into monetary";
+    case Disposition::negative_quantity: return "negative quantity (a return): not a purchase, netted into monetary";
+    case Disposition::zero_quantity: return "quantity is zero";
+    case Disposition::zero_price: return "unit price is zero (free items, samples)";
+    case Disposition::negative_price: return "unit price is negative (adjustments)";
+  }
+  return "?";
+}
+
+bool netted_into_monetary(Disposition d) {
+  return d == Disposition::cancelled_invoice || d == Disposition::negative_quantity;
+}
+
+void CustomerSummary::merge(CustomerSummary&& o) {
+  gross += o.gross;
+  returned += o.returned;
+  first_day = std::min(first_day, o.first_day);
+  last_day = std::max(last_day, o.last_day);
+  last_day_any = std::max(last_day_any, o.last_day_any);
+  if (o.newer_than(latest_in_window, latest_time, latest_line)) {
+    latest_in_window = o.latest_in_window;
+    latest_time = o.latest_time;
+    latest_line = o.latest_line;
+    country = std::move(o.country);
+  }
+  invoices.insert(invoices.end(), std::make_move_iterator(o.invoices.begin()), std::make_move_iterator(o.invoices.end()));
+  products.insert(products.end(), std::make_move_iterator(o.products.begin()), std::make_move_iterator(o.products.end()));
+}
+
+void CustomerSummary::normalise() {
+  for (auto* v : {&invoices, &products}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
+}
+
+TransactionAggregator::TransactionAggregator(ColumnIndex columns, std::string cancel_prefix,
+                                             std::optional<std::int64_t> as_of_day)
+    : columns_(columns), cancel_prefix_(std::move(cancel_prefix)), as_of_day_(as_of_day) {}
+
+void TransactionAggregator::count(Disposition d, std::uint64_t line) {
+  const auto i = static_cast<std::size_t>(d);
+  ++counts_.count[i];
+  if (counts_.first_lines[i].size() < kFirstLinesKept) counts_.first_lines[i].push_back(line);
+}
+
+void TransactionAggregator::add(const CsvRecord& r) {
+  ++counts_.rows;
+  // The date range covers every row with a readable date, attributed to a customer or not.
+  const std::optional<std::int64_t> time = parse_timestamp(r.field(columns_.date));
+  if (time) {
+    counts_.min_time = std::min(counts_.min_time, *time);
+    counts_.max_time = std::max(counts_.max_time, *time);
+  }
+  const std::string_view id_text = trim(r.field(columns_.customer));
+  if (id_text.empty()) return count(Disposition::missing_customer_id, r.line());
+  const std::optional<std::uint64_t> id = parse_id(id_text);
+  if (!id) return count(Disposition::bad_customer_id, r.line());
+  if (!time) return count(Disposition::bad_date, r.line());
+  const std::optional<std::int64_t> quantity = parse_fixed(r.field(columns_.quantity), 0);
+  if (!quantity) return count(Disposition::bad_quantity, r.line());
+  const std::optional<std::int64_t> price = parse_fixed(r.field(columns_.price), kMoneyScale);
+  if (!price) return count(Disposition::bad_price, r.line());
+  const Int128 product = static_cast<Int128>(*quantity) * *price;
+  if (product > std::numeric_limits<std::int64_t>::max() / 1024 || product < std::numeric_limits<std::int64_t>::min() / 1024)
+    return count(Disposition::bad_quantity, r.line());  // absurd amounts would overflow the sums
+  const auto value = static_cast<std::int64_t>(product);
+
+  const std::string_view invoice = trim(r.field(columns_.invoice));
+  Disposition d = Disposition::purchase;
+  if (!cancel_prefix_.empty() && invoice.substr(0, cancel_prefix_.size()) == cancel_prefix_)
+    d = Disposition::cancelled_invoice;
+  else if (*quantity < 0)
+    d = Disposition::negative_quantity;
+  else if (*quantity == 0)
+    d = Disposition::zero_quantity;
+  else if (*price == 0)
+    d = Disposition::zero_price;
+  else if (*price < 0)
+    d = Disposition::negative_price;
+
+  const std::int64_t day = day_of(*time);
+  const bool in_window = !as_of_day_ || day < *as_of_day_;
+  CustomerSummary& s = customers_[*id];
+  s.id = *id;
+  const std::int32_t window_key = in_window ? 1 : 0;
+  if (!s.newer_than(window_key, *time, r.line())) {
+    s.latest_in_window = window_key;
+    s.latest_time = *time;
+    s.latest_line = r.line();
+    if (columns_.country) s.country = std::string(trim(r.field(*columns_.country)));
+  }
+  if (d == Disposition::purchase) s.last_day_any = std::max(s.last_day_any, day);
+  if (!in_window && (d == Disposition::purchase || netted_into_monetary(d))) return count(Disposition::after_as_of, r.line());
+  count(d, r.line());
+  if (netted_into_monetary(d)) {
+    s.returned -= value;
+  } else if (d == Disposition::purchase) {
+    s.gross += value;
+    s.first_day = std::min(s.first_day, day);
+    s.last_day = std::max(s.last_day, day);
+    s.invoices.emplace_back(invoice);
+    if (columns_.product) s.products.emplace_back(trim(r.field(*columns_.product)));
+  }
+}
+
+namespace {
+template <class T>
+void put(std::vector<char>& out, const T& v) {
+  const auto* p = reinterpret_cast<const char*>(&v);
+  out.insert(out.end(), p, p + sizeof v);
+}
+void put_string(std::vector<char>& out, const std::string& s) {
+  put(out, static_cast<std::uint32_t>(s.size()));
+  out.insert(out.end(), s.begin(), s.end());
+}
+
+class Reader {
+ public:
+  Reader(const char* data, std::size_t size) : data_(data), size_(size) {}
+  [[nodiscard]] bool done() const { return pos_ >= size_; }
+  template <class T>
+  T get() {
+    T v;
+    need(sizeof v);
+    std::memcpy(&v, data_ + pos_, sizeof v);
+    pos_ += sizeof v;
+    return v;
+  }
+  std::string get_string() {
+    const auto n = get<std::uint32_t>();
+    need(n);
+    std::string s(data_ + pos_, n);
+    pos_ += n;
+    return s;
+  }
+
+ private:
+  void need(std::size_t n) const {
+    if (n > size_ - pos_) throw std::runtime_error("customer summary buffer is truncated");
+  }
+  const char* data_;
+  std::size_t size_;
+  std::size_t pos_ = 0;
+};
+}  // namespace
+
+void serialize(const CustomerSummary& s, std::vector<char>& out) {
+  put(out, s.id);
+  put(out, s.gross);
+  put(out, s.returned);
+  put(out, s.first_day);
+  put(out, s.last_day);
+  put(out, s.last_day_any);
+  put(out, s.latest_in_window);
+  put(out, s.latest_time);
+  put(out, s.latest_line);
+  put_string(out, s.country);
+  for (const auto* v : {&s.invoices, &s.products}) {
+    put(out, static_cast<std::uint32_t>(v->size()));
+    for (const auto& x : *v) put_string(out, x);
+  }
+}
+
+std::vector<CustomerSummary> deserialize(const char* data, std::size_t size) {
+  std::vector<CustomerSummary> out;
+  Reader in(data, size);
+  while (!in.done()) {
+    CustomerSummary s;
+    s.id = in.get<std::uint64_t>();
+    s.gross = in.get<std::int64_t>();
+    s.returned = in.get<std::int64_t>();
+    s.first_day = in.get<std::int64_t>();
+    s.last_day = in.get<std::int64_t>();
+    s.last_day_any = in.get<std::int64_t>();
+    s.latest_in_window = in.get<std::int32_t>();
+    s.latest_time = in.get<std::int64_t>();
+    s.latest_line = in.get<std::uint64_t>();
+    s.country = in.get_string();
+    for (auto* v : {&s.invoices, &s.products}) {
+      const auto n = in.get<std::uint32_t>();
+      v->reserve(n);
+      for (std::uint32_t i = 0; i < n; ++i) v->push_back(in.get_string());
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+CustomerFeatures features_of(const CustomerSummary& s, std::int64_t as_of_day, std::optional<std::int64_t> churn_day) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  CustomerFeatures f;
+  f.id = s.id;
+  f.frequency = static_cast<std::int32_t>(s.invoices.size());
+  f.distinct_products = static_cast<std::int32_t>(s.products.size());
+  const bool bought = f.frequency > 0;
+  f.recency_days = bought ? static_cast<double>(as_of_day - s.last_day) : nan;
+  f.tenure_days = bought ? static_cast<double>(as_of_day - s.first_day) : nan;
+  // Divisions of exact integers: the same value on every rank count.
+  f.revenue = static_cast<double>(s.gross) / kMoneyPerUnit;
+  f.monetary = static_cast<double>(s.gross - s.returned) / kMoneyPerUnit;
+  f.avg_basket = bought ? f.revenue / f.frequency : nan;
+  f.return_rate = s.gross > 0 ? static_cast<double>(s.returned) / static_cast<double>(s.gross) : nan;
+  f.churned = churn_day && s.last_day_any > *churn_day ? 0 : 1;
+  f.country = s.country;
+  return f;
+}
+
+}  // namespace custseg::ingest

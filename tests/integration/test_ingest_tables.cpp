@@ -1,0 +1,119 @@
+// custseg ingest --table on the aggregated customer tables in ../shared/data at CUSTSEG_TEST_NP
+// ranks. Expected figures are the facts in each data set's SOURCE.txt (computed there
+// independently of custseg); the credit-card table is also split into 4 KiB parts and compared
+// byte for byte with a single-part 1-rank run.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <numeric>
+
+#include "cli.hpp"
+#include "custseg/io/hdf5.hpp"
+
+using namespace custseg::testing;
+namespace fs = std::filesystem;
+using custseg::io::File;
+
+namespace {
+
+class IngestTables : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { dir_ = scratch_dir("ingest-tables"); }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static std::string out(const std::string& name) { return (dir_ / name).string(); }
+  static inline fs::path dir_;
+};
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+std::string bytes_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+template <class T>
+double sum(const std::vector<T>& v) {
+  return std::accumulate(v.begin(), v.end(), 0.0, [](double a, T x) { return std::isnan(static_cast<double>(x)) ? a : a + static_cast<double>(x); });
+}
+
+}  // namespace
+
+TEST_F(IngestTables, CreditCardIdsPrefixMissingValuesAndTypes) {
+  const std::string h5 = out("cards.h5");
+  const std::string args = "ingest --config " + source_dir() + "/configs/ingest-table.ini --table " + shared_data() +
+                           "/credit-card-general/cc_general.csv -q --output ";
+  const auto r = run_custseg(args + h5 + " --read-block-bytes 4096");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const File f = File::open_serial(h5, false);
+  const auto ids = f.read_all<std::uint64_t>("/customers/customer_id");
+  ASSERT_EQ(ids.size(), 8950U);
+  EXPECT_EQ(*std::min_element(ids.begin(), ids.end()), 10001U);  // C10001 .. C19190
+  EXPECT_EQ(*std::max_element(ids.begin(), ids.end()), 19190U);
+  EXPECT_EQ(f.read_string_attribute("/customers/customer_id", "id_prefix"), std::vector<std::string>{"C"});
+  const auto q = read_json(h5 + ".quality.json");
+  EXPECT_EQ(q["rows_read"], 8950);
+  EXPECT_EQ(q["columns"]["credit_limit"]["missing"], 1);
+  EXPECT_EQ(q["columns"]["minimum_payments"]["missing"], 313);
+  EXPECT_EQ(q["columns"]["balance"]["missing"], 0);
+  EXPECT_EQ(q["columns"]["tenure"]["type"], "int32");
+  EXPECT_EQ(q["columns"]["minimum_payments"]["type"], "float64");
+  const auto limit = f.read_all<double>("/customers/credit_limit");
+  EXPECT_EQ(std::count_if(limit.begin(), limit.end(), [](double x) { return std::isnan(x); }), 1);
+  EXPECT_NEAR(sum(f.read_all<double>("/customers/balance")) / 8950, 1564.474828, 1e-6);
+  EXPECT_NEAR(sum(f.read_all<double>("/customers/minimum_payments")) / (8950 - 313), 864.206542, 1e-6);
+  const auto tenure = f.read_all<std::int32_t>("/customers/tenure");
+  EXPECT_EQ(std::count(tenure.begin(), tenure.end(), 12), 7584);
+  EXPECT_EQ(std::count(tenure.begin(), tenure.end(), 6), 204);
+  if (test_np() > 1) {
+    const auto ref = run_custseg(args + out("cards-ref.h5"), 1);
+    ASSERT_EQ(ref.exit_code, 0) << ref.output;
+    EXPECT_EQ(bytes_of(h5), bytes_of(out("cards-ref.h5")));
+  }
+}
+
+TEST_F(IngestTables, WholesaleWithoutIdColumnIsNumberedFromOne) {
+  const std::string h5 = out("wholesale.h5");
+  const auto r = run_custseg("ingest --table " + shared_data() + "/wholesale-customers/wholesale_customers_data.csv "
+                             "--id-column none -q --output " + h5);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const File f = File::open_serial(h5, false);
+  const auto ids = f.read_all<std::uint64_t>("/customers/customer_id");
+  ASSERT_EQ(ids.size(), 440U);
+  for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], i + 1);
+  EXPECT_EQ(f.type_class("/customers/fresh"), H5T_INTEGER);
+  EXPECT_EQ(sum(f.read_all<std::int32_t>("/customers/fresh")), 5280131);
+  EXPECT_EQ(sum(f.read_all<std::int32_t>("/customers/delicassen")), 670943);
+  EXPECT_EQ(sum(f.read_all<std::int32_t>("/customers/channel")), 582);
+  EXPECT_EQ(sum(f.read_all<std::int32_t>("/customers/region")), 1119);
+  const auto channel = f.read_all<std::int32_t>("/customers/channel");
+  EXPECT_EQ(std::count(channel.begin(), channel.end(), 1), 298);
+}
+
+TEST_F(IngestTables, MallCustomersCategoricalGenre) {
+  const std::string h5 = out("mall.h5");
+  const auto r = run_custseg("ingest --table " + shared_data() + "/mall-customers/Mall_Customers.csv "
+                             "--id-column CustomerID -q --output " + h5);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const File f = File::open_serial(h5, false);
+  const auto ids = f.read_all<std::uint64_t>("/customers/customer_id");
+  ASSERT_EQ(ids.size(), 200U);
+  EXPECT_EQ(ids.front(), 1U);  // "0001"
+  EXPECT_EQ(ids.back(), 200U);
+  const auto labels = f.read_string_attribute("/customers/genre", "categories");
+  EXPECT_EQ(labels, (std::vector<std::string>{"Female", "Male"}));
+  const auto genre = f.read_all<std::int32_t>("/customers/genre");
+  EXPECT_EQ(std::count(genre.begin(), genre.end(), 0), 112);
+  EXPECT_EQ(std::count(genre.begin(), genre.end(), 1), 88);
+  EXPECT_EQ(sum(f.read_all<std::int32_t>("/customers/age")), 7770);
+  EXPECT_EQ(sum(f.read_all<std::int32_t>("/customers/annual_income_k")), 12112);
+  EXPECT_EQ(sum(f.read_all<std::int32_t>("/customers/spending_score_1_100")), 10040);
+  EXPECT_EQ(f.read_string_attribute("/customers/annual_income_k", "source_name"),
+            std::vector<std::string>{"Annual Income (k$)"});
+}
