@@ -83,7 +83,7 @@ int generate(const mpi::Communicator& comm, int argc, char** argv) {
   const std::string partial = cfg.output + ".partial";
   std::optional<io::File> file;
   mpi::agree(comm, [&] {
-    file.emplace(io::File::create(partial, comm));
+    file.emplace(io::File::create(partial, comm, io::Layout{cfg.alignment, cfg.chunk_size}));
     create_columns(*file, cfg.rows, cfg.seed);
   });
 

@@ -8,5 +8,8 @@ namespace custseg::jobs {
 
 int generate(const mpi::Communicator& comm, int argc, char** argv);
 int segment(const mpi::Communicator& comm, int argc, char** argv);
+int sweep(const mpi::Communicator& comm, int argc, char** argv);
+int bench(const mpi::Communicator& comm, int argc, char** argv);
+int ingest(const mpi::Communicator& comm, int argc, char** argv);
 
 }  // namespace custseg::jobs

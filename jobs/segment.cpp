@@ -4,18 +4,25 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 #include "custseg/config/segment_config.hpp"
 #include "custseg/data/prepare.hpp"
+#include "custseg/data/row_source.hpp"
 #include "custseg/io/customer_table.hpp"
 #include "custseg/io/output_dir.hpp"
 #include "custseg/io/results_file.hpp"
 #include "custseg/kmeans/driver.hpp"
+#include "custseg/kmeans/streaming_fit.hpp"
 #include "custseg/mpi/collective_guard.hpp"
+#include "custseg/report/html_report.hpp"
 #include "custseg/report/text_reports.hpp"
+#include "custseg/stats/segment_profiles.hpp"
+#include "custseg/stats/streaming_quality.hpp"
 #include "custseg/util/error.hpp"
 #include "custseg/util/log.hpp"
+#include "custseg/util/phase_timer.hpp"
 #include "custseg/util/rng.hpp"
 #include "custseg/util/threads.hpp"
 #include "jobs.hpp"
@@ -90,7 +97,7 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   const fs::path out_dir(cfg.output);
   const std::string results_path = (out_dir / "results.h5").string();
   mpi::agree(comm, [&] {
-    if (comm.is_root()) io::prepare_output_dir(cfg.output, {"results.h5", "report.json", "segments.csv"}, cfg.common.overwrite);
+    if (comm.is_root()) io::prepare_output_dir(cfg.output, {"results.h5", "report.json", "segments.csv", "report.html"}, cfg.common.overwrite);
   });
   log.info("segment: " + cfg.input + " -> " + cfg.output + " (k=" + std::to_string(cfg.k) + ", seed " +
            std::to_string(cfg.seed) + ", " + std::to_string(comm.size()) + " ranks x " +
@@ -100,7 +107,9 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   std::optional<io::File> file;
   io::TableInfo table;
   data::PreparedData prepared;
+  std::unique_ptr<data::Hdf5ChunkedRows> streamed;  // set when --memory-limit makes the features stream
   std::vector<std::uint64_t> ids;
+  stats::ProfileColumns profile_columns;  // KPI and protected columns (never features)
   timed("read+prepare", [&] {
     mpi::agree(comm, [&] {
       if (!fs::exists(cfg.input)) throw_input("input file not found: " + cfg.input);
@@ -111,15 +120,31 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
       table = io::inspect_table(*file);
       if (std::find(table.columns.begin(), table.columns.end(), cfg.id_column) == table.columns.end())
         throw_input("id column '" + cfg.id_column + "' not found in " + cfg.input + " (set --id-column)");
+      profile_columns = stats::resolve_profile_columns(*file, table, cfg.profile.kpi, cfg.profile.protected_columns,
+                                                       data::select_features(cfg.features, table, cfg.input), cfg.id_column);
     });
     data::PrepareOptions options{cfg.features, cfg.transform, cfg.standardize,
                                  cfg.nan_policy == "drop" ? data::NanPolicy::drop : data::NanPolicy::fail};
-    prepared = data::prepare_features(comm, *file, table, options);
+    options.precision = cfg.precision == "float64" ? data::Precision::float64 : data::Precision::float32;
+    // Data larger than memory (--memory-limit): the features stream from the file in chunks.
+    std::uint64_t chunk_rows = 0;
+    mpi::agree(comm, [&] {
+      chunk_rows = data::streaming_chunk_rows(cfg.memory_limit_bytes, table.rows, comm.size(),
+                                              data::select_features(cfg.features, table, cfg.input).size(), options.precision);
+    });
+    if (chunk_rows > 0) {
+      streamed = data::prepare_streaming(comm, *file, table, options, chunk_rows, prepared);
+      log.info("  --memory-limit " + cfg.memory_limit + ": features stream from the input, " + std::to_string(chunk_rows) +
+               " rows per chunk, " + std::to_string(streamed->chunk_count()) + " chunks per pass");
+    } else {
+      prepared = data::prepare_features(comm, *file, table, options);
+    }
     mpi::agree(comm, [&] {
       ids.resize(prepared.block.count);
       file->read_rows<std::uint64_t>(io::column_path(cfg.id_column), prepared.block, ids);
     });
   });
+  const double read_io_seconds = io::transfer_stats().read_seconds;  // splits read+prepare (timing detail)
   const std::uint64_t assigned = prepared.rows_total - prepared.rows_dropped;
   log.info("  " + std::to_string(prepared.rows_total) + " rows x " + std::to_string(prepared.x.dims) +
            " features, " + std::to_string(prepared.rows_dropped) + " dropped (NaN/Inf)");
@@ -137,10 +162,12 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   km.n_init = cfg.n_init;
   km.init_rounds = cfg.init_rounds;
   km.oversampling = cfg.oversampling;
+  km.algorithm = kmeans::parse_algorithm(cfg.algorithm);
   if (!cfg.init_file.empty())
     mpi::agree(comm, [&] { km.initial_centroids = initial_centroids_from(cfg.init_file, prepared.scaling, km.k); });
   Stopwatch kmeans_clock;
-  summary.kmeans = kmeans::fit(comm, prepared.x, km, prepared.mean_variance, log);
+  summary.kmeans = streamed ? kmeans::fit_streaming(comm, *streamed, km, prepared.mean_variance, log)
+                            : kmeans::fit(comm, prepared.x, km, prepared.mean_variance, log);
   summary.timings.emplace_back("init", summary.kmeans.init_seconds);
   summary.timings.emplace_back("iterations", summary.kmeans.iterate_seconds);
   log.info("k-means: " + std::to_string(summary.kmeans.iterations) + " iterations, inertia " +
@@ -150,11 +177,26 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   // --- per-segment statistics in original units (columns re-read one at a time) ---
   const std::vector<std::int32_t> labels = data::expand_to_block(prepared, summary.kmeans.labels, std::int32_t{-1});
   timed("statistics", [&] {
-    for (const auto& name : prepared.scaling.names) {
-      std::vector<double> column;
-      mpi::agree(comm, [&] { column = io::read_column(*file, name, prepared.block); });
-      summary.moments.push_back(stats::segment_moments(comm, column, labels, km.k));
+    const stats::ProfileSettings settings{profile_columns, cfg.profile.fairness_threshold,
+                                          static_cast<std::uint64_t>(cfg.profile.silhouette_sample), cfg.seed};
+    if (streamed) {
+      // --memory-limit: the features are not in memory. The quality metrics and the silhouette
+      // sample come from chunked passes (stats/streaming_quality.hpp); the profiles see no rows.
+      stats::RowSample sample;
+      if (settings.silhouette_sample > 0)
+        sample = stats::draw_sample(comm, *streamed, settings.silhouette_sample, settings.seed);
+      data::PreparedData columns_only = prepared;
+      columns_only.x.rows = 0;
+      summary.profiles = stats::profile_segments(comm, *file, columns_only, summary.kmeans.labels, labels, km.k,
+                                                 settings, &sample);
+      const stats::ClusterQuality from_sample = summary.profiles.quality;
+      summary.profiles.quality = stats::cluster_quality(comm, *streamed, summary.kmeans.labels, km.k);
+      summary.profiles.quality.silhouette = from_sample.silhouette;
+      summary.profiles.quality.silhouette_sample = from_sample.silhouette_sample;
+    } else {
+      summary.profiles = stats::profile_segments(comm, *file, prepared, summary.kmeans.labels, labels, km.k, settings);
     }
+    for (const auto& p : summary.profiles.features) summary.moments.push_back(p.moments);
   });
 
   // --- outputs ---
@@ -169,6 +211,8 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   summary.tol = cfg.tol;
   summary.nan_policy = cfg.nan_policy;
   summary.init_file = cfg.init_file;
+  summary.min_segment_size = cfg.profile.min_segment_size;
+  summary.fairness_threshold = cfg.profile.fairness_threshold;
   summary.rows_total = prepared.rows_total;
   summary.rows_dropped = prepared.rows_dropped;
   summary.scaling = prepared.scaling;
@@ -200,8 +244,14 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
       fs::rename(partial, results_path);
       report::write_file_atomically((out_dir / "segments.csv").string(), report::render_segments_csv(summary));
       report::write_file_atomically((out_dir / "report.json").string(), report::render_json_report(summary));
+      report::write_file_atomically((out_dir / "report.html").string(), report::render_html_report(summary));
     });
   });
+
+  // Per-rank phase times, imbalance, allreduce and HDF5 figures, gathered to rank 0 (one
+  // MPI_Gather: every rank must reach it) into report.json's "timing_detail".
+  timing::append_timing_detail(comm, {summary.timings, read_io_seconds, prepared.x.rows},
+                               (out_dir / "report.json").string(), log);
 
   if (comm.is_root() && log.level() != Verbosity::quiet) {
     std::printf("\n%s\n", report::render_console_table(summary).c_str());

@@ -1,23 +1,32 @@
 #include "custseg/config/generate_config.hpp"
 
+#include "custseg/util/byte_size.hpp"
 #include "custseg/util/error.hpp"
 
 namespace custseg::config {
 
 bool parse_generate_config(int argc, char** argv, int rank, GenerateConfig& c) {
+  std::string alignment;
   po::options_description desc("custseg generate: write a synthetic customer table (parallel HDF5)");
   desc.add_options()
       ("rows", po::value(&c.rows)->default_value(c.rows), "number of customers")
       ("seed", po::value(&c.seed)->default_value(c.seed), "random seed; same seed -> same file")
       ("output,o", po::value(&c.output), "HDF5 file to write (required)")
       ("chunk-rows", po::value(&c.chunk_rows)->default_value(c.chunk_rows),
-       "rows generated and written per step per rank (bounds memory)");
+       "rows generated and written per step per rank (bounds memory)")
+      ("alignment", po::value(&alignment)->default_value("0"),
+       "start every dataset of 64 KiB or more at a multiple of this many bytes, e.g. 1M or the file "
+       "system's stripe size (0 = packed)")
+      ("chunk-size", po::value(&c.chunk_size)->default_value(c.chunk_size),
+       "store columns in HDF5 chunks of this many rows (0 = contiguous, the default)");
   add_common_options(desc, c.common);
   if (!parse_options("custseg generate --rows N --seed S --output FILE.h5 [options]", desc, argc, argv, c.common, rank))
     return false;
   if (c.output.empty()) throw_usage("--output is required (see 'custseg generate --help')");
   if (c.rows == 0) throw_usage("--rows must be at least 1");
   if (c.chunk_rows == 0) throw_usage("--chunk-rows must be at least 1");
+  c.alignment = parse_byte_size(alignment, "--alignment");
+  if (c.chunk_size > (std::uint64_t{1} << 31)) throw_usage("--chunk-size must be at most 2^31 rows (an HDF5 limit)");
   if (c.common.threads < 0) throw_usage("--threads must be 0 or more");
   return true;
 }

@@ -1,5 +1,6 @@
 #include "custseg/config/segment_config.hpp"
 
+#include "custseg/util/byte_size.hpp"
 #include "custseg/util/error.hpp"
 
 namespace custseg::config {
@@ -24,7 +25,15 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
       ("init-rounds", po::value(&c.init_rounds)->default_value(c.init_rounds), "k-means|| oversampling rounds")
       ("oversampling", po::value(&c.oversampling)->default_value(c.oversampling),
        "k-means|| expected candidates per round, as a multiple of k")
-      ("init", po::value(&c.init_file), "start from the centroids of a previous results.h5 (/model/centroids)");
+      ("init", po::value(&c.init_file), "start from the centroids of a previous results.h5 (/model/centroids)")
+      ("algorithm", po::value(&c.algorithm)->default_value(c.algorithm),
+       "k-means step: lloyd, hamerly, yinyang or auto; all give identical labels, they differ in speed")
+      ("precision", po::value(&c.precision)->default_value(c.precision),
+       "feature storage during k-means: float32 (half the memory traffic) or float64")
+      ("memory-limit", po::value(&c.memory_limit)->default_value(c.memory_limit),
+       "memory per rank for the features, e.g. 2G; when a rank's block does not fit, every pass streams it "
+       "from the input in chunks (identical results, more reading; 0 = no limit)");
+  add_profile_options(desc, c.profile);
   add_common_options(desc, c.common);
   if (!parse_options("custseg segment --input FILE.h5 --output DIR --k K --seed S [options]", desc, argc, argv,
                      c.common, rank))
@@ -40,6 +49,12 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
   if (c.init_rounds < 0) throw_usage("--init-rounds must be 0 or more");
   if (!(c.oversampling > 0)) throw_usage("--oversampling must be positive");
   if (c.common.threads < 0) throw_usage("--threads must be 0 or more");
+  if (c.algorithm != "lloyd" && c.algorithm != "hamerly" && c.algorithm != "yinyang" && c.algorithm != "auto")
+    throw_usage("--algorithm must be lloyd, hamerly, yinyang or auto (got '" + c.algorithm + "')");
+  if (c.precision != "float32" && c.precision != "float64")
+    throw_usage("--precision must be float32 or float64 (got '" + c.precision + "')");
+  c.memory_limit_bytes = parse_byte_size(c.memory_limit, "--memory-limit");
+  validate_profile_options(c.profile);
   return true;
 }
 

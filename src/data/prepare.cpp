@@ -123,6 +123,7 @@ PreparedData prepare_features(const mpi::Communicator& comm, const io::File& fil
     std::fill(p.scaling.mean.begin(), p.scaling.mean.end(), 0.0);
     std::fill(p.scaling.scale.begin(), p.scaling.scale.end(), 1.0);
   }
+  p.x.store_as(options.precision);  // k-means input; the statistics pass re-reads columns from the file
   return p;
 }
 

@@ -1,5 +1,7 @@
 #include "custseg/io/hdf5.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
@@ -122,12 +124,19 @@ File File::open_read(const std::string& path, const mpi::Communicator& comm) {
   return File(Hid(id, H5Fclose, "H5Fopen"), path, Access::parallel);
 }
 
-File File::create(const std::string& path, const mpi::Communicator& comm) {
+File File::create(const std::string& path, const mpi::Communicator& comm) { return create(path, comm, Layout{}); }
+
+File File::create(const std::string& path, const mpi::Communicator& comm, const Layout& layout) {
   quiet_hdf5_errors();
   Hid fapl = make_fapl(&comm);
+  // Large datasets start on file-system block (or stripe) boundaries, so one rank's collective
+  // write or read does not share a block with its neighbour's; small metadata stays packed.
+  if (layout.alignment > 0) check_h5(H5Pset_alignment(fapl.get(), 64 * 1024, layout.alignment), "H5Pset_alignment");
   hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
   if (id < 0) throw_output("cannot create " + path + ": " + hdf5_error_stack());
-  return File(Hid(id, H5Fclose, "H5Fcreate"), path, Access::parallel);
+  File file(Hid(id, H5Fclose, "H5Fcreate"), path, Access::parallel);
+  file.layout_ = layout;
+  return file;
 }
 
 File File::open_serial(const std::string& path, bool writable) {
@@ -225,8 +234,59 @@ void File::create_dataset(const std::string& path, hid_t file_type, const std::v
   check_h5(H5Pset_obj_track_times(dcpl.get(), 0), "H5Pset_obj_track_times");
   check_h5(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
   check_h5(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), "H5Pset_alloc_time");
+  if (layout_.chunk_rows > 0 && !d.empty() && d[0] > 0) {
+    // A fixed-size dataset's chunk may not exceed it; other axes are kept whole.
+    std::vector<hsize_t> chunk(d);
+    chunk[0] = std::min<hsize_t>(layout_.chunk_rows, d[0]);
+    check_h5(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk");
+  }
   Hid ds(H5Dcreate2(id(), path.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose,
          ("create dataset " + path).c_str());
+}
+
+namespace {
+
+TransferStats g_transfer_stats;
+
+bool is_numeric(hid_t type) {
+  const H5T_class_t c = H5Tget_class(type);
+  return c == H5T_INTEGER || c == H5T_FLOAT;
+}
+
+// After a parallel transfer: did HDF5 really do it collectively? (It falls back silently.)
+void record_io_mode(hid_t dxpl) {
+  H5D_mpio_actual_io_mode_t mode = H5D_MPIO_NO_COLLECTIVE;
+  if (H5Pget_mpio_actual_io_mode(dxpl, &mode) < 0) return;
+  if (mode != H5D_MPIO_NO_COLLECTIVE) {
+    ++g_transfer_stats.collective;
+    return;
+  }
+  ++g_transfer_stats.independent;
+  std::uint32_t local = 0, global = 0;
+  if (H5Pget_mpio_no_collective_cause(dxpl, &local, &global) >= 0) g_transfer_stats.no_collective_causes |= local | global;
+}
+
+}  // namespace
+
+const TransferStats& transfer_stats() { return g_transfer_stats; }
+void reset_transfer_stats() { g_transfer_stats = TransferStats{}; }
+
+std::string describe_no_collective_cause(std::uint32_t causes) {
+  static const std::pair<std::uint32_t, const char*> names[] = {
+      {H5D_MPIO_SET_INDEPENDENT, "independent I/O requested"},
+      {H5D_MPIO_DATATYPE_CONVERSION, "datatype conversion"},
+      {H5D_MPIO_DATA_TRANSFORMS, "data transforms"},
+      {H5D_MPIO_MPI_OPT_TYPES_ENV_VAR_DISABLED, "MPI derived types disabled by environment"},
+      {H5D_MPIO_NOT_SIMPLE_OR_SCALAR_DATASPACES, "dataspace not simple or scalar"},
+      {H5D_MPIO_NOT_CONTIGUOUS_OR_CHUNKED_DATASET, "dataset neither contiguous nor chunked"},
+      {H5D_MPIO_PARALLEL_FILTERED_WRITES_DISABLED, "parallel filtered writes disabled"},
+      {H5D_MPIO_ERROR_WHILE_CHECKING_COLLECTIVE_POSSIBLE, "error while checking collective I/O"},
+  };
+  std::string text;
+  for (const auto& [bit, name] : names)
+    if (causes & bit) text += (text.empty() ? "" : ", ") + std::string(name);
+  if (causes != 0 && text.empty()) text = "cause " + std::to_string(causes);
+  return text;
 }
 
 void File::transfer_rows(const std::string& path, const RowBlock& block, hid_t mem_type, void* data, bool write) const {
@@ -256,13 +316,58 @@ void File::transfer_rows(const std::string& path, const RowBlock& block, hid_t m
   if (parallel()) check_h5(H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio");
   static double dummy = 0;
   void* buffer = (elements == 0 || data == nullptr) ? &dummy : data;
-  const herr_t status = write ? H5Dwrite(ds.get(), mem_type, mem_space.get(), file_space.get(), dxpl.get(), buffer)
-                              : H5Dread(ds.get(), mem_type, mem_space.get(), file_space.get(), dxpl.get(), buffer);
+
+  // Parallel HDF5 does a transfer that needs a type conversion (an int32 column read as double)
+  // independently, rank by rank. So on parallel files the bytes travel collectively in the
+  // file's own type and are converted here, in memory, with the same HDF5 conversion. Every
+  // rank takes the same branch, those with no rows too: one rank converting would be enough to
+  // make HDF5 drop collective I/O for all.
+  Hid file_type(H5Dget_type(ds.get()), H5Tclose, "H5Dget_type");
+  Hid stored(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), H5Tclose, "H5Tget_native_type");
+  const bool convert = parallel() && is_numeric(stored.get()) && is_numeric(mem_type) &&
+                       H5Tequal(stored.get(), mem_type) <= 0;
+  const std::size_t mem_size = H5Tget_size(mem_type), stored_size = H5Tget_size(stored.get());
+  std::vector<unsigned char> staging;  // only when the stored type is wider, or for writes
+  hid_t transfer_type = mem_type;
+  void* transfer_buffer = buffer;
+  if (convert) transfer_type = stored.get();
+  if (convert && buffer != &dummy) {
+    if (write || stored_size > mem_size) {
+      staging.resize(static_cast<std::size_t>(elements) * std::max(mem_size, stored_size));
+      transfer_buffer = staging.data();
+    }
+    if (write) {
+      std::memcpy(staging.data(), data, static_cast<std::size_t>(elements) * mem_size);
+      check_h5(H5Tconvert(mem_type, stored.get(), elements, staging.data(), nullptr, H5P_DEFAULT), "H5Tconvert");
+    }
+  }
+
+  const auto clock = std::chrono::steady_clock::now();
+  const herr_t status = write ? H5Dwrite(ds.get(), transfer_type, mem_space.get(), file_space.get(), dxpl.get(), transfer_buffer)
+                              : H5Dread(ds.get(), transfer_type, mem_space.get(), file_space.get(), dxpl.get(), transfer_buffer);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - clock).count();
   if (status < 0) {
     const std::string stack = hdf5_error_stack();
     if (write) throw_output("writing " + path + " in " + path_ + " failed: " + stack);
     throw_input("reading " + path + " from " + path_ + " failed (wrong type or corrupt file?): " + stack);
   }
+  if (convert && !write && buffer != &dummy) {
+    // In place when the memory type is at least as wide (HDF5 converts overlapping buffers).
+    check_h5(H5Tconvert(stored.get(), mem_type, elements, transfer_buffer, nullptr, H5P_DEFAULT), "H5Tconvert");
+    if (transfer_buffer != buffer) std::memcpy(buffer, transfer_buffer, static_cast<std::size_t>(elements) * mem_size);
+  }
+  auto& stats = g_transfer_stats;
+  const std::uint64_t bytes = static_cast<std::uint64_t>(elements) * H5Tget_size(file_type.get());
+  if (write) {
+    ++stats.writes;
+    stats.write_bytes += bytes;
+    stats.write_seconds += seconds;
+  } else {
+    ++stats.reads;
+    stats.read_bytes += bytes;
+    stats.read_seconds += seconds;
+  }
+  if (parallel()) record_io_mode(dxpl.get());
 }
 
 namespace {

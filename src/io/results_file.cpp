@@ -1,6 +1,7 @@
 #include "custseg/io/results_file.hpp"
 
 #include "custseg/io/hdf5.hpp"
+#include "custseg/stats/quantiles.hpp"
 #include "custseg/util/error.hpp"
 
 namespace custseg::io {
@@ -31,6 +32,55 @@ void write_vector(const File& f, const std::string& path, const std::vector<doub
   f.write_rows<double>(path, RowBlock{0, values.size()}, values);
 }
 
+// /segments extras from the profiles: exact quantiles [k, d, 5], index and standardized
+// difference [k, d], KPI sums/means/shares [k, kpis], names, the substantial flag and quality.
+// results.h5 keeps the figures of small segments (it holds per-customer rows anyway); reports
+// suppress them.
+void write_profiles(const File& f, const report::RunSummary& s) {
+  const std::size_t k = s.k, d = s.dims();
+  const auto& prof = s.profiles;
+  if (prof.features.size() != d) return;
+  const std::size_t nq = stats::kProfileProbabilities.size();
+  std::vector<double> quantiles(k * d * nq), index(k * d), std_diff(k * d);
+  for (std::size_t c = 0; c < k; ++c)
+    for (std::size_t j = 0; j < d; ++j) {
+      for (std::size_t q = 0; q < nq; ++q) quantiles[(c * d + j) * nq + q] = prof.features[j].quantiles[c][q];
+      index[c * d + j] = prof.features[j].index[c];
+      std_diff[c * d + j] = prof.features[j].std_diff[c];
+    }
+  f.create_dataset("/segments/quantiles", H5T_IEEE_F64LE, {k, d, nq});
+  f.write_rows<double>("/segments/quantiles", RowBlock{0, k}, quantiles);
+  f.write_attribute("/segments/quantiles", "probabilities", std::string("0.05, 0.25, 0.5, 0.75, 0.95 (numpy linear)"));
+  write_matrix(f, "/segments/index", index, k, d);
+  write_matrix(f, "/segments/std_diff", std_diff, k, d);
+  std::vector<std::int64_t> substantial(k);
+  for (std::size_t c = 0; c < k; ++c) substantial[c] = s.substantial(c) ? 1 : 0;
+  f.create_dataset("/segments/substantial", H5T_STD_I64LE, {k});
+  f.write_rows<std::int64_t>("/segments/substantial", RowBlock{0, k}, substantial);
+  f.write_attribute("/segments", "min_segment_size", s.min_segment_size);
+  if (prof.names.size() == k) f.write_strings("/segments/names", prof.names);
+  if (!prof.kpis.empty()) {
+    const std::size_t m = prof.kpis.size();
+    std::vector<double> sum(k * m), mean(k * m), share(k * m);
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < m; ++i) {
+      names.push_back(prof.kpis[i].name);
+      for (std::size_t c = 0; c < k; ++c) {
+        sum[c * m + i] = prof.kpis[i].sum[c];
+        mean[c * m + i] = prof.kpis[i].mean[c];
+        share[c * m + i] = prof.kpis[i].share[c];
+      }
+    }
+    f.write_strings("/segments/kpi_names", names);
+    write_matrix(f, "/segments/kpi_sum", sum, k, m);
+    write_matrix(f, "/segments/kpi_mean", mean, k, m);
+    write_matrix(f, "/segments/kpi_share", share, k, m);
+  }
+  f.write_attribute("/segments", "calinski_harabasz", prof.quality.calinski_harabasz);
+  f.write_attribute("/segments", "davies_bouldin", prof.quality.davies_bouldin);
+  f.write_attribute("/segments", "silhouette", prof.quality.silhouette);
+}
+
 }  // namespace
 
 void write_model_and_segments(const std::string& path, const report::RunSummary& s) {
@@ -47,7 +97,7 @@ void write_model_and_segments(const std::string& path, const report::RunSummary&
   write_vector(f, "/model/transform/scale", s.scaling.scale);
   f.write_attribute("/model", "k", static_cast<std::int64_t>(k));
   f.write_attribute("/model", "seed", static_cast<std::int64_t>(s.seed));
-  f.write_attribute("/model", "algorithm", std::string("lloyd"));
+  f.write_attribute("/model", "algorithm", s.kmeans.algorithm.empty() ? std::string("lloyd") : s.kmeans.algorithm);
   f.write_attribute("/model", "iterations", static_cast<std::int64_t>(s.kmeans.iterations));
   f.write_attribute("/model", "inertia", s.kmeans.inertia);
   f.write_attribute("/model", "converged", static_cast<std::int64_t>(s.kmeans.converged));
@@ -79,6 +129,7 @@ void write_model_and_segments(const std::string& path, const report::RunSummary&
   write_matrix(f, "/segments/std", stdev, k, d);
   write_matrix(f, "/segments/min", min, k, d);
   write_matrix(f, "/segments/max", max, k, d);
+  write_profiles(f, s);
   f.close();
 }
 

@@ -1,17 +1,19 @@
 #include "custseg/kmeans/cluster_sums.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace custseg::kmeans {
 
 SumScales SumScales::from_max_abs(const std::vector<double>& max_abs) {
   SumScales s;
   double bound = 0.0;
+  const double headroom = std::ldexp(1.0, kHeadroomBits);
   for (double m : max_abs) {
-    s.dim.push_back(FixedPoint::for_max_abs(m));
+    s.dim.push_back(FixedPoint::for_max_abs(m * headroom));
     bound += 4.0 * m * m;
   }
-  s.distance = FixedPoint::for_max_abs(bound);
+  s.distance = FixedPoint::for_max_abs(bound * headroom);
   return s;
 }
 

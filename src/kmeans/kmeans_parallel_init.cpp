@@ -1,7 +1,11 @@
 #include <algorithm>
 #include <limits>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include "custseg/kmeans/assign.hpp"
+#include "custseg/kmeans/blocked_assign.hpp"
 #include "custseg/kmeans/init.hpp"
 #include "custseg/util/rng.hpp"
 
@@ -18,15 +22,42 @@ void append_gathered(const std::vector<double>& gathered, std::size_t d, std::ve
                       gathered.begin() + static_cast<std::ptrdiff_t>(off + 1 + d));
 }
 
-void pack_row(const data::FeatureMatrix& x, std::size_t i, std::vector<double>& out) {
+template <class T>
+void pack_row(const data::FeatureMatrix& x, const T* rows, std::size_t i, std::vector<double>& out) {
   out.push_back(static_cast<double>(x.global_row(i)));  // exact below 2^53 rows
-  out.insert(out.end(), x.row(i), x.row(i) + x.dims);
+  out.insert(out.end(), rows + i * x.dims, rows + (i + 1) * x.dims);
 }
 
-}  // namespace
+// Nearest of the candidates [first, count) for every row, merged into (d2, nearest) with the
+// rule of a plain loop over candidates in index order: replace only when strictly closer. The
+// blocked kernel returns the lowest-index direct-formula minimiser of the new candidates, which
+// is exactly the candidate that loop would keep.
+template <class T>
+void add_candidates(const T* rows, std::size_t n, std::size_t d, const std::vector<double>& candidates,
+                    std::size_t first, std::size_t count, std::vector<double>& d2, std::vector<std::int32_t>& nearest) {
+  if (count <= first) return;
+  const std::vector<double> fresh(candidates.begin() + static_cast<std::ptrdiff_t>(first * d),
+                                  candidates.begin() + static_cast<std::ptrdiff_t>(count * d));
+  const CentroidPanel<T> panel(fresh, count - first, d);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 8 * kTileRows), [&](const tbb::blocked_range<std::size_t>& r) {
+    TileWorkspace<T> ws;
+    std::int32_t label[kTileRows];
+    double dist[kTileRows];
+    for (std::size_t b = r.begin(); b < r.end(); b += kTileRows) {
+      const std::size_t m = std::min(kTileRows, r.end() - b);
+      assign_tile(rows + b * d, m, panel, ws, label, dist, nullptr);
+      for (std::size_t i = 0; i < m; ++i)
+        if (dist[i] < d2[b + i]) {
+          d2[b + i] = dist[i];
+          nearest[b + i] = static_cast<std::int32_t>(first) + label[i];
+        }
+    }
+  });
+}
 
-std::vector<double> kmeans_parallel_init(const mpi::Communicator& comm, const data::FeatureMatrix& x,
-                                         const SumScales& scales, const InitOptions& options) {
+template <class T>
+std::vector<double> init_rows(const mpi::Communicator& comm, const data::FeatureMatrix& x, const T* rows,
+                              const SumScales& scales, const InitOptions& options) {
   const std::size_t d = x.dims;
   const std::size_t k = options.k;
 
@@ -40,14 +71,14 @@ std::vector<double> kmeans_parallel_init(const mpi::Communicator& comm, const da
   const std::vector<std::uint64_t> bests = comm.allgather(my_best);
   const int owner = static_cast<int>(std::min_element(bests.begin(), bests.end()) - bests.begin());
   std::vector<double> first(d, 0.0);
-  if (comm.rank() == owner) std::copy_n(x.row(my_best_row), d, first.begin());
+  if (comm.rank() == owner) std::copy_n(rows + my_best_row * d, d, first.begin());
   comm.broadcast(first, owner);
   std::vector<double> candidates = first;
 
   // d2 and nearest candidate per row, updated incrementally as candidates are added.
-  std::vector<double> d2(x.rows);
-  std::vector<std::int64_t> nearest(x.rows, 0);
-  for (std::size_t i = 0; i < x.rows; ++i) d2[i] = squared_distance(x.row(i), first.data(), d);
+  std::vector<double> d2(x.rows, std::numeric_limits<double>::infinity());
+  std::vector<std::int32_t> nearest(x.rows, 0);
+  add_candidates(rows, x.rows, d, candidates, 0, 1, d2, nearest);
 
   const double l = options.oversampling * static_cast<double>(k);
   for (int round = 1; round <= options.rounds; ++round) {
@@ -60,17 +91,12 @@ std::vector<double> kmeans_parallel_init(const mpi::Communicator& comm, const da
     std::vector<double> picked;
     for (std::size_t i = 0; i < x.rows; ++i) {
       const double p = l * d2[i] / phi;
-      if (rng::uniform(options.seed, static_cast<std::uint64_t>(round), x.global_row(i)) < p) pack_row(x, i, picked);
+      if (rng::uniform(options.seed, static_cast<std::uint64_t>(round), x.global_row(i)) < p) pack_row(x, rows, i, picked);
     }
     const std::vector<double> gathered = comm.allgatherv(picked);
     const std::size_t old_count = candidates.size() / d;
     append_gathered(gathered, d, candidates);
-    const std::size_t new_count = candidates.size() / d;
-    for (std::size_t i = 0; i < x.rows; ++i)
-      for (std::size_t c = old_count; c < new_count; ++c) {
-        const double dist = squared_distance(x.row(i), candidates.data() + c * d, d);
-        if (dist < d2[i]) { d2[i] = dist; nearest[i] = static_cast<std::int64_t>(c); }
-      }
+    add_candidates(rows, x.rows, d, candidates, old_count, candidates.size() / d, d2, nearest);
   }
 
   // Weight of a candidate: how many rows have it as their nearest (exact integer counts).
@@ -80,6 +106,13 @@ std::vector<double> kmeans_parallel_init(const mpi::Communicator& comm, const da
   comm.allreduce_sum(counts);
   std::vector<double> weights(counts.begin(), counts.end());
   return weighted_kmeanspp(candidates, weights, d, k, options.seed);
+}
+
+}  // namespace
+
+std::vector<double> kmeans_parallel_init(const mpi::Communicator& comm, const data::FeatureMatrix& x,
+                                         const SumScales& scales, const InitOptions& options) {
+  return data::visit_rows(x, [&](const auto* rows) { return init_rows(comm, x, rows, scales, options); });
 }
 
 }  // namespace custseg::kmeans

@@ -15,7 +15,7 @@ bool farther(const Far& a, const Far& b) { return a.d2 != b.d2 ? a.d2 > b.d2 : a
 }  // namespace
 
 int reseed_empty_clusters(const mpi::Communicator& comm, const data::FeatureMatrix& x, const ClusterSums& global,
-                          const std::vector<double>& distance2, std::vector<double>& centroids) {
+                          std::span<const float> distance2, std::vector<double>& centroids) {
   std::vector<std::size_t> empty;
   for (std::size_t c = 0; c < global.k; ++c)
     if (global.counts[c] == 0) empty.push_back(c);
@@ -34,7 +34,7 @@ int reseed_empty_clusters(const mpi::Communicator& comm, const data::FeatureMatr
     const std::size_t i = order[t];
     mine.push_back(distance2[i]);
     mine.push_back(static_cast<double>(x.global_row(i)));
-    mine.insert(mine.end(), x.row(i), x.row(i) + d);
+    data::visit_rows(x, [&](const auto* rows) { mine.insert(mine.end(), rows + i * d, rows + (i + 1) * d); });
   }
   const std::vector<double> all = comm.allgatherv(mine);
   const std::size_t stride = d + 2;

@@ -1,5 +1,6 @@
 #include "custseg/report/text_reports.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -7,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "custseg/report/definitions.hpp"
+#include "custseg/stats/quantiles.hpp"
 #include "custseg/util/error.hpp"
 
 namespace custseg::report {
@@ -18,16 +21,109 @@ using nlohmann::ordered_json;
 // JSON has no NaN: an undefined statistic (empty segment) is null.
 ordered_json number(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); }
 
-double share(const RunSummary& s, std::size_t c) {
-  const auto n = s.rows_assigned();
-  return n ? static_cast<double>(s.kmeans.counts[c]) / static_cast<double>(n) : 0.0;
-}
-
 std::string csv_number(double v) {
   if (!std::isfinite(v)) return "";
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
+}
+
+// Names may contain commas ("high monetary, low recency_days"): quote them (RFC 4180).
+std::string csv_text(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string segment_name(const RunSummary& s, std::size_t c) {
+  if (!s.substantial(c)) return "not substantial";
+  return c < s.profiles.names.size() ? s.profiles.names[c] : "";
+}
+
+ordered_json feature_stats(const RunSummary& s, std::size_t f, std::size_t g) {
+  const auto& m = s.moments[f];
+  ordered_json o = {{"mean", number(m.mean[g])}, {"std", number(m.std[g])}, {"min", number(m.min[g])}, {"max", number(m.max[g])}};
+  if (f < s.profiles.features.size()) {
+    const auto& p = s.profiles.features[f];
+    for (std::size_t q = 0; q < stats::kProfileQuantileNames.size(); ++q)
+      o[stats::kProfileQuantileNames[q]] = number(p.quantiles[g][q]);
+    if (g < s.k) {
+      o["index"] = number(p.index[g]);
+      o["std_diff"] = number(p.std_diff[g]);
+    }
+  }
+  return o;
+}
+
+ordered_json kpi_stats(const stats::KpiProfile& kpi, std::size_t g, std::size_t k) {
+  ordered_json o = {{"sum", number(kpi.sum[g])}, {"mean", number(kpi.mean[g])}};
+  if (g < k) o["share_of_total"] = number(kpi.share[g]);
+  if (kpi.binary) o["rate"] = number(kpi.mean[g]);
+  return o;
+}
+
+ordered_json quality_json(const stats::ClusterQuality& q) {
+  return {{"within_ss", number(q.within_ss)},
+          {"between_ss", number(q.between_ss)},
+          {"calinski_harabasz", number(q.calinski_harabasz)},
+          {"davies_bouldin", number(q.davies_bouldin)},
+          {"silhouette", number(q.silhouette)},
+          {"silhouette_sample", q.silhouette_sample}};
+}
+
+ordered_json fairness_json(const RunSummary& s) {
+  ordered_json out = ordered_json::array();
+  for (const auto& a : s.profiles.fairness) {
+    ordered_json audit;
+    audit["column"] = a.column;
+    audit["threshold"] = a.threshold;
+    audit["groups"] = a.groups;
+    ordered_json pop = ordered_json::array();
+    for (std::size_t g = 0; g < a.groups.size(); ++g) pop.push_back(number(a.population_share(g)));
+    audit["population_share"] = pop;
+    ordered_json segs = ordered_json::array();
+    for (std::size_t c = 0; c < a.segments(); ++c) {
+      ordered_json seg = {{"segment", c}};
+      if (s.suppressed(c)) {
+        seg["suppressed"] = true;
+        seg["count"] = s.hidden_count(c);
+        segs.push_back(seg);
+        continue;
+      }
+      ordered_json shares = ordered_json::array(), rates = ordered_json::array();
+      for (std::size_t g = 0; g < a.groups.size(); ++g) {
+        shares.push_back(number(a.segment_share(c, g)));
+        rates.push_back(number(a.selection_rate(c, g)));
+      }
+      seg["suppressed"] = false;
+      seg["group_share"] = shares;
+      seg["selection_rate"] = rates;
+      seg["rate_ratio"] = number(a.rate_ratio[c]);
+      seg["flagged"] = static_cast<bool>(a.flagged[c]);
+      segs.push_back(seg);
+    }
+    audit["segments"] = segs;
+    out.push_back(audit);
+  }
+  return out;
+}
+
+ordered_json sweep_json(const SweepSummary& w) {
+  ordered_json points = ordered_json::array();
+  for (const auto& p : w.points)
+    points.push_back({{"k", p.k},
+                      {"inertia", number(p.inertia)},
+                      {"iterations", p.iterations},
+                      {"converged", p.converged},
+                      {"calinski_harabasz", number(p.quality.calinski_harabasz)},
+                      {"davies_bouldin", number(p.quality.davies_bouldin)},
+                      {"silhouette", number(p.quality.silhouette)},
+                      {"stability", number(p.stability)},
+                      {"smallest_segment", p.smallest_segment},
+                      {"restart_inertia", p.restart_inertia}});
+  return {{"restarts", w.restarts},          {"sample_size", w.sample_size}, {"min_stability", w.min_stability},
+          {"recommended_k", w.recommended_k}, {"recommended_from_candidates", w.recommended_from_candidates},
+          {"rule", w.rule},                   {"points", points}};
 }
 
 }  // namespace
@@ -40,7 +136,8 @@ std::string render_json_report(const RunSummary& s) {
   j["parameters"] = {{"input", s.input},        {"output", s.output},     {"k", s.k},
                      {"seed", s.seed},          {"ranks", s.ranks},       {"threads_per_rank", s.threads},
                      {"n_init", s.n_init},      {"max_iter", s.max_iter}, {"tol", s.tol},
-                     {"nan_policy", s.nan_policy}, {"init", s.init_file.empty() ? ordered_json(nullptr) : ordered_json(s.init_file)}};
+                     {"nan_policy", s.nan_policy}, {"init", s.init_file.empty() ? ordered_json(nullptr) : ordered_json(s.init_file)},
+                     {"min_segment_size", s.min_segment_size}, {"fairness_threshold", s.fairness_threshold}};
   j["input_fingerprint"] = s.input_fingerprint;
   j["rows"] = {{"total", s.rows_total}, {"dropped", s.rows_dropped}, {"assigned", s.rows_assigned()}};
   ordered_json features = ordered_json::array();
@@ -48,6 +145,9 @@ std::string render_json_report(const RunSummary& s) {
     features.push_back({{"name", s.scaling.names[f]}, {"transform", data::to_string(s.scaling.kinds[f])},
                         {"mean", s.scaling.mean[f]}, {"scale", s.scaling.scale[f]}});
   j["features"] = features;
+  ordered_json kpis = ordered_json::array();
+  for (const auto& kpi : s.profiles.kpis) kpis.push_back({{"name", kpi.name}, {"binary", kpi.binary}});
+  j["kpis"] = kpis;
   // Top-level copies of the headline figures, for scripts that only want these.
   j["k"] = s.k;
   j["inertia"] = s.kmeans.inertia;
@@ -63,51 +163,106 @@ std::string render_json_report(const RunSummary& s) {
     history.push_back({{"iteration", h.iteration}, {"inertia", h.inertia}, {"shift", h.shift},
                        {"seconds", h.seconds}, {"reseeded", h.reseeded}});
   j["model"]["history"] = history;
+  ordered_json quality = quality_json(s.profiles.quality);
+  quality["inertia"] = s.kmeans.inertia;
+  j["quality"] = quality;
   ordered_json timings = ordered_json::object();
   for (const auto& [phase, seconds] : s.timings) timings[phase] = seconds;
   j["timings_seconds"] = timings;
 
   ordered_json segments = ordered_json::array();
+  ordered_json suppressed = ordered_json::array();
   const std::size_t d = s.dims();
   for (std::size_t c = 0; c < s.k; ++c) {
     ordered_json seg;
     seg["segment"] = c;
+    seg["name"] = segment_name(s, c);
+    seg["substantial"] = s.substantial(c);
+    if (s.suppressed(c)) {
+      // Suppressed: no figure that would describe a handful of customers (or reveal one by
+      // subtraction from the population totals).
+      seg["suppressed"] = true;
+      seg["suppression"] = s.substantial(c) ? "complementary" : "small";
+      seg["count"] = s.hidden_count(c);
+      segments.push_back(seg);
+      suppressed.push_back(c);
+      continue;
+    }
+    seg["suppressed"] = false;
     seg["count"] = s.kmeans.counts[c];
-    seg["share"] = share(s, c);
+    seg["share"] = s.share(c);
     ordered_json centroid = ordered_json::object();
     ordered_json feats = ordered_json::object();
     for (std::size_t f = 0; f < d; ++f) {
       centroid[s.scaling.names[f]] = number(s.centroids_original[c * d + f]);
-      const auto& m = s.moments[f];
-      feats[s.scaling.names[f]] = {{"mean", number(m.mean[c])}, {"std", number(m.std[c])},
-                                   {"min", number(m.min[c])},   {"max", number(m.max[c])}};
+      feats[s.scaling.names[f]] = feature_stats(s, f, c);
     }
     seg["centroid"] = centroid;
     seg["features"] = feats;
+    ordered_json kpi = ordered_json::object();
+    for (const auto& p : s.profiles.kpis) kpi[p.name] = kpi_stats(p, c, s.k);
+    seg["kpis"] = kpi;
     segments.push_back(seg);
   }
   j["segments"] = segments;
   ordered_json population = ordered_json::object();
-  for (std::size_t f = 0; f < d; ++f) {
-    const auto& m = s.moments[f];
-    population[s.scaling.names[f]] = {{"mean", number(m.mean[s.k])}, {"std", number(m.std[s.k])},
-                                      {"min", number(m.min[s.k])},   {"max", number(m.max[s.k])}};
-  }
+  for (std::size_t f = 0; f < d; ++f) population[s.scaling.names[f]] = feature_stats(s, f, s.k);
   j["population"] = population;
+  ordered_json population_kpis = ordered_json::object();
+  for (const auto& p : s.profiles.kpis) population_kpis[p.name] = kpi_stats(p, s.k, s.k);
+  j["population_kpis"] = population_kpis;
+  j["privacy"] = {{"min_segment_size", s.min_segment_size}, {"suppressed_segments", suppressed},
+                  {"customer_ids_in_report", false}};
+  j["fairness"] = fairness_json(s);
+  if (s.sweep) j["sweep"] = sweep_json(*s.sweep);
+  j["definitions"] = {{"quantiles", definitions::kQuantiles}, {"index", definitions::kIndex},
+                      {"std_diff", definitions::kStdDiff},    {"names", definitions::kNames},
+                      {"quality", definitions::kQuality},     {"fairness", definitions::kFairness},
+                      {"privacy", definitions::kPrivacy},     {"stability", definitions::kStability}};
   return j.dump(2) + "\n";
 }
 
 std::string render_segments_csv(const RunSummary& s) {
   std::ostringstream out;
-  out << "segment,count,share";
-  for (const auto& name : s.scaling.names)
+  out << "segment,count,share,name,substantial";
+  for (const auto& kpi : s.profiles.kpis) {
+    out << ',' << kpi.name << "_sum," << kpi.name << "_mean," << kpi.name << "_share";
+    if (kpi.binary) out << ',' << kpi.name << "_rate";
+  }
+  const bool profiled = s.profiles.features.size() == s.dims();
+  for (const auto& name : s.scaling.names) {
     for (const char* stat : {"mean", "std", "min", "max"}) out << ',' << name << '_' << stat;
+    if (profiled) {
+      for (const char* q : stats::kProfileQuantileNames) out << ',' << name << '_' << q;
+      out << ',' << name << "_index," << name << "_std_diff";
+    }
+  }
+  const std::string header = out.str();
+  const auto fields = static_cast<std::size_t>(std::count(header.begin(), header.end(), ',')) + 1;
   out << '\n';
   for (std::size_t c = 0; c < s.k; ++c) {
-    out << c << ',' << s.kmeans.counts[c] << ',' << csv_number(share(s, c));
-    for (const auto& m : s.moments)
+    if (s.suppressed(c)) {
+      // Same number of fields, every figure left empty.
+      out << c << ',' << s.hidden_count(c) << ",," << csv_text(segment_name(s, c)) << ',' << (s.substantial(c) ? "true" : "false");
+      for (std::size_t i = 5; i < fields; ++i) out << ',';
+      out << '\n';
+      continue;
+    }
+    out << c << ',' << s.kmeans.counts[c] << ',' << csv_number(s.share(c)) << ',' << csv_text(segment_name(s, c)) << ",true";
+    for (const auto& kpi : s.profiles.kpis) {
+      out << ',' << csv_number(kpi.sum[c]) << ',' << csv_number(kpi.mean[c]) << ',' << csv_number(kpi.share[c]);
+      if (kpi.binary) out << ',' << csv_number(kpi.mean[c]);
+    }
+    for (std::size_t f = 0; f < s.dims(); ++f) {
+      const auto& m = s.moments[f];
       out << ',' << csv_number(m.mean[c]) << ',' << csv_number(m.std[c]) << ',' << csv_number(m.min[c]) << ','
           << csv_number(m.max[c]);
+      if (profiled) {
+        const auto& p = s.profiles.features[f];
+        for (double q : p.quantiles[c]) out << ',' << csv_number(q);
+        out << ',' << csv_number(p.index[c]) << ',' << csv_number(p.std_diff[c]);
+      }
+    }
     out << '\n';
   }
   return out.str();
@@ -117,21 +272,26 @@ std::string render_console_table(const RunSummary& s) {
   std::ostringstream out;
   const std::size_t d = s.dims();
   const std::size_t shown = std::min<std::size_t>(d, 5);
-  char buf[64];
+  char buf[96];
   out << "segment      count   share";
   for (std::size_t f = 0; f < shown; ++f) {
     std::snprintf(buf, sizeof buf, " %15.15s", s.scaling.names[f].c_str());
     out << buf;
   }
-  out << "   (feature means)\n";
+  out << "   (feature means)  name\n";
   for (std::size_t c = 0; c < s.k; ++c) {
-    std::snprintf(buf, sizeof buf, "%7zu %10lld  %5.1f%%", c, static_cast<long long>(s.kmeans.counts[c]), 100.0 * share(s, c));
+    if (s.suppressed(c)) {
+      std::snprintf(buf, sizeof buf, "%7zu %10s  %6s", c, s.hidden_count(c).c_str(), "");
+      out << buf << "  (" << s.suppression_reason(c) << ")\n";
+      continue;
+    }
+    std::snprintf(buf, sizeof buf, "%7zu %10lld  %5.1f%%", c, static_cast<long long>(s.kmeans.counts[c]), 100.0 * s.share(c));
     out << buf;
     for (std::size_t f = 0; f < shown; ++f) {
       std::snprintf(buf, sizeof buf, " %15.4g", s.moments[f].mean[c]);
       out << buf;
     }
-    out << '\n';
+    out << "   " << segment_name(s, c) << '\n';
   }
   return out.str();
 }

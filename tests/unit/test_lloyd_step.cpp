@@ -57,9 +57,10 @@ TEST(LloydStep, MatchesBruteForceAssignmentSumsAndInertia) {
   // The update moves each centroid to its cluster mean.
   std::vector<double> updated = centroids;
   kmeans::update_centroids(sums, scales, updated);
-  for (std::size_t c = 0; c < k; ++c)
+  for (std::size_t c = 0; c < k; ++c) {
     if (ref_counts[c] > 0)
       EXPECT_NEAR(updated[c * d], static_cast<double>(ref_sums[c * d] / ref_counts[c]), 1e-10);
+  }
 }
 
 TEST(WeightedKMeansPlusPlus, PicksDistinctWellSpreadCentres) {

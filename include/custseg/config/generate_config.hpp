@@ -12,6 +12,10 @@ struct GenerateConfig {
   std::uint64_t seed = 42;
   std::string output;
   std::uint64_t chunk_rows = 1 << 20;
+  // File layout for large files (docs/io.md): dataset alignment in bytes and HDF5 chunk size in
+  // rows; 0 = HDF5's packing and contiguous datasets (the default).
+  std::uint64_t alignment = 0;
+  std::uint64_t chunk_size = 0;
 };
 
 // Returns false if only --help was asked for. Throws usage errors.

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "custseg/config/options.hpp"
+#include "custseg/config/profile_options.hpp"
 
 namespace custseg::config {
 
@@ -23,6 +24,11 @@ struct SegmentConfig {
   int init_rounds = 5;
   double oversampling = 2.0;
   std::string init_file;
+  std::string algorithm = "auto";     // lloyd | hamerly | yinyang | auto (identical labels)
+  std::string precision = "float32";  // storage of the features during k-means
+  std::string memory_limit = "0";     // per rank, e.g. "2G": beyond it the features stream from the file
+  std::uint64_t memory_limit_bytes = 0;  // parsed; 0 = no limit
+  ProfileOptions profile;  // KPIs, protected columns, privacy floor, fairness threshold, silhouette sample
 };
 
 bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& out);

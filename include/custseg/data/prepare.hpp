@@ -19,6 +19,7 @@ struct PrepareOptions {
   std::string transform;  // "name:kind, ..."
   bool standardize = true;
   NanPolicy nan_policy = NanPolicy::fail;
+  Precision precision = Precision::float32;  // storage of the prepared features (feature_matrix.hpp)
 };
 
 struct PreparedData {

@@ -47,12 +47,19 @@ hid_t native_type() {
 
 enum class Access { parallel, serial };
 
+// How File::create lays out a new file's raw data (custseg generate --alignment, --chunk-size).
+struct Layout {
+  std::uint64_t alignment = 0;   // bytes; datasets of 64 KiB or more start at a multiple (0 = packed)
+  std::uint64_t chunk_rows = 0;  // rows per chunk of every dataset created; 0 = contiguous
+};
+
 // An open HDF5 file. Parallel files are opened by all ranks of a communicator together, and
 // all raw-data transfers on them are collective; serial files are opened by one process.
 class File {
  public:
   static File open_read(const std::string& path, const mpi::Communicator& comm);
   static File create(const std::string& path, const mpi::Communicator& comm);
+  static File create(const std::string& path, const mpi::Communicator& comm, const Layout& layout);
   static File open_serial(const std::string& path, bool writable);
   static File create_serial(const std::string& path);
 
@@ -68,7 +75,8 @@ class File {
   // HDF5 type class of a dataset (H5T_INTEGER, H5T_FLOAT, ...).
   [[nodiscard]] H5T_class_t type_class(const std::string& dataset_path) const;
 
-  // Creates a dataset (contiguous, no timestamps, no fill, so the bytes depend only on the data).
+  // Creates a dataset (contiguous unless the file's Layout sets chunk_rows; no timestamps, no
+  // fill, so the bytes depend only on the data).
   void create_dataset(const std::string& path, hid_t file_type, const std::vector<std::uint64_t>& dims) const;
 
   // Rows [block.begin, block.end()) of a 1-D dataset (or of the first axis of a 2-D one, with
@@ -115,9 +123,27 @@ class File {
   Hid file_;
   std::string path_;
   Access access_ = Access::serial;
+  Layout layout_;
 };
 
 // Silence HDF5's automatic error printing; errors are reported through exceptions instead.
 void quiet_hdf5_errors();
+
+// What this process's raw-data transfers (File::read_rows/write_rows) did: bytes, time, and
+// whether parallel HDF5 really transferred collectively. HDF5 falls back to independent I/O
+// silently (a type conversion is enough); this is where that shows (HighFive's parallel
+// example checks the same). Process-wide counters: the segment job reports them per rank.
+struct TransferStats {
+  std::uint64_t reads = 0, writes = 0;
+  std::uint64_t read_bytes = 0, write_bytes = 0;  // as stored in the file
+  double read_seconds = 0.0, write_seconds = 0.0;
+  std::uint64_t collective = 0;     // parallel transfers HDF5 did collectively
+  std::uint64_t independent = 0;    // parallel transfers that fell back to independent I/O
+  std::uint32_t no_collective_causes = 0;  // OR of the H5D_MPIO_* causes of those fallbacks
+};
+[[nodiscard]] const TransferStats& transfer_stats();
+void reset_transfer_stats();
+// "datatype conversion, ..." for a mask of H5D_MPIO_* no-collective causes ("" for none).
+[[nodiscard]] std::string describe_no_collective_cause(std::uint32_t causes);
 
 }  // namespace custseg::io

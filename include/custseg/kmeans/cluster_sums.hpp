@@ -10,13 +10,21 @@
 
 namespace custseg::kmeans {
 
+// Rows a thread may add into one int64 accumulator cell before it must fold into Int128
+// (chunk_accumulator.hpp). The scales leave kHeadroomBits spare so that kChunkRows values, each
+// below 2^(62 - kHeadroomBits), cannot overflow an int64.
+inline constexpr int kHeadroomBits = 11;
+inline constexpr std::size_t kChunkRows = std::size_t{1} << (kHeadroomBits - 1);
+
 // Fixed-point scales, fixed from the global data range before any pass.
 struct SumScales {
   std::vector<FixedPoint> dim;  // one per feature: coordinates in the k-means space
   FixedPoint distance;          // squared distances (inertia, k-means|| potential)
 
   // From the global per-feature maximum magnitude. Any centroid is a mean of points, so it lies
-  // inside the same box, and a squared distance is at most sum_j (2 max_abs_j)^2.
+  // inside the same box, and a squared distance is at most sum_j (2 max_abs_j)^2. Every value
+  // maps below 2^(62 - kHeadroomBits); the step is still 2^-50 of the largest magnitude, far
+  // below float32 resolution and within one double ulp of the largest values.
   static SumScales from_max_abs(const std::vector<double>& max_abs);
 };
 

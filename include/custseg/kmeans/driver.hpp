@@ -3,11 +3,13 @@
 // centroids into sums (DESIGN.md, "The one pattern").
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "custseg/data/feature_matrix.hpp"
 #include "custseg/kmeans/cluster_sums.hpp"
 #include "custseg/kmeans/init.hpp"
+#include "custseg/kmeans/local_step.hpp"
 #include "custseg/mpi/communicator.hpp"
 #include "custseg/util/log.hpp"
 
@@ -22,20 +24,23 @@ struct KMeansOptions {
   int init_rounds = 5;
   double oversampling = 2.0;
   std::optional<std::vector<double>> initial_centroids;  // k * d, in the k-means space; skips init
+  Algorithm algorithm = Algorithm::automatic;            // same labels whichever is chosen
 };
 
 struct IterationRecord {
   int iteration = 0;
   double inertia = 0.0;  // of the assignment made in this iteration, before the update
+                         // (inertia_from_sums: the same bits for every algorithm)
   double shift = 0.0;    // total squared centroid shift of the update
   double seconds = 0.0;
   int reseeded = 0;      // empty clusters re-seeded in this iteration
+  std::uint64_t rows_searched = 0;  // all ranks: rows whose distances were computed
 };
 
 struct KMeansResult {
   std::vector<double> centroids;        // k * d, k-means space
   std::vector<std::int32_t> labels;     // local rows
-  std::vector<double> distance2;        // local rows
+  std::vector<float> distance2;         // local rows (direct formula, rounded to float)
   std::vector<std::int64_t> counts;     // k, global
   double inertia = 0.0;
   int iterations = 0;
@@ -45,6 +50,7 @@ struct KMeansResult {
   std::vector<IterationRecord> history;  // of the kept restart
   double init_seconds = 0.0;             // all restarts
   double iterate_seconds = 0.0;          // all restarts
+  std::string algorithm;                 // the step that ran (auto resolved)
 };
 
 // Collective. `variance_scale` is the mean feature variance in the k-means space (1 after

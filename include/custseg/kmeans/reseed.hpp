@@ -1,6 +1,7 @@
 #pragma once
 // Deterministic re-seeding of empty clusters: each empty cluster (in index order) takes the
 // globally farthest remaining row from its assigned centroid (ties: lowest global row).
+#include <span>
 #include <vector>
 
 #include "custseg/data/feature_matrix.hpp"
@@ -12,6 +13,6 @@ namespace custseg::kmeans {
 // Collective when any cluster is empty (every rank sees the same global counts, so all or none
 // enter). Returns the number of clusters re-seeded.
 int reseed_empty_clusters(const mpi::Communicator& comm, const data::FeatureMatrix& x, const ClusterSums& global,
-                          const std::vector<double>& distance2, std::vector<double>& centroids);
+                          std::span<const float> distance2, std::vector<double>& centroids);
 
 }  // namespace custseg::kmeans

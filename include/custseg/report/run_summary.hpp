@@ -1,16 +1,30 @@
 #pragma once
 // Everything the reports need about one segmentation run: small, gathered, no customer rows.
-// Writers (JSON, CSV, results.h5 model part) are pure functions of this struct.
+// Writers (JSON, CSV, HTML, results.h5 model part) are pure functions of this struct.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "custseg/data/transform.hpp"
 #include "custseg/kmeans/driver.hpp"
+#include "custseg/stats/k_selection.hpp"
 #include "custseg/stats/segment_moments.hpp"
+#include "custseg/stats/segment_profiles.hpp"
 
 namespace custseg::report {
+
+// The metrics of a k sweep (custseg sweep), shown as curves when present.
+struct SweepSummary {
+  std::vector<stats::SweepPoint> points;  // in k order
+  std::size_t recommended_k = 0;
+  bool recommended_from_candidates = true;
+  int restarts = 1;
+  double min_stability = 0.8;
+  std::uint64_t sample_size = 0;
+  std::string rule;  // stats::recommendation_rule(...)
+};
 
 struct RunSummary {
   // What was asked.
@@ -27,12 +41,44 @@ struct RunSummary {
   kmeans::KMeansResult kmeans;            // labels/distances left empty: not report material
   std::vector<double> centroids_original;  // k * d in original units
   std::vector<stats::ColumnMoments> moments;  // one per feature, original units
+  // Profiles, KPIs, fairness audits, quality and names (moments above are profiles.features[f].moments).
+  stats::SegmentProfiles profiles;
+  // Privacy: segments smaller than this are not substantial and their statistics are suppressed
+  // in every report (results.h5 keeps them: it holds per-customer rows anyway). 0 = no floor.
+  std::int64_t min_segment_size = 50;
+  double fairness_threshold = 0.8;
+  std::optional<SweepSummary> sweep;
   // Wall time per phase, in order.
   std::vector<std::pair<std::string, double>> timings;
   std::string custseg_version, created_utc, input_fingerprint;
 
   [[nodiscard]] std::size_t dims() const { return scaling.names.size(); }
   [[nodiscard]] std::uint64_t rows_assigned() const { return rows_total - rows_dropped; }
+  [[nodiscard]] bool substantial(std::size_t c) const { return kmeans.counts[c] >= min_segment_size; }
+  // Complementary suppression (as statistical offices do): with exactly one small segment, its
+  // count and KPI totals would follow from the population totals minus the other segments, so the
+  // smallest substantial segment (lowest index on ties) is suppressed with it.
+  [[nodiscard]] bool complementary(std::size_t c) const {
+    std::size_t small = 0, smallest = k;
+    for (std::size_t i = 0; i < k; ++i) {
+      if (!substantial(i)) ++small;
+      else if (smallest == k || kmeans.counts[i] < kmeans.counts[smallest]) smallest = i;
+    }
+    return small == 1 && c == smallest;
+  }
+  // Figures withheld from every report: small segments and their complement.
+  [[nodiscard]] bool suppressed(std::size_t c) const { return !substantial(c) || complementary(c); }
+  // What reports print instead of a suppressed segment's count.
+  [[nodiscard]] std::string suppressed_text() const { return "< " + std::to_string(min_segment_size); }
+  [[nodiscard]] std::string hidden_count(std::size_t c) const { return substantial(c) ? "suppressed" : suppressed_text(); }
+  // One line saying why a segment's figures are missing.
+  [[nodiscard]] std::string suppression_reason(std::size_t c) const {
+    return substantial(c) ? "suppressed to protect a smaller segment" : suppressed_text() + " customers: suppressed";
+  }
+  [[nodiscard]] double share(std::size_t c) const {
+    const auto n = rows_assigned();
+    return n ? static_cast<double>(kmeans.counts[c]) / static_cast<double>(n) : 0.0;
+  }
 };
 
 }  // namespace custseg::report

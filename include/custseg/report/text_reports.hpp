@@ -1,12 +1,16 @@
 #pragma once
-// report.json and segments.csv, rendered from the run summary on rank 0.
+// report.json and segments.csv, rendered from the run summary on rank 0. Neither contains a
+// customer id; a segment smaller than the summary's min_segment_size shows "< N" instead of its
+// figures (privacy, like statistical offices' small-cell suppression).
 #include <string>
 
 #include "custseg/report/run_summary.hpp"
 
 namespace custseg::report {
 
-inline constexpr int kReportSchemaVersion = 1;
+// 2: profiles (quantiles, index, standardized difference), KPIs, names, quality, privacy,
+// fairness, sweep. The keys of version 1 ("k", "inertia", "iterations", "segments", ...) remain.
+inline constexpr int kReportSchemaVersion = 2;
 
 std::string render_json_report(const RunSummary& s);
 std::string render_segments_csv(const RunSummary& s);

@@ -1,0 +1,34 @@
+#pragma once
+// custseg sweep: one job over a range of k on data loaded once (see configs/sweep.ini).
+#include <cstdint>
+#include <string>
+
+#include "custseg/config/options.hpp"
+#include "custseg/config/profile_options.hpp"
+
+namespace custseg::config {
+
+struct SweepConfig {
+  CommonOptions common;
+  std::string input;
+  std::string output;
+  std::string k_range = "2:12";  // "MIN:MAX", inclusive
+  std::int64_t k_min = 2, k_max = 12;  // parsed from k_range
+  std::uint64_t seed = 1;
+  std::string features;
+  std::string transform;
+  bool standardize = true;
+  std::string nan_policy = "fail";
+  std::string id_column = "customer_id";
+  int restarts = 3;
+  int max_iter = 300;
+  double tol = 1e-4;
+  int init_rounds = 5;
+  double oversampling = 2.0;
+  double min_stability = 0.8;
+  ProfileOptions profile;
+};
+
+bool parse_sweep_config(int argc, char** argv, int rank, SweepConfig& out);
+
+}  // namespace custseg::config

@@ -1,0 +1,36 @@
+#pragma once
+// Small helpers for writing inline SVG and HTML by hand: escaping, number formatting, linear
+// scales and a diverging colour scale. Pure functions, no state.
+#include <string>
+#include <vector>
+
+namespace custseg::report::svg {
+
+// Escapes &, <, >, " and ' for text and attribute values.
+std::string escape(const std::string& text);
+
+// Human-readable numbers: 1,234,567 for large values, 3 significant digits otherwise; "–" for NaN.
+std::string format_number(double v);
+std::string format_percent(double fraction, int decimals = 1);  // 0.123 -> "12.3%"
+// Coordinates: fixed 1 decimal, so output is stable and compact.
+std::string coord(double v);
+
+// Maps [domain_lo, domain_hi] linearly onto [range_lo, range_hi]; optionally through log1p.
+struct Scale {
+  double domain_lo = 0, domain_hi = 1, range_lo = 0, range_hi = 1;
+  bool log1p = false;
+  [[nodiscard]] double operator()(double v) const;
+  // Up to `count` round tick values inside the domain.
+  [[nodiscard]] std::vector<double> ticks(int count) const;
+};
+
+// Colour for an index (100 = population average): blue below, white at 100, red above, on a log2
+// scale saturating at 1/3x and 3x. Returns "#rrggbb".
+std::string index_colour(double index);
+// Dark text on light cells, light text on dark ones.
+std::string text_colour_on(const std::string& fill);
+
+// A qualitative palette for segments (colour-blind friendly, repeats after 10).
+std::string segment_colour(std::size_t c);
+
+}  // namespace custseg::report::svg

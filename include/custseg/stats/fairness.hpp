@@ -1,0 +1,52 @@
+#pragma once
+// Fairness audit of a segmentation against one protected column (gender, age band, ...): per
+// segment, each group's share of the segment against its share of the population, and the ratio
+// of the smallest to the largest group selection rate (rate of group g = customers of g in the
+// segment / customers of g), flagged below a threshold (0.8: the four-fifths rule).
+// Counts are integers, so the audit is exact and identical for any rank count.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "custseg/mpi/communicator.hpp"
+
+namespace custseg::stats {
+
+struct FairnessAudit {
+  std::string column;
+  std::vector<std::string> groups;            // [G] group labels
+  std::vector<std::int64_t> population;       // [G] customers per group (segmented rows)
+  std::vector<std::int64_t> counts;           // [k * G] customers of group g in segment c at c * G + g
+  double threshold = 0.8;
+  // Derived by finish_audit:
+  std::vector<double> rate_ratio;             // [k] min / max selection rate over groups present; NaN if undefined
+  std::vector<std::uint8_t> flagged;          // [k] rate_ratio < threshold
+
+  [[nodiscard]] std::size_t segments() const { return groups.empty() ? 0 : counts.size() / groups.size(); }
+  [[nodiscard]] double segment_share(std::size_t c, std::size_t g) const;     // share of group g in segment c
+  [[nodiscard]] double population_share(std::size_t g) const;                 // share of group g overall
+  [[nodiscard]] double selection_rate(std::size_t c, std::size_t g) const;    // counts / population of g
+};
+
+// Computes rate_ratio and flagged from the counts (pure).
+void finish_audit(FairnessAudit& audit);
+
+// Collective. `group_codes` are this rank's rows' group indices in [0, group_labels.size()), -1
+// for none; rows with label -1 are ignored.
+FairnessAudit fairness_audit(const mpi::Communicator& comm, const std::string& column,
+                             std::vector<std::string> group_labels, std::span<const std::int32_t> group_codes,
+                             std::span<const std::int32_t> labels, std::size_t k, double threshold);
+
+// Group codes of a protected column: an integer-coded categorical column (a "categories"
+// attribute) keeps its codes; any other numeric column is cut into bands at the exact population
+// quartiles (labels like "age <= 31"). Collective; an input error names a bad code.
+struct ProtectedGroups {
+  std::vector<std::string> labels;
+  std::vector<std::int32_t> codes;  // per row of the block
+};
+ProtectedGroups protected_groups(const mpi::Communicator& comm, const std::string& column,
+                                 std::span<const double> values, const std::vector<std::string>& categories,
+                                 std::span<const std::int32_t> labels);
+
+}  // namespace custseg::stats

@@ -1,0 +1,22 @@
+#pragma once
+// Short generated descriptions of segments from their most distinctive features, e.g.
+// "high monetary, low recency_days, high frequency": the features with the largest absolute
+// standardized difference from the population, strongest first.
+#include <string>
+#include <vector>
+
+#include "custseg/stats/feature_profile.hpp"
+
+namespace custseg::stats {
+
+struct NamingOptions {
+  std::size_t max_terms = 3;
+  double min_abs_std_diff = 0.25;  // below this a feature is not called high or low
+};
+
+// One name per segment (pure). Empty segments are "empty"; a segment close to the population on
+// every feature is "average on all features"; repeated names get " (2)", " (3)", ...
+std::vector<std::string> segment_names(const std::vector<FeatureProfile>& features, std::size_t k,
+                                       const NamingOptions& options = {});
+
+}  // namespace custseg::stats

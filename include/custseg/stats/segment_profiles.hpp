@@ -1,0 +1,59 @@
+#pragma once
+// Everything a marketer reads about the segments of one model, computed across ranks: feature
+// profiles in original units, KPIs, fairness audits, quality metrics and generated names.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "custseg/data/prepare.hpp"
+#include "custseg/io/customer_table.hpp"
+#include "custseg/mpi/communicator.hpp"
+#include "custseg/stats/cluster_quality.hpp"
+#include "custseg/stats/fairness.hpp"
+#include "custseg/stats/feature_profile.hpp"
+#include "custseg/stats/kpi_profile.hpp"
+#include "custseg/stats/row_sample.hpp"
+
+namespace custseg::stats {
+
+// Columns with a reporting role, resolved against the table.
+struct ProfileColumns {
+  std::vector<std::string> kpi;
+  std::vector<std::string> protected_columns;
+};
+
+// `kpi_text` / `protected_text`: comma lists; empty = the columns whose "role" attribute says
+// "kpi" / "protected"; "none" = no columns. Usage errors: a column listed twice, a protected or
+// KPI column that is also a feature, or the id column in any list (no customer id in a report).
+// Input error: a column that is not in the table. Pure apart from reading attributes.
+ProfileColumns resolve_profile_columns(const io::File& file, const io::TableInfo& table, const std::string& kpi_text,
+                                       const std::string& protected_text, const std::vector<std::string>& features,
+                                       const std::string& id_column);
+
+struct ProfileSettings {
+  ProfileColumns columns;
+  double fairness_threshold = 0.8;
+  std::uint64_t silhouette_sample = 2000;  // expected sample size; 0 = no silhouette
+  std::uint64_t seed = 1;                  // keys the silhouette sample
+};
+
+struct SegmentProfiles {
+  std::vector<FeatureProfile> features;  // in feature order
+  std::vector<KpiProfile> kpis;
+  std::vector<FairnessAudit> fairness;
+  ClusterQuality quality;  // in the k-means space
+  std::vector<std::string> names;
+};
+
+// Collective. `kept_labels` are per row of prepared.x, `block_labels` per row of the block (-1 =
+// dropped). Columns are re-read one at a time, so memory stays at one column per rank.
+// `sample`: a sample already drawn from prepared.x (the sweep reuses one), or null to draw one.
+SegmentProfiles profile_segments(const mpi::Communicator& comm, const io::File& file, const data::PreparedData& prepared,
+                                 std::span<const std::int32_t> kept_labels, std::span<const std::int32_t> block_labels,
+                                 std::size_t k, const ProfileSettings& settings, const RowSample* sample = nullptr);
+
+// Splits "a, b ,c" into trimmed, non-empty items.
+std::vector<std::string> split_list(const std::string& text);
+
+}  // namespace custseg::stats

@@ -1,0 +1,303 @@
+// custseg bench: times the k-means steps on one generated dataset, for scripts/bench_kmeans.py
+// (which adds scikit-learn and FAISS on the same data and draws the table).
+//
+// In one run: generate a Gaussian mixture keyed by global row (the same rows for any rank
+// count), pick the initial centroids once with k-means||, then for every algorithm time a fixed
+// number of iterations and a run to convergence from those centroids; record the peak memory per
+// rank; finally measure the memory read bandwidth (a STREAM-like sum, same ranks and threads).
+// Optionally dumps the rows and the initial centroids as raw files so peers start from the same
+// point. Prints one JSON object on rank 0.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
+
+#include "custseg/config/options.hpp"
+#include "custseg/io/partition.hpp"
+#include "custseg/kmeans/driver.hpp"
+#include "custseg/kmeans/init.hpp"
+#include "custseg/mpi/collective_guard.hpp"
+#include "custseg/util/error.hpp"
+#include "custseg/util/log.hpp"
+#include "custseg/util/rng.hpp"
+#include "custseg/util/threads.hpp"
+#include "jobs.hpp"
+
+namespace custseg::jobs {
+
+namespace {
+
+struct BenchConfig {
+  config::CommonOptions common;
+  std::uint64_t rows = 1000000;
+  std::size_t d = 16;
+  std::size_t k = 16;
+  std::uint64_t seed = 7;
+  int iterations = 10;
+  int max_iter = 300;
+  double tol = 1e-4;
+  int mixture = 32;  // components of the generated mixture
+  std::string algorithms = "lloyd,hamerly,yinyang,auto";
+  std::string precision = "float32";
+  std::string dump;  // directory for data.bin and init.bin (peers' input); empty = none
+  double bandwidth_mib = 1024;
+  bool converge = true;
+};
+
+bool parse(int argc, char** argv, int rank, BenchConfig& c) {
+  config::po::options_description desc("custseg bench: time the k-means steps on generated data (JSON on stdout)");
+  desc.add_options()
+      ("rows", config::po::value(&c.rows)->default_value(c.rows), "rows in all (split over ranks)")
+      ("d", config::po::value(&c.d)->default_value(c.d), "features")
+      ("k", config::po::value(&c.k)->default_value(c.k), "clusters")
+      ("seed", config::po::value(&c.seed)->default_value(c.seed), "data and initialisation seed")
+      ("iterations", config::po::value(&c.iterations)->default_value(c.iterations),
+       "fixed iterations for the per-iteration time")
+      ("max-iter", config::po::value(&c.max_iter)->default_value(c.max_iter), "cap of the run to convergence")
+      ("tol", config::po::value(&c.tol)->default_value(c.tol), "convergence tolerance (as custseg segment --tol)")
+      ("mixture", config::po::value(&c.mixture)->default_value(c.mixture), "components of the generated mixture")
+      ("algorithms", config::po::value(&c.algorithms)->default_value(c.algorithms),
+       "comma list of lloyd, hamerly, yinyang, auto")
+      ("precision", config::po::value(&c.precision)->default_value(c.precision), "float32 or float64")
+      ("converge", config::po::value(&c.converge)->default_value(c.converge), "also time each algorithm to convergence")
+      ("dump", config::po::value(&c.dump), "directory to write data.bin (rows, row-major) and init.bin (float64 k x d)")
+      ("bandwidth-mib", config::po::value(&c.bandwidth_mib)->default_value(c.bandwidth_mib),
+       "array size per rank for the read-bandwidth measurement (0 = skip)");
+  config::add_common_options(desc, c.common);
+  if (!config::parse_options("custseg bench --rows N --d D --k K [options]", desc, argc, argv, c.common, rank))
+    return false;
+  if (c.d < 1 || c.k < 1 || c.rows < c.k) throw_usage("need d >= 1, k >= 1 and rows >= k");
+  if (c.iterations < 1 || c.max_iter < 1) throw_usage("--iterations and --max-iter must be at least 1");
+  if (c.precision != "float32" && c.precision != "float64") throw_usage("--precision must be float32 or float64");
+  if (c.mixture < 1) throw_usage("--mixture must be at least 1");
+  return true;
+}
+
+// Gaussian mixture: row r belongs to component hash(r) % m, whose centre is drawn from the seed;
+// unit noise. Every value is a pure function of (seed, global row, feature).
+data::FeatureMatrix generate(const BenchConfig& c, const io::RowBlock& block) {
+  data::FeatureMatrix x;
+  x.rows = block.count;
+  x.dims = c.d;
+  x.global_begin = block.begin;
+  std::vector<double> centres(static_cast<std::size_t>(c.mixture) * c.d);
+  for (std::size_t i = 0; i < centres.size(); ++i) centres[i] = 6.0 * (rng::uniform(c.seed, 1000, i) - 0.5);
+  auto fill = [&](auto* out) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, x.rows, 4096), [&](const tbb::blocked_range<std::size_t>& r) {
+      for (std::size_t i = r.begin(); i != r.end(); ++i) {
+        const std::uint64_t row = block.begin + i;
+        const std::size_t g = rng::bits(c.seed, 999, row) % static_cast<std::uint64_t>(c.mixture);
+        for (std::size_t j = 0; j < c.d; ++j) {
+          // One uniform pair per feature, Box-Muller by hand (rng::normal costs two streams each).
+          const double u1 = rng::uniform(c.seed, 2 * j + 1, row), u2 = rng::uniform(c.seed, 2 * j + 2, row);
+          const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+          out[i * c.d + j] = static_cast<std::remove_pointer_t<decltype(out)>>(centres[g * c.d + j] + z);
+        }
+      }
+    });
+  };
+  if (c.precision == "float32") {
+    x.precision = data::Precision::float32;
+    x.values32.resize(x.rows * x.dims);
+    fill(x.values32.data());
+  } else {
+    x.values.resize(x.rows * x.dims);
+    fill(x.values.data());
+  }
+  return x;
+}
+
+// Peak resident memory of this process (VmHWM), in bytes.
+double peak_memory_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) * 1024.0;
+  return peak_rss_bytes();
+}
+
+// Sustained read bandwidth of all ranks together: each rank sums its own array with its TBB
+// threads, all ranks at once; the best of a few repetitions.
+double read_bandwidth(const mpi::Communicator& comm, double mib) {
+  const std::size_t n = static_cast<std::size_t>(mib * 1024.0 * 1024.0 / sizeof(double));
+  std::vector<double> a(n);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 16), [&](const tbb::blocked_range<std::size_t>& r) {
+    for (std::size_t i = r.begin(); i != r.end(); ++i) a[i] = static_cast<double>(i & 7);  // first touch by workers
+  });
+  double best = 1e300, sink = 0.0;
+  for (int rep = 0; rep < 5; ++rep) {
+    comm.barrier();
+    const auto t0 = std::chrono::steady_clock::now();
+    sink += tbb::parallel_reduce(
+        tbb::blocked_range<std::size_t>(0, n, 1 << 16), 0.0,
+        [&](const tbb::blocked_range<std::size_t>& r, double s) {
+          double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+          std::size_t i = r.begin();
+          for (; i + 8 <= r.end(); i += 8)
+            for (int l = 0; l < 8; ++l) lane[l] += a[i + static_cast<std::size_t>(l)];
+          for (; i < r.end(); ++i) lane[0] += a[i];
+          return s + ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+        },
+        std::plus<>());
+    comm.barrier();
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  if (sink == 42.0) std::fprintf(stderr, " ");  // keeps the sums alive
+  return static_cast<double>(comm.size()) * static_cast<double>(n * sizeof(double)) / best;
+}
+
+void dump_rows(const mpi::Communicator& comm, const std::string& dir, const data::FeatureMatrix& x) {
+  const std::string path = dir + "/data.bin";
+  mpi::agree(comm, [&] {
+    if (!comm.is_root()) return;
+    std::ofstream create(path, std::ios::binary | std::ios::trunc);
+    if (!create) throw_output("cannot create " + path);
+  });
+  mpi::agree(comm, [&] {
+    const int fd = ::open(path.c_str(), O_WRONLY);
+    if (fd < 0) throw_output("cannot open " + path);
+    const std::size_t width = x.precision == data::Precision::float32 ? sizeof(float) : sizeof(double);
+    const char* bytes = x.precision == data::Precision::float32 ? reinterpret_cast<const char*>(x.values32.data())
+                                                                : reinterpret_cast<const char*>(x.values.data());
+    std::size_t todo = x.rows * x.dims * width, done = 0;
+    const auto offset = static_cast<off_t>(x.global_begin * x.dims * width);
+    while (done < todo) {
+      const ssize_t w = ::pwrite(fd, bytes + done, todo - done, offset + static_cast<off_t>(done));
+      if (w <= 0) { ::close(fd); throw_output("write failed: " + path); }
+      done += static_cast<std::size_t>(w);
+    }
+    ::close(fd);
+  });
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  const std::size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
+}
+
+}  // namespace
+
+int bench(const mpi::Communicator& comm, int argc, char** argv) {
+  BenchConfig cfg;
+  bool run = false;
+  mpi::agree(comm, [&] { run = parse(argc, argv, comm.rank(), cfg); });
+  if (!run) return 0;
+  const ThreadLimit threads(cfg.common.threads);
+  const Logger log(comm.rank(), cfg.common.verbosity());
+  std::vector<kmeans::Algorithm> algorithms;
+  mpi::agree(comm, [&] {
+    std::stringstream list(cfg.algorithms);
+    std::string item;
+    while (std::getline(list, item, ','))
+      if (!item.empty()) algorithms.push_back(kmeans::parse_algorithm(item));
+  });
+
+  const io::RowBlock block = io::block_for_rank(cfg.rows, comm.rank(), comm.size());
+  Stopwatch gen_clock;
+  const data::FeatureMatrix x = generate(cfg, block);
+  const double gen_seconds = gen_clock.seconds();
+  log.info("bench: " + std::to_string(cfg.rows) + " x " + std::to_string(cfg.d) + " " + cfg.precision + ", k = " +
+           std::to_string(cfg.k) + ", generated in " + std::to_string(gen_seconds) + " s");
+
+  // The initial centroids, once for every algorithm (and for the peers, through init.bin).
+  const kmeans::SumScales scales = kmeans::SumScales::from_max_abs(kmeans::global_max_abs(comm, x));
+  Stopwatch init_clock;
+  const std::vector<double> initial =
+      kmeans::kmeans_parallel_init(comm, x, scales, kmeans::InitOptions{cfg.k, cfg.seed, 5, 2.0});
+  const double init_seconds = init_clock.seconds();
+  if (!cfg.dump.empty()) {
+    dump_rows(comm, cfg.dump, x);
+    mpi::agree(comm, [&] {
+      if (!comm.is_root()) return;
+      std::ofstream out(cfg.dump + "/init.bin", std::ios::binary | std::ios::trunc);
+      out.write(reinterpret_cast<const char*>(initial.data()), static_cast<std::streamsize>(initial.size() * sizeof(double)));
+      if (!out) throw_output("cannot write " + cfg.dump + "/init.bin");
+    });
+  }
+
+  const Logger quiet(comm.rank(), Verbosity::quiet);
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
+  for (kmeans::Algorithm a : algorithms) {
+    kmeans::KMeansOptions o;
+    o.k = cfg.k;
+    o.seed = cfg.seed;
+    o.n_init = 1;
+    o.initial_centroids = initial;
+    o.algorithm = a;
+    // Fixed iterations: tol < 0 never converges, so every algorithm runs exactly `iterations`.
+    o.max_iter = cfg.iterations;
+    o.tol = -1.0;
+    const kmeans::KMeansResult fixed = kmeans::fit(comm, x, o, 1.0, quiet);
+    std::vector<double> per_iteration;
+    for (const auto& h : fixed.history) per_iteration.push_back(h.seconds);
+    nlohmann::ordered_json r = {{"algorithm", kmeans::to_string(a)},
+                                {"resolved", fixed.algorithm},
+                                {"iterations", fixed.iterations},
+                                {"ms_per_iteration", 1e3 * median(per_iteration)},
+                                {"ms_per_iteration_mean",
+                                 1e3 * std::accumulate(per_iteration.begin(), per_iteration.end(), 0.0) /
+                                     static_cast<double>(std::max<std::size_t>(1, per_iteration.size()))},
+                                {"ms_first_iteration", per_iteration.empty() ? 0.0 : 1e3 * per_iteration.front()},
+                                {"inertia", fixed.inertia}};
+    nlohmann::ordered_json searched = nlohmann::ordered_json::array();
+    for (const auto& h : fixed.history)
+      searched.push_back(static_cast<double>(h.rows_searched) / static_cast<double>(cfg.rows));
+    r["searched_fraction"] = searched;
+    nlohmann::ordered_json ms = nlohmann::ordered_json::array();
+    for (double t : per_iteration) ms.push_back(1e3 * t);
+    r["ms_each_iteration"] = ms;
+    if (cfg.converge) {
+      o.max_iter = cfg.max_iter;
+      o.tol = cfg.tol;
+      const kmeans::KMeansResult conv = kmeans::fit(comm, x, o, 1.0, quiet);
+      r["converge_seconds"] = conv.iterate_seconds;
+      r["converge_iterations"] = conv.iterations;
+      r["converged"] = conv.converged;
+      r["converge_inertia"] = conv.inertia;
+    }
+    log.info("  " + kmeans::to_string(a) + " (" + fixed.algorithm + "): " +
+             std::to_string(r["ms_per_iteration"].get<double>()) + " ms/iteration");
+    results.push_back(r);
+  }
+
+  const double peak = comm.max(peak_memory_bytes());
+  const double share = comm.max(static_cast<double>(x.bytes()));
+  const double bandwidth = cfg.bandwidth_mib > 0 ? read_bandwidth(comm, cfg.bandwidth_mib) : 0.0;
+
+  if (comm.is_root()) {
+    nlohmann::ordered_json out = {{"rows", cfg.rows},
+                                  {"d", cfg.d},
+                                  {"k", cfg.k},
+                                  {"precision", cfg.precision},
+                                  {"ranks", comm.size()},
+                                  {"threads", cfg.common.threads},
+                                  {"generate_seconds", gen_seconds},
+                                  {"init_seconds", init_seconds},
+                                  {"bytes_per_full_pass", static_cast<double>(cfg.rows) * static_cast<double>(cfg.d) *
+                                                              (cfg.precision == "float32" ? 4.0 : 8.0)},
+                                  {"read_bandwidth_bytes_per_s", bandwidth},
+                                  {"peak_memory_bytes_per_rank", peak},
+                                  {"feature_bytes_per_rank", share},
+                                  {"results", results}};
+    std::printf("%s\n", out.dump().c_str());
+  }
+  return 0;
+}
+
+}  // namespace custseg::jobs

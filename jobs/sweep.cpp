@@ -1,0 +1,219 @@
+// custseg sweep: one job over a range of k. The data is read and prepared once; for every k the
+// restarts run from independent seeds, the best (lowest exact inertia) is kept, and the metrics,
+// the stability across restarts and a recommended k are reported. The recommended k's segments get
+// the full profile, so the sweep's report.html both chooses k and describes the chosen segments.
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <optional>
+
+#include "custseg/config/sweep_config.hpp"
+#include "custseg/data/prepare.hpp"
+#include "custseg/io/customer_table.hpp"
+#include "custseg/io/output_dir.hpp"
+#include "custseg/kmeans/driver.hpp"
+#include "custseg/mpi/collective_guard.hpp"
+#include "custseg/report/html_report.hpp"
+#include "custseg/report/sweep_reports.hpp"
+#include "custseg/report/text_reports.hpp"
+#include "custseg/stats/cluster_quality.hpp"
+#include "custseg/stats/k_selection.hpp"
+#include "custseg/stats/row_sample.hpp"
+#include "custseg/stats/segment_profiles.hpp"
+#include "custseg/util/error.hpp"
+#include "custseg/util/log.hpp"
+#include "custseg/util/rng.hpp"
+#include "custseg/util/threads.hpp"
+#include "jobs.hpp"
+
+namespace custseg::jobs {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string utc_timestamp() {
+  const std::time_t now = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buf;
+}
+
+double mean_pairwise_ari(const std::vector<std::vector<std::int32_t>>& labelings) {
+  if (labelings.size() < 2 || labelings[0].empty()) return std::numeric_limits<double>::quiet_NaN();
+  double total = 0.0;
+  int pairs = 0;
+  for (std::size_t a = 0; a < labelings.size(); ++a)
+    for (std::size_t b = a + 1; b < labelings.size(); ++b, ++pairs) total += stats::adjusted_rand_index(labelings[a], labelings[b]);
+  return total / pairs;
+}
+
+// The best restart of one k and what the sweep reports about it.
+struct KOutcome {
+  stats::SweepPoint point;
+  kmeans::KMeansResult best;  // labels kept until the recommendation is known
+};
+
+KOutcome sweep_one_k(const mpi::Communicator& comm, const config::SweepConfig& cfg, const data::PreparedData& prepared,
+                     const stats::RowSample& sample, std::size_t k, const Logger& quiet) {
+  KOutcome out;
+  std::vector<std::vector<std::int32_t>> sample_labels;
+  for (int r = 0; r < cfg.restarts; ++r) {
+    kmeans::KMeansOptions km;
+    km.k = k;
+    km.seed = rng::bits(cfg.seed, k, static_cast<std::uint64_t>(r));  // independent restarts, same on every rank
+    km.max_iter = cfg.max_iter;
+    km.tol = cfg.tol;
+    km.n_init = 1;
+    km.init_rounds = cfg.init_rounds;
+    km.oversampling = cfg.oversampling;
+    kmeans::KMeansResult fit = kmeans::fit(comm, prepared.x, km, prepared.mean_variance, quiet);
+    out.point.restart_inertia.push_back(fit.inertia);
+    if (sample.size() > 0) sample_labels.push_back(stats::gather_sample_labels(comm, sample, fit.labels));
+    // Inertia is the same double on every rank, so every rank keeps the same restart.
+    if (r == 0 || fit.inertia < out.best.inertia) out.best = std::move(fit);
+  }
+  out.point.k = k;
+  out.point.inertia = out.best.inertia;
+  out.point.iterations = out.best.iterations;
+  out.point.converged = out.best.converged;
+  out.point.quality = stats::cluster_quality(comm, prepared.x, out.best.labels, k);
+  if (sample.size() > 0) {
+    const auto best_sample = stats::gather_sample_labels(comm, sample, out.best.labels);
+    out.point.quality.silhouette = stats::silhouette(sample.values, sample.dims, best_sample, k);
+    out.point.quality.silhouette_sample = sample.size();
+  }
+  out.point.stability = mean_pairwise_ari(sample_labels);
+  out.point.smallest_segment = *std::min_element(out.best.counts.begin(), out.best.counts.end());
+  return out;
+}
+
+}  // namespace
+
+int sweep(const mpi::Communicator& comm, int argc, char** argv) {
+  config::SweepConfig cfg;
+  bool run = false;
+  mpi::agree(comm, [&] { run = config::parse_sweep_config(argc, argv, comm.rank(), cfg); });
+  if (!run) return 0;
+  const Logger log(comm.rank(), cfg.common.verbosity());
+  // k-means prints every iteration; a sweep prints one line per k unless --verbose.
+  const Logger fit_log(comm.rank(), cfg.common.verbose ? Verbosity::normal : Verbosity::quiet);
+  const ThreadLimit threads(cfg.common.threads);
+  const fs::path out_dir(cfg.output);
+  mpi::agree(comm, [&] {
+    if (comm.is_root())
+      io::prepare_output_dir(cfg.output, {"sweep.csv", "report.json", "segments.csv", "report.html"}, cfg.common.overwrite);
+  });
+  log.info("sweep: " + cfg.input + " -> " + cfg.output + " (k=" + std::to_string(cfg.k_min) + ".." +
+           std::to_string(cfg.k_max) + ", " + std::to_string(cfg.restarts) + " restarts each, seed " +
+           std::to_string(cfg.seed) + ", " + std::to_string(comm.size()) + " ranks)");
+  Stopwatch clock;
+
+  // --- read and prepare once ---
+  std::optional<io::File> file;
+  io::TableInfo table;
+  stats::ProfileColumns profile_columns;
+  mpi::agree(comm, [&] {
+    if (!fs::exists(cfg.input)) throw_input("input file not found: " + cfg.input);
+    if (H5Fis_hdf5(cfg.input.c_str()) <= 0) throw_input("not an HDF5 file (or corrupt): " + cfg.input);
+  });
+  mpi::agree(comm, [&] { file.emplace(io::File::open_read(cfg.input, comm)); });
+  mpi::agree(comm, [&] {
+    table = io::inspect_table(*file);
+    profile_columns = stats::resolve_profile_columns(*file, table, cfg.profile.kpi, cfg.profile.protected_columns,
+                                                     data::select_features(cfg.features, table, cfg.input), cfg.id_column);
+  });
+  const data::PreparedData prepared = data::prepare_features(
+      comm, *file, table,
+      {cfg.features, cfg.transform, cfg.standardize, cfg.nan_policy == "drop" ? data::NanPolicy::drop : data::NanPolicy::fail});
+  const std::uint64_t assigned = prepared.rows_total - prepared.rows_dropped;
+  mpi::agree(comm, [&] {
+    if (static_cast<std::uint64_t>(cfg.k_max) > assigned)
+      throw_input("k = " + std::to_string(cfg.k_max) + " exceeds the number of usable rows (" + std::to_string(assigned) + ")");
+  });
+  const stats::RowSample sample =
+      stats::draw_sample(comm, prepared.x, static_cast<std::uint64_t>(cfg.profile.silhouette_sample), cfg.seed);
+  log.info("  " + std::to_string(prepared.rows_total) + " rows x " + std::to_string(prepared.x.dims) + " features, " +
+           std::to_string(prepared.rows_dropped) + " dropped; sample of " + std::to_string(sample.size()) + " rows (" +
+           std::to_string(clock.seconds()) + " s)");
+
+  // --- every k; the best labels of each are kept until the recommendation is known ---
+  report::SweepSummary sweep;
+  sweep.restarts = cfg.restarts;
+  sweep.min_stability = cfg.min_stability;
+  sweep.sample_size = sample.size();
+  std::map<std::size_t, kmeans::KMeansResult> best_of;
+  for (auto k = static_cast<std::size_t>(cfg.k_min); k <= static_cast<std::size_t>(cfg.k_max); ++k) {
+    Stopwatch k_clock;
+    KOutcome o = sweep_one_k(comm, cfg, prepared, sample, k, fit_log);
+    char line[200];
+    std::snprintf(line, sizeof line, "  k=%-3zu inertia %.6g  CH %.6g  DB %.4f  silhouette %.4f  stability %.4f  (%.2f s)", k,
+                  o.point.inertia, o.point.quality.calinski_harabasz, o.point.quality.davies_bouldin,
+                  o.point.quality.silhouette, o.point.stability, k_clock.seconds());
+    log.info(line);
+    sweep.points.push_back(o.point);
+    best_of.emplace(k, std::move(o.best));
+  }
+  const stats::KChoice choice = stats::recommend_k(sweep.points, cfg.min_stability, cfg.profile.min_segment_size);
+  sweep.recommended_k = choice.k;
+  sweep.recommended_from_candidates = choice.from_candidates;
+  sweep.rule = stats::recommendation_rule(cfg.min_stability, cfg.profile.min_segment_size);
+
+  // --- the recommended k's full profile ---
+  report::RunSummary summary;
+  summary.k = choice.k;
+  summary.kmeans = std::move(best_of.at(choice.k));
+  best_of.clear();
+  const std::vector<std::int32_t> block_labels = data::expand_to_block(prepared, summary.kmeans.labels, std::int32_t{-1});
+  const stats::ProfileSettings settings{profile_columns, cfg.profile.fairness_threshold,
+                                        static_cast<std::uint64_t>(cfg.profile.silhouette_sample), cfg.seed};
+  summary.profiles = stats::profile_segments(comm, *file, prepared, summary.kmeans.labels, block_labels, choice.k, settings, &sample);
+  for (const auto& p : summary.profiles.features) summary.moments.push_back(p.moments);
+  summary.kmeans.labels.clear();
+  summary.kmeans.distance2.clear();
+  summary.input = cfg.input;
+  summary.output = cfg.output;
+  summary.seed = cfg.seed;
+  summary.ranks = comm.size();
+  summary.threads = cfg.common.threads;
+  summary.n_init = cfg.restarts;
+  summary.max_iter = cfg.max_iter;
+  summary.tol = cfg.tol;
+  summary.nan_policy = cfg.nan_policy;
+  summary.rows_total = prepared.rows_total;
+  summary.rows_dropped = prepared.rows_dropped;
+  summary.scaling = prepared.scaling;
+  summary.min_segment_size = cfg.profile.min_segment_size;
+  summary.fairness_threshold = cfg.profile.fairness_threshold;
+  summary.custseg_version = CUSTSEG_VERSION;
+  summary.created_utc = utc_timestamp();
+  for (std::size_t c = 0; c < choice.k; ++c) {
+    const std::size_t d = prepared.x.dims;
+    const std::vector<double> scaled(summary.kmeans.centroids.begin() + static_cast<std::ptrdiff_t>(c * d),
+                                     summary.kmeans.centroids.begin() + static_cast<std::ptrdiff_t>((c + 1) * d));
+    const auto original = data::to_original_units(prepared.scaling, scaled);
+    summary.centroids_original.insert(summary.centroids_original.end(), original.begin(), original.end());
+  }
+  summary.sweep = std::move(sweep);
+  summary.timings.emplace_back("sweep", clock.seconds());
+
+  mpi::agree(comm, [&] {
+    if (!comm.is_root()) return;
+    report::write_file_atomically((out_dir / "sweep.csv").string(),
+                                  report::render_sweep_csv(*summary.sweep, summary.min_segment_size));
+    report::write_file_atomically((out_dir / "segments.csv").string(), report::render_segments_csv(summary));
+    report::write_file_atomically((out_dir / "report.json").string(), report::render_json_report(summary));
+    report::write_file_atomically((out_dir / "report.html").string(), report::render_html_report(summary));
+  });
+  if (comm.is_root() && log.level() != Verbosity::quiet) {
+    std::printf("\n%s\n%s\n", report::render_sweep_console(*summary.sweep, summary.min_segment_size).c_str(),
+                report::render_console_table(summary).c_str());
+    std::printf("sweep:   %s\nreport:  %s\nsegments: %s (k = %zu)\ntotal %.2f s\n", (out_dir / "sweep.csv").c_str(),
+                (out_dir / "report.html").c_str(), (out_dir / "segments.csv").c_str(), choice.k, clock.seconds());
+  }
+  return 0;
+}
+
+}  // namespace custseg::jobs

@@ -1,0 +1,254 @@
+#include "custseg/data/row_source.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "custseg/io/customer_table.hpp"
+#include "custseg/mpi/collective_guard.hpp"
+#include "custseg/mpi/exact_sum.hpp"
+#include "custseg/util/byte_size.hpp"
+#include "custseg/util/error.hpp"
+#include "custseg/util/log.hpp"
+
+namespace custseg::data {
+
+namespace {
+
+// Copies the given rows of x (any storage) into a new matrix of the same storage.
+FeatureMatrix copy_rows(const FeatureMatrix& x, const std::vector<std::size_t>& local_rows) {
+  FeatureMatrix out;
+  out.rows = local_rows.size();
+  out.dims = x.dims;
+  out.precision = x.precision;
+  for (std::size_t i : local_rows) out.global_rows.push_back(x.global_row(i));
+  visit_rows(x, [&](const auto* rows) {
+    using T = std::remove_const_t<std::remove_pointer_t<decltype(rows)>>;
+    std::vector<T> values;
+    values.reserve(out.rows * out.dims);
+    for (std::size_t i : local_rows) values.insert(values.end(), rows + i * x.dims, rows + (i + 1) * x.dims);
+    if constexpr (sizeof(T) == sizeof(float)) out.values32 = std::move(values);
+    else out.values = std::move(values);
+  });
+  return out;
+}
+
+// Non-finite transformed values: an input error under policy fail (the message preparation
+// gives), a count of rows otherwise.
+std::uint64_t check_finite(const FeatureMatrix& m, const std::vector<std::string>& names,
+                           const std::vector<TransformKind>& kinds, NanPolicy policy) {
+  std::uint64_t bad_rows = 0;
+  for (std::size_t i = 0; i < m.rows; ++i) {
+    bool bad = false;
+    for (std::size_t j = 0; j < m.dims; ++j) {
+      if (std::isfinite(m.row(i)[j])) continue;
+      if (policy == NanPolicy::fail) {
+        std::ostringstream msg;
+        msg << "feature '" << names[j] << "' is not finite";
+        if (kinds[j] != TransformKind::none) msg << " after " << to_string(kinds[j]);
+        msg << " at row " << m.global_row(i) << "; nan-policy is fail (use --nan-policy drop to drop such rows)";
+        throw_input(msg.str());
+      }
+      bad = true;
+    }
+    if (bad) ++bad_rows;
+  }
+  return bad_rows;
+}
+
+}  // namespace
+
+FeatureMatrix InMemoryRows::rows_at(const mpi::Communicator&, const std::vector<std::size_t>& local_rows) {
+  return copy_rows(x_, local_rows);
+}
+
+Hdf5ChunkedRows::Hdf5ChunkedRows(const mpi::Communicator& comm, const io::File& file, const io::RowBlock& block,
+                                 FeatureScaling scaling, bool standardize, Precision precision,
+                                 std::uint64_t chunk_rows)
+    : file_(file),
+      block_(block),
+      scaling_(std::move(scaling)),
+      standardize_(standardize),
+      precision_(precision),
+      chunk_rows_(std::max<std::uint64_t>(1, chunk_rows)) {
+  // Rank 0 holds the largest block, so its chunk count is everyone's (ranks that run out of rows
+  // keep joining the collective reads with empty chunks).
+  chunks_ = static_cast<std::size_t>(io::chunk_count(static_cast<std::uint64_t>(comm.max(static_cast<std::int64_t>(block.count))), chunk_rows_));
+}
+
+std::size_t Hdf5ChunkedRows::chunk_begin(std::size_t index) const {
+  return static_cast<std::size_t>(io::chunk_of(block_, chunk_rows_, index).begin - block_.begin);
+}
+
+FeatureMatrix Hdf5ChunkedRows::load(const io::RowBlock& rows) const {
+  // The operations of prepare_features, in its order, on these rows only.
+  FeatureMatrix m = io::read_features(file_, scaling_.names, rows);
+  apply_transforms(scaling_.kinds, m);
+  if (standardize_) standardize(scaling_, m);
+  m.store_as(precision_);
+  return m;
+}
+
+const FeatureMatrix& Hdf5ChunkedRows::chunk(std::size_t index) {
+  current_ = FeatureMatrix();  // release the previous chunk before reading the next
+  current_ = load(io::chunk_of(block_, chunk_rows_, index));
+  return current_;
+}
+
+FeatureMatrix Hdf5ChunkedRows::rows_at(const mpi::Communicator& comm, const std::vector<std::size_t>& local_rows) {
+  const auto most = static_cast<std::size_t>(comm.max(static_cast<std::int64_t>(local_rows.size())));
+  if (most > chunks_) {
+    // Many rows (a silhouette sample): one pass over the chunks is cheaper than a read per row.
+    std::vector<std::size_t> order(local_rows.size());
+    for (std::size_t t = 0; t < order.size(); ++t) order[t] = t;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return local_rows[a] < local_rows[b]; });
+    FeatureMatrix out;
+    out.rows = local_rows.size();
+    out.dims = dims();
+    out.precision = precision_;
+    for (std::size_t i : local_rows) out.global_rows.push_back(block_.begin + i);
+    out.values.resize(precision_ == Precision::float64 ? out.rows * out.dims : 0);
+    out.values32.resize(precision_ == Precision::float32 ? out.rows * out.dims : 0);
+    std::size_t next = 0;
+    for (std::size_t c = 0; c < chunks_; ++c) {
+      const std::size_t begin = chunk_begin(c);
+      const FeatureMatrix& x = chunk(c);
+      for (; next < order.size() && local_rows[order[next]] < begin + x.rows; ++next) {
+        const std::size_t i = local_rows[order[next]] - begin, t = order[next];
+        if (precision_ == Precision::float32)
+          std::copy_n(x.values32.data() + i * x.dims, x.dims, out.values32.data() + t * x.dims);
+        else
+          std::copy_n(x.values.data() + i * x.dims, x.dims, out.values.data() + t * x.dims);
+      }
+    }
+    current_ = FeatureMatrix();
+    return out;
+  }
+  FeatureMatrix out;
+  out.rows = local_rows.size();
+  out.dims = dims();
+  out.precision = precision_;
+  // A few rows: one collective read each; every rank makes as many as the rank asking for most.
+  for (std::size_t t = 0; t < most; ++t) {
+    const bool mine = t < local_rows.size();
+    const io::RowBlock one{mine ? block_.begin + local_rows[t] : block_.begin, mine ? 1u : 0u};
+    const FeatureMatrix row = load(one);
+    if (!mine) continue;
+    out.global_rows.push_back(one.begin);
+    out.values.insert(out.values.end(), row.values.begin(), row.values.end());
+    out.values32.insert(out.values32.end(), row.values32.begin(), row.values32.end());
+  }
+  return out;
+}
+
+std::uint64_t streaming_chunk_rows(std::uint64_t memory_limit, std::uint64_t table_rows, int ranks, std::size_t dims,
+                                   Precision precision) {
+  if (memory_limit == 0) return 0;
+  const std::uint64_t rows = io::block_for_rank(table_rows, 0, ranks).count;
+  const std::uint64_t element = precision == Precision::float32 ? sizeof(float) : sizeof(double);
+  // In memory: the float64 staging matrix and the storage copy exist together for a moment.
+  const std::uint64_t per_row_in_memory = dims * (sizeof(double) + element) + kPerRowBytes;
+  if (rows * per_row_in_memory <= memory_limit) return 0;
+  const std::uint64_t fixed = rows * kPerRowBytes;
+  if (fixed >= memory_limit)
+    throw_usage("--memory-limit " + format_bytes(static_cast<double>(memory_limit)) + " is too small for " +
+                std::to_string(rows) + " rows per rank: the per-row ids, labels and distances alone need " +
+                format_bytes(static_cast<double>(fixed)) + " (use more ranks or a larger limit)");
+  // Streaming: a chunk's column read, its float64 matrix and its storage copy.
+  const std::uint64_t per_chunk_row = dims * (2 * sizeof(double) + element);
+  return std::max<std::uint64_t>(256, (memory_limit - fixed) / std::max<std::uint64_t>(1, per_chunk_row));
+}
+
+std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm, const io::File& file,
+                                                   const io::TableInfo& table, const PrepareOptions& options,
+                                                   std::uint64_t chunk_rows, PreparedData& p) {
+  std::vector<std::string> names;
+  std::vector<TransformKind> kinds;
+  mpi::agree(comm, [&] {
+    names = select_features(options.features, table, file.path());
+    kinds = parse_transform_list(options.transform, names);
+  });
+  p = PreparedData();
+  p.rows_total = table.rows;
+  p.block = io::block_for_rank(table.rows, comm.rank(), comm.size());
+  const std::size_t d = names.size();
+  const std::uint64_t chunks = io::chunk_count(io::block_for_rank(table.rows, 0, comm.size()).count, chunk_rows);
+
+  // Transformed (not yet standardized) chunks: the values fit_scaling sees in memory.
+  auto for_each_chunk = [&](auto&& work) {
+    for (std::uint64_t c = 0; c < chunks; ++c) {
+      FeatureMatrix m;
+      mpi::agree(comm, [&] {
+        m = io::read_features(file, names, io::chunk_of(p.block, chunk_rows, c));
+        apply_transforms(kinds, m);
+      });
+      work(m);
+    }
+  };
+
+  // Pass 1: validation and the per-feature maximum magnitude (fixes the fixed-point scales).
+  std::vector<double> max_abs(d, 0.0);
+  std::uint64_t bad_here = 0;
+  for_each_chunk([&](const FeatureMatrix& m) {
+    mpi::agree(comm, [&] { bad_here += check_finite(m, names, kinds, options.nan_policy); });
+    for (std::size_t i = 0; i < m.rows; ++i)
+      for (std::size_t j = 0; j < d; ++j) max_abs[j] = std::max(max_abs[j], std::abs(m.row(i)[j]));
+  });
+  const std::uint64_t bad = comm.sum(bad_here);
+  mpi::agree(comm, [&] {
+    if (bad > 0)
+      throw_usage(std::to_string(bad) + " rows have NaN/Inf features and --nan-policy is drop: dropping rows is not "
+                  "supported while streaming under --memory-limit (raise the limit, or clean the input)");
+  });
+  comm.allreduce_max(max_abs);
+
+  // Passes 2 and 3: fit_scaling's two exact sums (src/data/transform.cpp), chunk by chunk.
+  FeatureScaling s{names, kinds, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0)};
+  const auto n = static_cast<double>(table.rows);
+  if (n > 0) {
+    std::vector<Int128> sums(d, 0);
+    std::vector<FixedPoint> scale(d);
+    for (std::size_t j = 0; j < d; ++j) scale[j] = FixedPoint::for_max_abs(max_abs[j]);
+    for_each_chunk([&](const FeatureMatrix& m) {
+      for (std::size_t i = 0; i < m.rows; ++i)
+        for (std::size_t j = 0; j < d; ++j) sums[j] += scale[j].to_fixed(m.row(i)[j]);
+    });
+    mpi::allreduce_sum(comm, sums);
+    for (std::size_t j = 0; j < d; ++j) s.mean[j] = scale[j].to_double(sums[j]) / n;
+
+    std::vector<FixedPoint> sq_scale(d);
+    for (std::size_t j = 0; j < d; ++j) {
+      const double bound = max_abs[j] + std::abs(s.mean[j]);
+      sq_scale[j] = FixedPoint::for_max_abs(bound * bound);
+      sums[j] = 0;
+    }
+    for_each_chunk([&](const FeatureMatrix& m) {
+      for (std::size_t i = 0; i < m.rows; ++i)
+        for (std::size_t j = 0; j < d; ++j) {
+          const double dev = m.row(i)[j] - s.mean[j];
+          sums[j] += sq_scale[j].to_fixed(dev * dev);
+        }
+    });
+    mpi::allreduce_sum(comm, sums);
+    for (std::size_t j = 0; j < d; ++j) {
+      const double sd = std::sqrt(sq_scale[j].to_double(sums[j]) / n);
+      s.scale[j] = sd > 0.0 ? sd : 1.0;
+    }
+  }
+  if (!options.standardize) {
+    double total = 0.0;
+    for (double v : s.scale) total += v * v;
+    p.mean_variance = total / static_cast<double>(std::max<std::size_t>(1, d));
+    std::fill(s.mean.begin(), s.mean.end(), 0.0);
+    std::fill(s.scale.begin(), s.scale.end(), 1.0);
+  }
+  p.scaling = s;
+  p.x.rows = p.block.count;
+  p.x.dims = d;
+  p.x.global_begin = p.block.begin;
+  p.x.precision = options.precision;
+  return std::make_unique<Hdf5ChunkedRows>(comm, file, p.block, std::move(s), options.standardize, options.precision,
+                                           chunk_rows);
+}
+
+}  // namespace custseg::data

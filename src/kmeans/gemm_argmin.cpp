@@ -1,0 +1,70 @@
+// The fused GEMM + argmin micro-kernel of blocked_assign.cpp, in its own translation unit because
+// it is compiled with floating-point contraction (FMA) enabled, unlike the rest of the library
+// (CMakeLists.txt sets -ffp-contract=off for bitwise reproducibility). That is safe here and only
+// here: the values computed in this file never reach a label, a distance or a sum directly; they
+// only rank centroids inside the rigorous error bound of blocked_assign.hpp, which holds for any
+// summation order and any use of FMA. Nothing from assign.hpp (the direct formula, which must
+// round the same way everywhere) is compiled in this file.
+#pragma GCC optimize("fp-contract=fast")
+
+#include "gemm_argmin.hpp"
+
+#include <limits>
+
+namespace custseg::kmeans::detail {
+
+template <class T>
+void gemm_argmin(const T* xt_raw, std::size_t d, std::size_t k, const T* c, const T* norm2, BlockRanking<T>& out) {
+  using L = Lanes<T>;
+  using Vec = typename L::Vec;
+  using Idx = typename L::Idx;
+  using Int = typename L::Int;
+  const Vec* x = reinterpret_cast<const Vec*>(xt_raw);
+  Vec xn2 = Vec{};
+  for (std::size_t j = 0; j < d; ++j) xn2 += x[j] * x[j];
+
+  const T inf = std::numeric_limits<T>::infinity();
+  Vec best = Vec{} + inf, second = Vec{} + inf;
+  Idx best_index = Idx{};
+  std::size_t ci = 0;
+  // Four centroids per step: independent accumulation chains hide the FMA latency.
+  for (; ci + 4 <= k; ci += 4) {
+    const T* c0 = c + ci * d;
+    Vec acc0 = Vec{}, acc1 = Vec{}, acc2 = Vec{}, acc3 = Vec{};
+    for (std::size_t j = 0; j < d; ++j) {
+      acc0 += x[j] * c0[j];
+      acc1 += x[j] * c0[d + j];
+      acc2 += x[j] * c0[2 * d + j];
+      acc3 += x[j] * c0[3 * d + j];
+    }
+    const Vec a[4] = {norm2[ci] - T(2) * acc0, norm2[ci + 1] - T(2) * acc1, norm2[ci + 2] - T(2) * acc2,
+                      norm2[ci + 3] - T(2) * acc3};
+    for (int q = 0; q < 4; ++q) {
+      const auto lt = a[q] < best;
+      second = lt ? best : (a[q] < second ? a[q] : second);
+      best = lt ? a[q] : best;
+      best_index = lt ? (Idx{} + static_cast<Int>(ci + static_cast<std::size_t>(q))) : best_index;
+    }
+  }
+  for (; ci < k; ++ci) {
+    const T* c0 = c + ci * d;
+    Vec acc0 = Vec{};
+    for (std::size_t j = 0; j < d; ++j) acc0 += x[j] * c0[j];
+    const Vec a0 = norm2[ci] - T(2) * acc0;
+    const auto lt = a0 < best;
+    second = lt ? best : (a0 < second ? a0 : second);
+    best = lt ? a0 : best;
+    best_index = lt ? (Idx{} + static_cast<Int>(ci)) : best_index;
+  }
+  out.best = best;
+  out.second = second;
+  out.best_index = best_index;
+  out.xnorm2 = xn2;
+}
+
+template void gemm_argmin<float>(const float*, std::size_t, std::size_t, const float*, const float*,
+                                 BlockRanking<float>&);
+template void gemm_argmin<double>(const double*, std::size_t, std::size_t, const double*, const double*,
+                                  BlockRanking<double>&);
+
+}  // namespace custseg::kmeans::detail

@@ -1,0 +1,248 @@
+#include "custseg/report/charts.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "custseg/report/svg.hpp"
+
+namespace custseg::report::charts {
+
+namespace {
+
+using svg::coord;
+using svg::escape;
+
+std::string open_svg(const std::string& id, double width, double height, const std::string& title) {
+  std::ostringstream o;
+  o << "<svg class=\"chart\" id=\"" << escape(id) << "\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << coord(width)
+    << "\" height=\"" << coord(height) << "\" viewBox=\"0 0 " << coord(width) << ' ' << coord(height)
+    << "\" role=\"img\" aria-label=\"" << escape(title) << "\"><title>" << escape(title) << "</title>";
+  return o.str();
+}
+
+std::string text(double x, double y, const std::string& content, const std::string& attrs = "") {
+  return "<text x=\"" + coord(x) + "\" y=\"" + coord(y) + "\"" + (attrs.empty() ? "" : " " + attrs) + ">" +
+         escape(content) + "</text>";
+}
+
+std::string rect(double x, double y, double w, double h, const std::string& fill, const std::string& extra = "") {
+  return "<rect x=\"" + coord(x) + "\" y=\"" + coord(y) + "\" width=\"" + coord(std::max(w, 0.0)) + "\" height=\"" +
+         coord(std::max(h, 0.0)) + "\" fill=\"" + fill + "\"" + (extra.empty() ? "" : " " + extra) + "/>";
+}
+
+std::string line(double x1, double y1, double x2, double y2, const std::string& stroke, double width = 1,
+                 const std::string& extra = "") {
+  return "<line x1=\"" + coord(x1) + "\" y1=\"" + coord(y1) + "\" x2=\"" + coord(x2) + "\" y2=\"" + coord(y2) +
+         "\" stroke=\"" + stroke + "\" stroke-width=\"" + coord(width) + "\"" + (extra.empty() ? "" : " " + extra) + "/>";
+}
+
+std::string segment_label(const RunSummary& s, std::size_t c, std::size_t max_chars = 46) {
+  std::string name = s.substantial(c) && c < s.profiles.names.size() ? s.profiles.names[c] : "not substantial";
+  if (name.size() > max_chars) name = name.substr(0, max_chars - 2) + "\u2026";
+  return std::to_string(c) + " \u00b7 " + name;
+}
+
+}  // namespace
+
+std::string sizes_and_value(const RunSummary& s, int value_kpi) {
+  const double label_w = 330, bar_w = 440, row_h = value_kpi >= 0 ? 40 : 26, top = 34;
+  const double width = label_w + bar_w + 90, height = top + row_h * static_cast<double>(s.k) + 26;
+  double max_share = 0.0;
+  for (std::size_t c = 0; c < s.k; ++c) {
+    if (s.suppressed(c)) continue;
+    max_share = std::max(max_share, s.share(c));
+    if (value_kpi >= 0) max_share = std::max(max_share, s.profiles.kpis[static_cast<std::size_t>(value_kpi)].share[c]);
+  }
+  const svg::Scale x{0, std::max(max_share, 0.01), label_w, label_w + bar_w};
+  std::ostringstream o;
+  o << open_svg("chart-sizes", width, height, "Segment sizes and value shares");
+  for (double t : x.ticks(5)) {
+    o << line(x(t), top - 6, x(t), height - 22, "#e3e3e3");
+    o << text(x(t), height - 8, svg::format_percent(t, 0), "class=\"tick\" text-anchor=\"middle\"");
+  }
+  o << rect(label_w, 6, 12, 12, "#4e79a7") << text(label_w + 16, 16, "share of customers", "class=\"legend\"");
+  if (value_kpi >= 0)
+    o << rect(label_w + 170, 6, 12, 12, "#f28e2b")
+      << text(label_w + 186, 16, "share of " + s.profiles.kpis[static_cast<std::size_t>(value_kpi)].name, "class=\"legend\"");
+  for (std::size_t c = 0; c < s.k; ++c) {
+    const double y = top + row_h * static_cast<double>(c);
+    o << text(label_w - 8, y + row_h / 2 + 4, segment_label(s, c), "class=\"label\" text-anchor=\"end\"");
+    if (s.suppressed(c)) {
+      o << text(label_w + 4, y + row_h / 2 + 4, s.suppression_reason(c), "class=\"suppressed\"");
+      continue;
+    }
+    const double bh = value_kpi >= 0 ? (row_h - 8) / 2 : row_h - 8;
+    o << rect(label_w, y + 4, x(s.share(c)) - label_w, bh, "#4e79a7", "class=\"bar-size\"");
+    o << text(x(s.share(c)) + 4, y + 4 + bh - 3, svg::format_percent(s.share(c)), "class=\"value\"");
+    if (value_kpi >= 0) {
+      const double v = s.profiles.kpis[static_cast<std::size_t>(value_kpi)].share[c];
+      if (std::isfinite(v)) {
+        o << rect(label_w, y + 4 + bh, x(v) - label_w, bh, "#f28e2b", "class=\"bar-value\"");
+        o << text(x(v) + 4, y + 4 + 2 * bh - 3, svg::format_percent(v), "class=\"value\"");
+      }
+    }
+  }
+  o << "</svg>";
+  return o.str();
+}
+
+std::string profile_heatmap(const RunSummary& s) {
+  struct Column {
+    std::string name;
+    bool kpi;
+    std::vector<double> index;  // per segment
+  };
+  std::vector<Column> cols;
+  for (const auto& f : s.profiles.features) cols.push_back({f.name, false, f.index});
+  for (const auto& kpi : s.profiles.kpis) {
+    std::vector<double> index(s.k, std::nan(""));
+    for (std::size_t c = 0; c < s.k; ++c)
+      if (kpi.mean[s.k] != 0) index[c] = kpi.mean[c] / kpi.mean[s.k] * 100.0;
+    cols.push_back({kpi.name, true, index});
+  }
+  const double label_w = 330, cell_w = 96, cell_h = 30, top = 92;
+  const double width = label_w + cell_w * static_cast<double>(cols.size()) + 70;  // room for slanted headers
+  const double height = top + cell_h * static_cast<double>(s.k) + 34;
+  std::ostringstream o;
+  o << open_svg("chart-heatmap", width, height, "Profile heatmap: index vs population (100 = average)");
+  for (std::size_t j = 0; j < cols.size(); ++j) {
+    const double cx = label_w + cell_w * (static_cast<double>(j) + 0.5);
+    o << "<text transform=\"translate(" << coord(cx) << ',' << coord(top - 8) << ") rotate(-30)\" class=\"label"
+      << (cols[j].kpi ? " kpi" : "") << "\">" << escape(cols[j].name + (cols[j].kpi ? " (KPI)" : "")) << "</text>";
+  }
+  for (std::size_t c = 0; c < s.k; ++c) {
+    const double y = top + cell_h * static_cast<double>(c);
+    o << text(label_w - 8, y + cell_h / 2 + 4, segment_label(s, c), "class=\"label\" text-anchor=\"end\"");
+    if (s.suppressed(c)) {
+      o << rect(label_w, y + 1, cell_w * static_cast<double>(cols.size()), cell_h - 2, "#f0f0f0", "class=\"cell-suppressed\"");
+      o << text(label_w + 8, y + cell_h / 2 + 4, s.suppression_reason(c), "class=\"suppressed\"");
+      continue;
+    }
+    for (std::size_t j = 0; j < cols.size(); ++j) {
+      const double v = cols[j].index[c];
+      const std::string fill = svg::index_colour(v);
+      const double x = label_w + cell_w * static_cast<double>(j);
+      o << rect(x + 1, y + 1, cell_w - 2, cell_h - 2, fill, "class=\"cell\"");
+      o << text(x + cell_w / 2, y + cell_h / 2 + 4, std::isfinite(v) ? svg::format_number(std::round(v)) : "\u2013",
+                "text-anchor=\"middle\" class=\"cell-text\" fill=\"" + svg::text_colour_on(fill) + "\"");
+    }
+  }
+  // Legend: the colour scale from 1/3x to 3x of the average.
+  const double ly = height - 22;
+  o << text(label_w - 8, ly + 12, "index", "class=\"legend\" text-anchor=\"end\"");
+  const double legend_values[] = {33, 50, 71, 100, 141, 200, 300};
+  for (std::size_t i = 0; i < 7; ++i) {
+    const double x = label_w + 52.0 * static_cast<double>(i);
+    const std::string fill = svg::index_colour(legend_values[i]);
+    o << rect(x, ly, 50, 16, fill, "class=\"legend-cell\"");
+    // Not class "tick": its CSS fill would override the contrast colour.
+    o << text(x + 25, ly + 12, svg::format_number(legend_values[i]), "text-anchor=\"middle\" class=\"legend-tick\" fill=\"" +
+                                                                         svg::text_colour_on(fill) + "\"");
+  }
+  o << "</svg>";
+  return o.str();
+}
+
+std::string box_plot(const RunSummary& s, std::size_t f) {
+  const auto& p = s.profiles.features[f];
+  const auto& m = p.moments;
+  std::vector<std::size_t> groups{s.k};  // population first
+  for (std::size_t c = 0; c < s.k; ++c) groups.push_back(c);
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (std::size_t g : groups) {
+    if (g < s.k && (s.suppressed(g) || m.count[g] == 0)) continue;
+    lo = std::min(lo, p.quantiles[g].front());
+    hi = std::max(hi, p.quantiles[g].back());
+  }
+  if (!std::isfinite(lo)) lo = hi = 0;
+  const bool log_axis = f < s.scaling.kinds.size() && s.scaling.kinds[f] == data::TransformKind::log1p && lo >= 0;
+  // Narrow enough for two plots side by side in a 1400-pixel window.
+  const double label_w = 250, plot_w = 360, row_h = 22, top = 28;
+  const double width = label_w + plot_w + 30, height = top + row_h * static_cast<double>(groups.size()) + 30;
+  const svg::Scale x{lo, hi > lo ? hi : lo + 1, label_w, label_w + plot_w, log_axis};
+  std::ostringstream o;
+  o << open_svg("chart-box-" + p.name, width, height, "Distribution of " + p.name + " per segment (p5, p25, median, p75, p95)");
+  o << text(label_w, 16, p.name + (log_axis ? " (log scale)" : ""), "class=\"chart-title\"");
+  for (double t : x.ticks(5)) {
+    if (t < x.domain_lo || t > x.domain_hi) continue;
+    o << line(x(t), top - 4, x(t), height - 24, "#e8e8e8");
+    o << text(x(t), height - 10, svg::format_number(t), "class=\"tick\" text-anchor=\"middle\"");
+  }
+  for (std::size_t r = 0; r < groups.size(); ++r) {
+    const std::size_t g = groups[r];
+    const double y = top + row_h * static_cast<double>(r), mid = y + row_h / 2;
+    o << text(label_w - 8, mid + 4, g == s.k ? std::string("population") : segment_label(s, g, 34),
+              "class=\"label\" text-anchor=\"end\"");
+    if (g < s.k && s.suppressed(g)) {
+      o << text(label_w + 4, mid + 4, s.suppression_reason(g), "class=\"suppressed\"");
+      continue;
+    }
+    if (m.count[g] == 0) continue;
+    const auto& q = p.quantiles[g];
+    const std::string colour = g == s.k ? "#555555" : svg::segment_colour(g);
+    o << "<g class=\"box\" data-group=\"" << (g == s.k ? std::string("population") : std::to_string(g)) << "\">";
+    o << line(x(q[0]), mid, x(q[1]), mid, colour, 1.5) << line(x(q[3]), mid, x(q[4]), mid, colour, 1.5);
+    o << line(x(q[0]), mid - 5, x(q[0]), mid + 5, colour, 1.5) << line(x(q[4]), mid - 5, x(q[4]), mid + 5, colour, 1.5);
+    o << rect(x(q[1]), y + 4, std::max(x(q[3]) - x(q[1]), 1.0), row_h - 8, colour, "fill-opacity=\"0.35\" stroke=\"" + colour + "\"");
+    o << line(x(q[2]), y + 3, x(q[2]), y + row_h - 3, "#111111", 2);
+    const double mx = x(m.mean[g]);
+    o << "<path d=\"M" << coord(mx) << ' ' << coord(mid - 4) << " l4 4 l-4 4 l-4 -4 z\" fill=\"#ffffff\" stroke=\"#111111\"/>";
+    o << "<title>" << escape((g == s.k ? std::string("population") : "segment " + std::to_string(g)) + ": p5 " +
+                             svg::format_number(q[0]) + ", p25 " + svg::format_number(q[1]) + ", median " +
+                             svg::format_number(q[2]) + ", p75 " + svg::format_number(q[3]) + ", p95 " +
+                             svg::format_number(q[4]) + ", mean " + svg::format_number(m.mean[g]))
+      << "</title></g>";
+  }
+  o << "</svg>";
+  return o.str();
+}
+
+std::string sweep_curve(const SweepSummary& w, const std::string& key, const std::string& title,
+                        const std::function<double(const stats::SweepPoint&)>& metric) {
+  const double width = 330, height = 210, left = 58, right = 14, top = 28, bottom = 34;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto& p : w.points) {
+    const double v = metric(p);
+    if (!std::isfinite(v)) continue;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  if (!std::isfinite(lo)) lo = 0, hi = 1;
+  if (hi - lo < 1e-12) lo -= 0.5, hi += 0.5;
+  const double pad = (hi - lo) * 0.08;
+  const double k_lo = static_cast<double>(w.points.empty() ? 1 : w.points.front().k);
+  const double k_hi = static_cast<double>(w.points.empty() ? 2 : w.points.back().k);
+  const svg::Scale x{k_lo, k_hi > k_lo ? k_hi : k_lo + 1, left, width - right};
+  const svg::Scale y{lo - pad, hi + pad, height - bottom, top};
+  std::ostringstream o;
+  o << open_svg("chart-sweep-" + key, width, height, title + " against k");
+  o << text(left, 16, title, "class=\"chart-title\"");
+  for (double t : y.ticks(4)) {
+    o << line(left, y(t), width - right, y(t), "#ececec");
+    o << text(left - 4, y(t) + 4, svg::format_number(t), "class=\"tick\" text-anchor=\"end\"");
+  }
+  for (const auto& p : w.points)
+    o << text(x(static_cast<double>(p.k)), height - bottom + 16, std::to_string(p.k), "class=\"tick\" text-anchor=\"middle\"");
+  o << text((left + width - right) / 2, height - 4, "k", "class=\"tick\" text-anchor=\"middle\"");
+  const double rk = static_cast<double>(w.recommended_k);
+  o << line(x(rk), top, x(rk), height - bottom, "#e15759", 1.5, "stroke-dasharray=\"4 3\" class=\"recommended\"");
+  std::string points;
+  for (const auto& p : w.points) {
+    const double v = metric(p);
+    if (std::isfinite(v)) points += coord(x(static_cast<double>(p.k))) + "," + coord(y(v)) + " ";
+  }
+  o << "<polyline points=\"" << points << "\" fill=\"none\" stroke=\"#4e79a7\" stroke-width=\"2\"/>";
+  for (const auto& p : w.points) {
+    const double v = metric(p);
+    if (!std::isfinite(v)) continue;
+    o << "<circle cx=\"" << coord(x(static_cast<double>(p.k))) << "\" cy=\"" << coord(y(v)) << "\" r=\"3.5\" fill=\""
+      << (p.k == w.recommended_k ? "#e15759" : "#4e79a7") << "\"><title>k = " << p.k << ": " << svg::format_number(v)
+      << "</title></circle>";
+  }
+  o << "</svg>";
+  return o.str();
+}
+
+}  // namespace custseg::report::charts

@@ -1,0 +1,275 @@
+#include "custseg/report/html_report.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "custseg/report/charts.hpp"
+#include "custseg/report/definitions.hpp"
+#include "custseg/report/svg.hpp"
+#include "custseg/stats/quantiles.hpp"
+
+namespace custseg::report {
+
+namespace {
+
+using svg::escape;
+using svg::format_number;
+using svg::format_percent;
+
+constexpr const char* kStyle = R"css(
+body{font-family:"DejaVu Sans","Liberation Sans",Arial,sans-serif;margin:24px 32px;color:#1a1a1a;max-width:1320px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:30px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+.meta{color:#555;font-size:13px}.cards{display:flex;gap:14px;flex-wrap:wrap;margin:14px 0}
+.card{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:130px}.card b{display:block;font-size:20px}
+table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}
+th{background:#f5f5f5}td.text,th.text{text-align:left}.badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px}
+.ok{background:#e3f2e1;color:#1e5e1a}.warn{background:#fde2e1;color:#8a1c1c}.muted{color:#777}
+.swatch{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
+svg.chart{display:block;margin:6px 0 12px;font-size:12px}svg .label{font-size:12px;fill:#222}svg .tick{font-size:11px;fill:#555}
+svg .value{font-size:11px;fill:#333}svg .legend{font-size:12px;fill:#333}svg .suppressed{font-size:12px;fill:#8a1c1c;font-style:italic}
+svg .chart-title{font-size:13px;font-weight:bold;fill:#222}svg .legend-tick{font-size:11px}svg .kpi{font-style:italic}svg .cell-text{font-size:12px}
+.grid{display:flex;flex-wrap:wrap;gap:8px 24px}.note{font-size:13px;color:#333;max-width:1100px}
+)css";
+
+// Tiny self-check for humans and the browser test: marks every chart that laid out with a
+// non-empty box and some shapes, and counts the resources the page fetched (none: it is
+// self-contained). Reads nothing from the network and changes no figure.
+constexpr const char* kRenderCheck = R"js(
+window.addEventListener('load',function(){var all=document.querySelectorAll('svg.chart'),ok=0;
+all.forEach(function(c){var b=c.getBBox(),n=c.querySelectorAll('rect,line,circle,path,polyline').length;
+var good=b.width>0&&b.height>0&&n>0;c.setAttribute('data-rendered',good?'yes':'no');if(good)ok++;});
+document.body.setAttribute('data-charts-total',String(all.length));document.body.setAttribute('data-charts-rendered',String(ok));
+document.body.setAttribute('data-resource-requests',String(performance.getEntriesByType('resource').length));});
+)js";
+
+std::string td(const std::string& v, const std::string& cls = "") {
+  return "<td" + (cls.empty() ? "" : " class=\"" + cls + "\"") + ">" + v + "</td>";
+}
+
+std::string name_of(const RunSummary& s, std::size_t c) {
+  if (!s.substantial(c)) return "not substantial";
+  return c < s.profiles.names.size() ? s.profiles.names[c] : "";
+}
+
+// The value KPI for the size chart: the first KPI that is not a 0/1 rate (revenue), if any.
+int value_kpi(const RunSummary& s) {
+  for (std::size_t i = 0; i < s.profiles.kpis.size(); ++i)
+    if (!s.profiles.kpis[i].binary) return static_cast<int>(i);
+  return -1;
+}
+
+bool any_flagged(const RunSummary& s, std::size_t c) {
+  for (const auto& a : s.profiles.fairness)
+    if (c < a.flagged.size() && a.flagged[c]) return true;
+  return false;
+}
+
+void overview(std::ostringstream& o, const RunSummary& s) {
+  o << "<h2 id=\"overview\">Segments at a glance</h2><table id=\"segment-table\"><tr><th>segment</th><th class=\"text\">name"
+       "</th><th>customers</th><th>share</th>";
+  for (const auto& kpi : s.profiles.kpis) {
+    if (kpi.binary) {
+      o << "<th>" << escape(kpi.name) << " rate</th>";
+    } else {
+      o << "<th>" << escape(kpi.name) << " share</th><th>" << escape(kpi.name) << " mean</th>";
+    }
+  }
+  o << "<th class=\"text\">substantial</th>" << (s.profiles.fairness.empty() ? "" : "<th class=\"text\">fairness</th>") << "</tr>";
+  for (std::size_t c = 0; c < s.k; ++c) {
+    o << "<tr class=\"segment-row\" data-segment=\"" << c << "\">" << td("<span class=\"swatch\" style=\"background:" +
+                                                                             svg::segment_colour(c) + "\"></span>" + std::to_string(c))
+      << td(escape(name_of(s, c)), "text");
+    if (s.suppressed(c)) {
+      o << td(escape(s.hidden_count(c))) << td("\u2013");
+      for (const auto& kpi : s.profiles.kpis) o << (kpi.binary ? td("\u2013") : td("\u2013") + td("\u2013"));
+      o << td(s.substantial(c) ? "<span class=\"badge ok\">substantial</span> statistics suppressed to protect a smaller segment"
+                               : "<span class=\"badge warn\">not substantial</span> statistics suppressed",
+              "text");
+      if (!s.profiles.fairness.empty()) o << td("<span class=\"muted\">suppressed</span>", "text");
+      o << "</tr>";
+      continue;
+    }
+    o << td(format_number(static_cast<double>(s.kmeans.counts[c]))) << td(format_percent(s.share(c)));
+    for (const auto& kpi : s.profiles.kpis) {
+      if (kpi.binary) o << td(format_percent(kpi.mean[c]));
+      else o << td(format_percent(kpi.share[c])) << td(format_number(kpi.mean[c]));
+    }
+    o << td("<span class=\"badge ok\">substantial</span>", "text");
+    if (!s.profiles.fairness.empty())
+      o << td(any_flagged(s, c) ? "<span class=\"badge warn\">flagged</span>" : "<span class=\"badge ok\">within threshold</span>", "text");
+    o << "</tr>";
+  }
+  o << "<tr class=\"population-row\">" << td("all") << td("population", "text")
+    << td(format_number(static_cast<double>(s.rows_assigned()))) << td("100%");
+  for (const auto& kpi : s.profiles.kpis) {
+    if (kpi.binary) o << td(format_percent(kpi.mean[s.k]));
+    else o << td("100%") << td(format_number(kpi.mean[s.k]));
+  }
+  o << td("", "text") << (s.profiles.fairness.empty() ? "" : td("", "text")) << "</tr></table>";
+}
+
+void profiles_table(std::ostringstream& o, const RunSummary& s) {
+  o << "<details><summary>Feature profiles in original units (mean, quantiles, index, standardized difference)"
+       "</summary><table id=\"profile-table\"><tr><th class=\"text\">feature</th><th>segment</th><th>mean</th><th>std</th>";
+  for (const char* q : stats::kProfileQuantileNames) o << "<th>" << q << "</th>";
+  o << "<th>min</th><th>max</th><th>index</th><th>std diff</th></tr>";
+  for (const auto& p : s.profiles.features) {
+    for (std::size_t g = 0; g <= s.k; ++g) {
+      const bool pop = g == s.k;
+      o << "<tr>" << td(escape(p.name), "text") << td(pop ? "population" : std::to_string(g));
+      if (!pop && s.suppressed(g)) {
+        o << "<td colspan=\"11\" class=\"text muted\">" << escape(s.suppression_reason(g)) << "</td></tr>";
+        continue;
+      }
+      o << td(format_number(p.moments.mean[g])) << td(format_number(p.moments.std[g]));
+      for (double q : p.quantiles[g]) o << td(format_number(q));
+      o << td(format_number(p.moments.min[g])) << td(format_number(p.moments.max[g]));
+      o << td(pop ? "100" : format_number(p.index[g])) << td(pop ? "0" : format_number(p.std_diff[g])) << "</tr>";
+    }
+  }
+  o << "</table></details>";
+}
+
+void fairness_section(std::ostringstream& o, const RunSummary& s) {
+  o << "<h2 id=\"fairness\">Fairness audit</h2>";
+  if (s.profiles.fairness.empty()) {
+    o << "<p class=\"note\">No protected columns were named (option <code>protected</code>), so no audit was run.</p>";
+    return;
+  }
+  o << "<p class=\"note\">" << escape(definitions::kFairness) << ". Protected columns are never k-means features.</p>";
+  for (const auto& a : s.profiles.fairness) {
+    o << "<h3>" << escape(a.column) << "</h3><table class=\"fairness-table\" data-column=\"" << escape(a.column)
+      << "\"><tr><th>segment</th>";
+    for (const auto& g : a.groups) o << "<th>" << escape(g) << " share<br><span class=\"muted\">(population)</span></th>";
+    o << "<th>min/max selection rate</th><th class=\"text\">flag</th></tr>";
+    for (std::size_t c = 0; c < a.segments(); ++c) {
+      o << "<tr data-segment=\"" << c << "\">" << td(std::to_string(c));
+      if (s.suppressed(c)) {
+        o << "<td colspan=\"" << a.groups.size() + 2 << "\" class=\"text muted\">" << escape(s.suppression_reason(c))
+          << "</td></tr>";
+        continue;
+      }
+      for (std::size_t g = 0; g < a.groups.size(); ++g)
+        o << td(format_percent(a.segment_share(c, g)) + " <span class=\"muted\">(" + format_percent(a.population_share(g)) + ")</span>");
+      o << td(format_number(a.rate_ratio[c]));
+      char thr[16];
+      std::snprintf(thr, sizeof thr, "%.2f", a.threshold);
+      o << td(a.flagged[c] ? "<span class=\"badge warn fairness-flag\">below " + std::string(thr) + "</span>"
+                           : "<span class=\"badge ok\">ok</span>",
+              "text")
+        << "</tr>";
+    }
+    o << "</table>";
+  }
+}
+
+void sweep_section(std::ostringstream& o, const RunSummary& s) {
+  if (!s.sweep) return;
+  const auto& w = *s.sweep;
+  o << "<h2 id=\"sweep\">Choosing k</h2><p class=\"note\">" << w.points.size() << " values of k, " << w.restarts
+    << " restarts each, silhouette and stability on a sample of " << w.sample_size << " customers. <b>Recommended k = "
+    << w.recommended_k << "</b>" << (w.recommended_from_candidates ? "" : " (no k met every condition)") << ": "
+    << escape(w.rule) << ". " << escape(definitions::kStability) << ".</p>";
+  // Say why a k with a better silhouette was passed over, so the choice can be checked.
+  std::string passed_over;
+  double recommended_silhouette = std::nan("");
+  for (const auto& p : w.points)
+    if (p.k == w.recommended_k) recommended_silhouette = p.quality.silhouette;
+  for (const auto& p : w.points) {
+    if (p.k == w.recommended_k || !(p.quality.silhouette > recommended_silhouette)) continue;
+    std::string why;
+    if (std::isfinite(p.stability) && p.stability < w.min_stability)
+      why = "restarts disagree, stability " + format_number(p.stability) + " < " + format_number(w.min_stability);
+    if (p.smallest_segment < s.min_segment_size)
+      why += (why.empty() ? "" : "; ") + std::string("a segment has fewer than ") + std::to_string(s.min_segment_size) + " customers";
+    passed_over += (passed_over.empty() ? "" : ", ") + ("k = " + std::to_string(p.k) + " (silhouette " +
+                                                        format_number(p.quality.silhouette) + ": " + why + ")");
+  }
+  if (!passed_over.empty() && w.recommended_from_candidates)
+    o << "<p class=\"note passed-over\">Higher silhouette but not recommended: " << escape(passed_over) << ".</p>";
+  o << "<div class=\"grid\">";
+  o << charts::sweep_curve(w, "inertia", "inertia (lower is better)", [](const stats::SweepPoint& p) { return p.inertia; });
+  o << charts::sweep_curve(w, "silhouette", "silhouette (higher is better)",
+                           [](const stats::SweepPoint& p) { return p.quality.silhouette; });
+  o << charts::sweep_curve(w, "calinski-harabasz", "Calinski-Harabasz (higher is better)",
+                           [](const stats::SweepPoint& p) { return p.quality.calinski_harabasz; });
+  o << charts::sweep_curve(w, "davies-bouldin", "Davies-Bouldin (lower is better)",
+                           [](const stats::SweepPoint& p) { return p.quality.davies_bouldin; });
+  o << charts::sweep_curve(w, "stability", "stability across restarts (ARI)", [](const stats::SweepPoint& p) { return p.stability; });
+  o << "</div><table id=\"sweep-table\"><tr><th>k</th><th>inertia</th><th>silhouette</th><th>Calinski-Harabasz</th>"
+       "<th>Davies-Bouldin</th><th>stability</th><th>smallest segment</th></tr>";
+  for (const auto& p : w.points) {
+    o << "<tr" << (p.k == w.recommended_k ? " style=\"font-weight:bold\"" : "") << ">" << td(std::to_string(p.k))
+      << td(format_number(p.inertia)) << td(format_number(p.quality.silhouette)) << td(format_number(p.quality.calinski_harabasz))
+      << td(format_number(p.quality.davies_bouldin)) << td(format_number(p.stability))
+      << td(p.smallest_segment < s.min_segment_size ? escape(s.suppressed_text()) : format_number(static_cast<double>(p.smallest_segment)))
+      << "</tr>";
+  }
+  o << "</table>";
+}
+
+}  // namespace
+
+std::string render_html_report(const RunSummary& s) {
+  std::ostringstream o;
+  std::size_t suppressed = 0, flagged = 0;
+  for (std::size_t c = 0; c < s.k; ++c) {
+    suppressed += !s.substantial(c);
+    flagged += !s.suppressed(c) && any_flagged(s, c);
+  }
+  o << "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
+    << "<title>custseg report: " << s.k << " segments</title><style>" << kStyle << "</style></head><body>";
+  o << "<h1>Customer segments: k = " << s.k << "</h1><div class=\"meta\">" << escape(s.input) << " \u00b7 "
+    << format_number(static_cast<double>(s.rows_total)) << " customers \u00b7 seed " << s.seed << " \u00b7 " << s.ranks
+    << " ranks \u00b7 custseg " << escape(s.custseg_version) << " \u00b7 " << escape(s.created_utc) << "</div>";
+  const auto& q = s.profiles.quality;
+  o << "<div class=\"cards\"><div class=\"card\">segments<b>" << s.k << "</b></div><div class=\"card\">customers segmented<b>"
+    << format_number(static_cast<double>(s.rows_assigned())) << "</b></div><div class=\"card\">silhouette<b>"
+    << format_number(q.silhouette) << "</b></div><div class=\"card\">Calinski-Harabasz<b>" << format_number(q.calinski_harabasz)
+    << "</b></div><div class=\"card\">Davies-Bouldin<b>" << format_number(q.davies_bouldin)
+    << "</b></div><div class=\"card\">not substantial<b>" << suppressed << "</b></div><div class=\"card\">fairness flags<b>"
+    << flagged << "</b></div></div>";
+  if (suppressed > 0)
+    o << "<p class=\"note suppression-note\"><span class=\"badge warn\">privacy</span> " << suppressed << " segment"
+      << (suppressed > 1 ? "s have" : " has") << " fewer than " << s.min_segment_size
+      << " customers: not substantial enough for a campaign, and " << (suppressed > 1 ? "their" : "its")
+      << " statistics are suppressed in every report (shown as \u201c" << escape(s.suppressed_text()) << "\u201d)"
+      << (suppressed == 1 && s.k > 1 ? "; the smallest substantial segment is suppressed with it, since otherwise the "
+                                       "population totals minus the other segments would reveal it"
+                                     : "")
+      << ".</p>";
+
+  overview(o, s);
+  o << "<h2 id=\"sizes\">Size and value</h2>" << charts::sizes_and_value(s, value_kpi(s));
+  o << "<h2 id=\"heatmap\">What each segment is</h2><p class=\"note\">" << escape(definitions::kIndex)
+    << "; red = above average, blue = below. " << escape(definitions::kNames) << ".</p>" << charts::profile_heatmap(s);
+  profiles_table(o, s);
+  // Fairness and the choice of k before the detail, so the first screen answers "is it fair?"
+  // and "why this k?".
+  fairness_section(o, s);
+  sweep_section(o, s);
+  o << "<h2 id=\"distributions\">Distributions</h2><p class=\"note\">Whiskers p5\u2013p95, box p25\u2013p75, black line "
+       "median, diamond mean. "
+    << escape(definitions::kQuantiles) << ".</p><div class=\"grid\">";
+  for (std::size_t f = 0; f < s.profiles.features.size(); ++f) o << charts::box_plot(s, f);
+  o << "</div>";
+  o << "<h2 id=\"quality\">Model quality</h2><table id=\"quality-table\"><tr><th class=\"text\">metric</th><th>value</th></tr>"
+    << "<tr>" << td("inertia (k-means objective)", "text") << td(format_number(s.kmeans.inertia)) << "</tr>"
+    << "<tr>" << td("within-cluster sum of squares", "text") << td(format_number(q.within_ss)) << "</tr>"
+    << "<tr>" << td("Calinski-Harabasz", "text") << td(format_number(q.calinski_harabasz)) << "</tr>"
+    << "<tr>" << td("Davies-Bouldin", "text") << td(format_number(q.davies_bouldin)) << "</tr>"
+    << "<tr>" << td("silhouette (sample of " + std::to_string(q.silhouette_sample) + ")", "text") << td(format_number(q.silhouette))
+    << "</tr><tr>" << td("iterations", "text") << td(std::to_string(s.kmeans.iterations) + (s.kmeans.converged ? " (converged)" : " (not converged)"))
+    << "</tr></table><p class=\"note\">" << escape(definitions::kQuality) << ".</p>";
+  o << "<h2 id=\"notes\">Privacy and method notes</h2><ul class=\"note\"><li>" << escape(definitions::kPrivacy)
+    << " (min_segment_size = " << s.min_segment_size << ").</li><li>" << escape(definitions::kStdDiff) << ".</li><li>"
+    << "Features: ";
+  for (std::size_t f = 0; f < s.dims(); ++f)
+    o << (f ? ", " : "") << escape(s.scaling.names[f]) << (s.scaling.kinds[f] == data::TransformKind::log1p ? " (log1p)" : "");
+  o << ". Rows dropped (NaN/Inf): " << s.rows_dropped << ".</li></ul>";
+  o << "<script>" << kRenderCheck << "</script></body></html>\n";
+  return o.str();
+}
+
+}  // namespace custseg::report

@@ -1,0 +1,176 @@
+#include "custseg/stats/cluster_quality.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "custseg/mpi/exact_sum.hpp"
+
+namespace custseg::stats {
+
+namespace {
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+
+double distance2(const double* a, const double* b, std::size_t d) {
+  double s = 0.0;
+  for (std::size_t j = 0; j < d; ++j) {
+    const double diff = a[j] - b[j];
+    s += diff * diff;
+  }
+  return s;
+}
+
+// T is the matrix's storage type (float or double); arithmetic is in double either way.
+template <class T>
+ClusterQuality quality_of(const mpi::Communicator& comm, const T* rows, std::size_t n_rows, std::size_t d,
+                          std::span<const std::int32_t> labels, std::size_t k) {
+  ClusterQuality q;
+  std::vector<double> point(d);
+  auto row = [&](std::size_t i) {
+    for (std::size_t j = 0; j < d; ++j) point[j] = static_cast<double>(rows[i * d + j]);
+    return point.data();
+  };
+  // Exact cluster sums per feature, at one fixed-point scale per feature.
+  std::vector<double> max_abs(d, 0.0);
+  for (std::size_t i = 0; i < n_rows; ++i)
+    for (std::size_t j = 0; j < d; ++j) max_abs[j] = std::max(max_abs[j], std::abs(static_cast<double>(rows[i * d + j])));
+  comm.allreduce_max(max_abs);
+  std::vector<FixedPoint> scale(d);
+  for (std::size_t j = 0; j < d; ++j) scale[j] = FixedPoint::for_max_abs(max_abs[j]);
+  std::vector<std::int64_t> counts(k, 0);
+  std::vector<Int128> sums(k * d, 0);
+  for (std::size_t i = 0; i < n_rows; ++i) {
+    const auto c = static_cast<std::size_t>(labels[i]);
+    ++counts[c];
+    for (std::size_t j = 0; j < d; ++j) sums[c * d + j] += scale[j].to_fixed(static_cast<double>(rows[i * d + j]));
+  }
+  comm.allreduce_sum(counts);  // all ranks must reach these, even with zero rows
+  mpi::allreduce_sum(comm, sums);
+  std::int64_t n = 0;
+  std::vector<Int128> total(d, 0);
+  std::vector<double> means(k * d, 0.0), grand(d, 0.0);
+  for (std::size_t c = 0; c < k; ++c) {
+    n += counts[c];
+    for (std::size_t j = 0; j < d; ++j) {
+      total[j] += sums[c * d + j];
+      if (counts[c]) means[c * d + j] = scale[j].to_double(sums[c * d + j]) / static_cast<double>(counts[c]);
+    }
+  }
+  for (std::size_t j = 0; j < d; ++j) grand[j] = n ? scale[j].to_double(total[j]) / static_cast<double>(n) : 0.0;
+
+  // Exact sums of squared distances and of distances to the own cluster mean.
+  double max_d2 = 0.0;
+  std::vector<double> d2(n_rows);
+  for (std::size_t i = 0; i < n_rows; ++i) {
+    d2[i] = distance2(row(i), means.data() + static_cast<std::size_t>(labels[i]) * d, d);
+    max_d2 = std::max(max_d2, d2[i]);
+  }
+  max_d2 = comm.max(max_d2);
+  const FixedPoint sq_scale = FixedPoint::for_max_abs(max_d2);
+  const FixedPoint dist_scale = FixedPoint::for_max_abs(std::sqrt(max_d2));
+  std::vector<Int128> spread(k + 1, 0);  // per-cluster sum of distances, then the total of squares
+  for (std::size_t i = 0; i < n_rows; ++i) {
+    spread[static_cast<std::size_t>(labels[i])] += dist_scale.to_fixed(std::sqrt(d2[i]));
+    spread[k] += sq_scale.to_fixed(d2[i]);
+  }
+  mpi::allreduce_sum(comm, spread);
+  q.within_ss = sq_scale.to_double(spread[k]);
+
+  std::vector<std::size_t> live;
+  for (std::size_t c = 0; c < k; ++c)
+    if (counts[c] > 0) live.push_back(c);
+  const auto kk = live.size();
+  q.between_ss = 0.0;
+  for (std::size_t c : live) q.between_ss += static_cast<double>(counts[c]) * distance2(means.data() + c * d, grand.data(), d);
+  if (kk < 2 || static_cast<std::size_t>(n) <= kk) {
+    q.calinski_harabasz = kNan;
+  } else {
+    q.calinski_harabasz = q.within_ss == 0.0 ? 1.0
+                                             : q.between_ss * static_cast<double>(static_cast<std::size_t>(n) - kk) /
+                                                   (q.within_ss * static_cast<double>(kk - 1));
+  }
+  if (kk < 2) {
+    q.davies_bouldin = kNan;
+  } else {
+    double total_db = 0.0;
+    for (std::size_t a : live) {
+      const double sa = dist_scale.to_double(spread[a]) / static_cast<double>(counts[a]);
+      double worst = 0.0;
+      for (std::size_t b : live) {
+        if (a == b) continue;
+        const double sb = dist_scale.to_double(spread[b]) / static_cast<double>(counts[b]);
+        const double m = std::sqrt(distance2(means.data() + a * d, means.data() + b * d, d));
+        worst = std::max(worst, m > 0 ? (sa + sb) / m : std::numeric_limits<double>::infinity());
+      }
+      total_db += worst;
+    }
+    q.davies_bouldin = total_db / static_cast<double>(kk);
+  }
+  q.silhouette = kNan;
+  return q;
+}
+
+}  // namespace
+
+ClusterQuality cluster_quality(const mpi::Communicator& comm, const data::FeatureMatrix& x,
+                               std::span<const std::int32_t> labels, std::size_t k) {
+  return data::visit_rows(x, [&](const auto* rows) { return quality_of(comm, rows, x.rows, x.dims, labels, k); });
+}
+
+double silhouette(std::span<const double> values, std::size_t d, std::span<const std::int32_t> labels, std::size_t k) {
+  const std::size_t m = labels.size();
+  std::vector<std::size_t> size(k, 0);
+  for (auto l : labels) ++size[static_cast<std::size_t>(l)];
+  std::size_t present = 0;
+  for (auto s : size) present += s > 0;
+  if (m == 0 || present < 2) return kNan;
+  std::vector<double> score(m, 0.0);
+  // Rows are independent; each row's sums run in a fixed order, so threads do not change results.
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, m, 16), [&](const auto& range) {
+    std::vector<double> dist_sum(k);
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      std::fill(dist_sum.begin(), dist_sum.end(), 0.0);
+      for (std::size_t r = 0; r < m; ++r)
+        dist_sum[static_cast<std::size_t>(labels[r])] += std::sqrt(distance2(&values[i * d], &values[r * d], d));
+      const auto own = static_cast<std::size_t>(labels[i]);
+      if (size[own] < 2) continue;  // a singleton scores 0
+      const double a = dist_sum[own] / static_cast<double>(size[own] - 1);
+      double b = std::numeric_limits<double>::infinity();
+      for (std::size_t c = 0; c < k; ++c)
+        if (c != own && size[c] > 0) b = std::min(b, dist_sum[c] / static_cast<double>(size[c]));
+      const double denom = std::max(a, b);
+      score[i] = denom > 0 ? (b - a) / denom : 0.0;
+    }
+  });
+  double total = 0.0;
+  for (double s : score) total += s;
+  return total / static_cast<double>(m);
+}
+
+double adjusted_rand_index(std::span<const std::int32_t> a, std::span<const std::int32_t> b) {
+  const std::size_t n = a.size();
+  if (n < 2) return 1.0;
+  std::map<std::pair<std::int32_t, std::int32_t>, double> table;
+  std::map<std::int32_t, double> rows, cols;
+  for (std::size_t i = 0; i < n; ++i) {
+    table[{a[i], b[i]}] += 1;
+    rows[a[i]] += 1;
+    cols[b[i]] += 1;
+  }
+  auto pairs = [](double x) { return x * (x - 1) / 2; };
+  double index = 0, sum_rows = 0, sum_cols = 0;
+  for (const auto& [key, v] : table) index += pairs(v);
+  for (const auto& [key, v] : rows) sum_rows += pairs(v);
+  for (const auto& [key, v] : cols) sum_cols += pairs(v);
+  const double expected = sum_rows * sum_cols / pairs(static_cast<double>(n));
+  const double maximum = (sum_rows + sum_cols) / 2;
+  if (maximum == expected) return 1.0;  // both labelings trivial (one cluster, or all singletons)
+  return (index - expected) / (maximum - expected);
+}
+
+}  // namespace custseg::stats
+

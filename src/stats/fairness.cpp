@@ -1,0 +1,127 @@
+#include "custseg/stats/fairness.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "custseg/mpi/collective_guard.hpp"
+#include "custseg/stats/quantiles.hpp"
+#include "custseg/util/error.hpp"
+
+namespace custseg::stats {
+
+namespace {
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+
+double ratio(std::int64_t a, std::int64_t b) { return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : kNan; }
+
+std::string format_bound(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+}  // namespace
+
+double FairnessAudit::segment_share(std::size_t c, std::size_t g) const {
+  const std::size_t G = groups.size();
+  std::int64_t total = 0;
+  for (std::size_t h = 0; h < G; ++h) total += counts[c * G + h];
+  return ratio(counts[c * G + g], total);
+}
+
+double FairnessAudit::population_share(std::size_t g) const {
+  std::int64_t total = 0;
+  for (auto n : population) total += n;
+  return ratio(population[g], total);
+}
+
+double FairnessAudit::selection_rate(std::size_t c, std::size_t g) const {
+  return ratio(counts[c * groups.size() + g], population[g]);
+}
+
+void finish_audit(FairnessAudit& a) {
+  const std::size_t k = a.segments();
+  a.rate_ratio.assign(k, kNan);
+  a.flagged.assign(k, 0);
+  for (std::size_t c = 0; c < k; ++c) {
+    double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
+    for (std::size_t g = 0; g < a.groups.size(); ++g) {
+      if (a.population[g] == 0) continue;  // a group nobody belongs to has no rate
+      const double r = a.selection_rate(c, g);
+      lo = std::min(lo, r);
+      hi = std::max(hi, r);
+    }
+    if (hi > 0.0) {
+      a.rate_ratio[c] = lo / hi;
+      a.flagged[c] = a.rate_ratio[c] < a.threshold ? 1 : 0;
+    }
+  }
+}
+
+FairnessAudit fairness_audit(const mpi::Communicator& comm, const std::string& column,
+                             std::vector<std::string> group_labels, std::span<const std::int32_t> group_codes,
+                             std::span<const std::int32_t> labels, std::size_t k, double threshold) {
+  FairnessAudit a;
+  a.column = column;
+  a.groups = std::move(group_labels);
+  a.threshold = threshold;
+  const std::size_t G = a.groups.size();
+  std::vector<std::int64_t> buffer((k + 1) * G, 0);  // segments, then the population
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i] < 0 || group_codes[i] < 0) continue;
+    const auto g = static_cast<std::size_t>(group_codes[i]);
+    ++buffer[static_cast<std::size_t>(labels[i]) * G + g];
+    ++buffer[k * G + g];
+  }
+  comm.allreduce_sum(buffer);  // all ranks must reach this, even with zero rows
+  a.counts.assign(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(k * G));
+  a.population.assign(buffer.begin() + static_cast<std::ptrdiff_t>(k * G), buffer.end());
+  finish_audit(a);
+  return a;
+}
+
+ProtectedGroups protected_groups(const mpi::Communicator& comm, const std::string& column,
+                                 std::span<const double> values, const std::vector<std::string>& categories,
+                                 std::span<const std::int32_t> labels) {
+  ProtectedGroups out;
+  out.codes.assign(values.size(), -1);
+  if (!categories.empty()) {
+    out.labels = categories;
+    mpi::agree(comm, [&] {
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        const double v = values[i];
+        if (std::isnan(v)) continue;  // unknown group: left out of the audit
+        if (v != std::floor(v) || v < 0 || v >= static_cast<double>(categories.size()))
+          throw_input("protected column '" + column + "' has code " + format_bound(v) + ", outside its " +
+                      std::to_string(categories.size()) + " categories");
+        out.codes[i] = static_cast<std::int32_t>(v);
+      }
+    });
+    return out;
+  }
+  // Numeric: bands at the exact population quartiles, ignoring unknown (non-finite) values.
+  std::vector<double> finite(values.begin(), values.end());
+  std::vector<std::int32_t> population_labels(values.size(), -1);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (labels[i] >= 0 && std::isfinite(values[i])) population_labels[i] = 0;
+    else finite[i] = 0.0;
+  constexpr double kQuartiles[] = {0.25, 0.5, 0.75};
+  const auto q = group_quantiles(comm, finite, population_labels, 1, kQuartiles)[1];
+  std::vector<double> cuts;
+  for (double c : q)
+    if (std::isfinite(c) && (cuts.empty() || c > cuts.back())) cuts.push_back(c);
+  for (std::size_t b = 0; b <= cuts.size(); ++b) {
+    if (b == 0) out.labels.push_back(column + " <= " + format_bound(cuts.empty() ? 0 : cuts[0]));
+    else if (b == cuts.size()) out.labels.push_back(column + " > " + format_bound(cuts[b - 1]));
+    else out.labels.push_back(format_bound(cuts[b - 1]) + " < " + column + " <= " + format_bound(cuts[b]));
+  }
+  if (cuts.empty()) out.labels = {column + " (all)"};
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (population_labels[i] < 0) continue;
+    out.codes[i] = static_cast<std::int32_t>(std::lower_bound(cuts.begin(), cuts.end(), values[i]) - cuts.begin());
+  }
+  return out;
+}
+
+}  // namespace custseg::stats

@@ -1,0 +1,101 @@
+#include "custseg/stats/segment_profiles.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "custseg/mpi/collective_guard.hpp"
+#include "custseg/stats/segment_names.hpp"
+#include "custseg/util/error.hpp"
+
+namespace custseg::stats {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    const auto b = item.find_first_not_of(" \t");
+    if (b == std::string::npos) continue;
+    out.push_back(item.substr(b, item.find_last_not_of(" \t") - b + 1));
+  }
+  return out;
+}
+
+namespace {
+
+bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+std::vector<std::string> resolve_role(const io::File& file, const io::TableInfo& table, const std::string& text,
+                                      const std::string& role, const std::string& option) {
+  std::vector<std::string> out;
+  if (text.find_first_not_of(" \t,") == std::string::npos) {
+    for (const auto& column : table.columns) {
+      const std::string path = io::column_path(column);
+      if (file.has_attribute(path, "role")) {
+        const auto value = file.read_string_attribute(path, "role");
+        if (!value.empty() && value[0] == role) out.push_back(column);
+      }
+    }
+    return out;
+  }
+  if (split_list(text) == std::vector<std::string>{"none"}) return out;
+  for (const auto& name : split_list(text)) {
+    if (!contains(table.columns, name)) throw_input(option + " column '" + name + "' not found in " + file.path());
+    if (contains(out, name)) throw_usage(option + " column '" + name + "' listed twice");
+    out.push_back(name);
+  }
+  return out;
+}
+
+}  // namespace
+
+ProfileColumns resolve_profile_columns(const io::File& file, const io::TableInfo& table, const std::string& kpi_text,
+                                       const std::string& protected_text, const std::vector<std::string>& features,
+                                       const std::string& id_column) {
+  ProfileColumns c;
+  c.kpi = resolve_role(file, table, kpi_text, "kpi", "--kpi");
+  c.protected_columns = resolve_role(file, table, protected_text, "protected", "--protected");
+  for (const auto& name : c.protected_columns) {
+    if (contains(features, name))
+      throw_usage("column '" + name + "' is protected and must not be a feature (remove it from --features, or from "
+                  "--protected if it is not a protected characteristic)");
+    if (contains(c.kpi, name)) throw_usage("column '" + name + "' is listed both as protected and as a KPI");
+  }
+  if (contains(features, id_column) || contains(c.kpi, id_column) || contains(c.protected_columns, id_column))
+    throw_usage("the id column '" + id_column + "' cannot be a feature, KPI or protected column: reports never show customer ids");
+  return c;
+}
+
+SegmentProfiles profile_segments(const mpi::Communicator& comm, const io::File& file, const data::PreparedData& prepared,
+                                 std::span<const std::int32_t> kept_labels, std::span<const std::int32_t> block_labels,
+                                 std::size_t k, const ProfileSettings& settings, const RowSample* sample) {
+  SegmentProfiles p;
+  auto read = [&](const std::string& name) {
+    std::vector<double> column;
+    mpi::agree(comm, [&] { column = io::read_column(file, name, prepared.block); });
+    return column;
+  };
+  for (const auto& name : prepared.scaling.names) p.features.push_back(profile_feature(comm, name, read(name), block_labels, k));
+  for (const auto& name : settings.columns.kpi) p.kpis.push_back(kpi_profile(comm, name, read(name), block_labels, k));
+  for (const auto& name : settings.columns.protected_columns) {
+    std::vector<std::string> categories;
+    mpi::agree(comm, [&] { categories = io::column_categories(file, name); });
+    const std::vector<double> values = read(name);
+    ProtectedGroups groups = protected_groups(comm, name, values, categories, block_labels);
+    p.fairness.push_back(
+        fairness_audit(comm, name, std::move(groups.labels), groups.codes, block_labels, k, settings.fairness_threshold));
+  }
+  p.quality = cluster_quality(comm, prepared.x, kept_labels, k);
+  if (settings.silhouette_sample > 0) {
+    RowSample own;
+    if (!sample) own = draw_sample(comm, prepared.x, settings.silhouette_sample, settings.seed);
+    const RowSample& s = sample ? *sample : own;
+    const std::vector<std::int32_t> sample_labels = gather_sample_labels(comm, s, kept_labels);
+    p.quality.silhouette = silhouette(s.values, s.dims, sample_labels, k);
+    p.quality.silhouette_sample = s.size();
+  }
+  p.names = segment_names(p.features, k);
+  return p;
+}
+
+}  // namespace custseg::stats

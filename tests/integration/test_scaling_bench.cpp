@@ -1,0 +1,78 @@
+// scripts/bench-scaling.sh end to end on a tiny table: runs, tables, model and plots exist and
+// hold what they claim. The script picks its own rank counts ("1 2"), so it runs once (np1).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "cli.hpp"
+
+using namespace custseg::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::vector<std::string>> read_csv(const fs::path& path) {
+  std::vector<std::vector<std::string>> rows;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream s(line);
+    std::string cell;
+    while (std::getline(s, cell, ',')) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+std::size_t column(const std::vector<std::string>& header, const std::string& name) {
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (header[i] == name) return i;
+  ADD_FAILURE() << "no column " << name;
+  return 0;
+}
+
+}  // namespace
+
+TEST(ScalingBench, ProducesTablesModelAndPlots) {
+  if (test_np() != 1) GTEST_SKIP() << "the script chooses its own rank counts";
+  const fs::path out = scratch_dir("scaling-bench");
+  const std::string build = fs::path(custseg_bin()).parent_path().string();
+  const auto r = run_shell("cd " + source_dir() + " && timeout 600 scripts/bench-scaling.sh --build " + build +
+                           " --out " + out.string() + " --ranks '1 2' --rows 20000 --rows-per-rank 10000 --max-iter 3");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+
+  for (const char* kind : {"strong.csv", "weak.csv"}) {
+    const auto rows = read_csv(out / kind);
+    ASSERT_EQ(rows.size(), 3u) << kind;  // header + 1 and 2 ranks
+    const auto& h = rows[0];
+    EXPECT_EQ(rows[1][column(h, "ranks")], "1") << kind;
+    EXPECT_EQ(rows[2][column(h, "ranks")], "2") << kind;
+    EXPECT_DOUBLE_EQ(std::stod(rows[1][column(h, "efficiency")]), 1.0) << kind;
+    const double e2 = std::stod(rows[2][column(h, "efficiency")]);
+    EXPECT_GT(e2, 0.0) << kind;
+    EXPECT_LT(e2, 1.5) << kind;
+    // k = 8, d = 8: sums, counts, inertia and rows searched, 16 bytes each.
+    EXPECT_EQ(std::stod(rows[2][column(h, "allreduce_bytes_per_iteration")]), 16.0 * (8 * 9 + 2)) << kind;
+  }
+  const auto phases = read_csv(out / "phases.csv");
+  std::size_t rank1_rows = 0;
+  for (std::size_t i = 1; i < phases.size(); ++i)
+    if (phases[i][0] == "strong" && phases[i][1] == "2" && phases[i][4] == "1") ++rank1_rows;
+  EXPECT_EQ(rank1_rows, 7u) << "six phases and the allreduce for rank 1 of the 2-rank strong run";
+
+  const auto model = read_csv(out / "model.csv");
+  ASSERT_EQ(model.size(), 1u + 2u * 7u);  // two scenarios x 64..4096 ranks
+  const auto& mh = model[0];
+  for (std::size_t i = 1; i < model.size(); ++i) {
+    const double e = std::stod(model[i][column(mh, "efficiency")]);
+    EXPECT_GT(e, 0.0);
+    EXPECT_LE(e, 1.0);
+  }
+  EXPECT_EQ(model[7][column(mh, "ranks")], "4096");
+
+  for (const char* file : {"speedup.svg", "efficiency.svg", "model.svg", "summary.md", "allreduce.csv", "io.csv"})
+    EXPECT_TRUE(fs::exists(out / file) && fs::file_size(out / file) > 100) << file;
+  fs::remove_all(out);
+}

@@ -1,0 +1,87 @@
+// custseg sweep end to end: one job over k, per-k metrics and stability, a recommended k with
+// its full report, identical for any rank count.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli.hpp"
+
+using namespace custseg::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class Sweep : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = scratch_dir("sweep");
+    const auto gen = run_custseg("generate --rows 5000 --seed 8 -q --output " + table(), 1);
+    ASSERT_EQ(gen.exit_code, 0) << gen.output;
+    const auto ref = run_custseg(args("ref"), 1);
+    ASSERT_EQ(ref.exit_code, 0) << ref.output;
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static std::string table() { return (dir_ / "customers.h5").string(); }
+  static std::string args(const std::string& run) {
+    return "sweep --input " + table() + " --output " + (dir_ / run).string() +
+           " --k 2:5 --restarts 2 --seed 6 --silhouette-sample 800 -q "
+           "--transform 'recency_days:log1p,frequency:log1p,monetary:log1p,tenure_days:log1p,avg_basket:log1p'";
+  }
+  static inline fs::path dir_;
+};
+
+}  // namespace
+
+TEST_F(Sweep, OneLinePerKAndARecommendedK) {
+  std::istringstream csv(slurp(dir_ / "ref" / "sweep.csv"));
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line.rfind("k,inertia,iterations,", 0), 0u) << line;
+  int rows = 0, recommended = 0;
+  while (std::getline(csv, line)) {
+    EXPECT_EQ(line.rfind(std::to_string(2 + rows) + ",", 0), 0u) << line;
+    recommended += line.size() >= 5 && line.substr(line.size() - 4) == "true";
+    ++rows;
+  }
+  EXPECT_EQ(rows, 4);
+  EXPECT_EQ(recommended, 1);
+  const auto j = nlohmann::json::parse(slurp(dir_ / "ref" / "report.json"));
+  const auto k = j["sweep"]["recommended_k"].get<std::size_t>();
+  EXPECT_GE(k, 2u);
+  EXPECT_LE(k, 5u);
+  EXPECT_EQ(j["k"].get<std::size_t>(), k) << "the report profiles the recommended k";
+  EXPECT_EQ(j["segments"].size(), k);
+  double previous = 1e300;
+  for (const auto& p : j["sweep"]["points"]) {
+    EXPECT_GE(p["stability"].get<double>(), -1.0);
+    EXPECT_LE(p["stability"].get<double>(), 1.0 + 1e-12);
+    EXPECT_EQ(p["restart_inertia"].size(), 2u);
+    EXPECT_LT(p["inertia"].get<double>(), previous) << "inertia falls with k";
+    previous = p["inertia"].get<double>();
+  }
+  const std::string html = slurp(dir_ / "ref" / "report.html");
+  EXPECT_NE(html.find("id=\"chart-sweep-silhouette\""), std::string::npos);
+}
+
+TEST_F(Sweep, IdenticalForAnyRankCount) {
+  const std::string run = "np" + std::to_string(test_np());
+  const auto r = run_custseg(args(run));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(slurp(dir_ / run / "sweep.csv"), slurp(dir_ / "ref" / "sweep.csv"));
+  EXPECT_EQ(slurp(dir_ / run / "segments.csv"), slurp(dir_ / "ref" / "segments.csv"));
+}
+
+TEST_F(Sweep, BadRangeIsAUsageError) {
+  const auto r = run_custseg("sweep --input " + table() + " --output " + (dir_ / "bad").string() + " --k 5:2 -q");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--k"), std::string::npos) << r.output;
+}

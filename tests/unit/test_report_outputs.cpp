@@ -1,0 +1,194 @@
+// report.json, segments.csv and report.html from a hand-built summary: the privacy floor
+// suppresses a small segment's figures everywhere, fairness flags reach every report, the HTML is
+// self-contained with its charts, and the keys scripts rely on stay.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "custseg/report/html_report.hpp"
+#include "custseg/report/text_reports.hpp"
+#include "custseg/stats/quantiles.hpp"
+
+namespace report = custseg::report;
+namespace stats = custseg::stats;
+
+namespace {
+
+// A figure that only the small segment has: it must not appear in any report.
+constexpr double kSecret = 98765.4321;
+
+report::RunSummary make_summary(bool with_sweep) {
+  report::RunSummary s;
+  s.input = "customers.h5";
+  s.k = 3;
+  s.rows_total = 2030;
+  s.scaling.names = {"monetary", "recency_days"};
+  s.scaling.kinds = {custseg::data::TransformKind::log1p, custseg::data::TransformKind::none};
+  s.scaling.mean = {0, 0};
+  s.scaling.scale = {1, 1};
+  s.kmeans.counts = {1000, 30, 1000};
+  s.kmeans.inertia = 123.5;
+  s.kmeans.iterations = 7;
+  s.centroids_original = {50, 10, kSecret, kSecret, 20, 200};
+  s.min_segment_size = 50;
+  const double means[2][4] = {{100, kSecret, 20, 60.5}, {10, kSecret, 200, 104.6}};
+  for (std::size_t f = 0; f < 2; ++f) {
+    stats::FeatureProfile p;
+    p.name = s.scaling.names[f];
+    p.moments.count = {1000, 30, 1000, 2030};
+    for (std::size_t g = 0; g < 4; ++g) {
+      p.moments.mean.push_back(means[f][g]);
+      p.moments.std.push_back(g == 1 ? kSecret : 5.0);
+      p.moments.min.push_back(g == 1 ? kSecret : 1.0);
+      p.moments.max.push_back(g == 1 ? kSecret : 900.0);
+      std::vector<double> q;
+      for (std::size_t i = 0; i < 5; ++i) q.push_back(g == 1 ? kSecret : means[f][g] * (0.5 + 0.25 * static_cast<double>(i)));
+      p.quantiles.push_back(q);
+    }
+    stats::fill_differences(p, 3);
+    s.moments.push_back(p.moments);
+    s.profiles.features.push_back(p);
+  }
+  stats::KpiProfile revenue;
+  revenue.name = "revenue_12m";
+  revenue.count = {1000, 30, 1000, 2030};
+  revenue.sum = {70000, kSecret, 30000, 101000};
+  revenue.mean = {70, kSecret, 30, 50};
+  revenue.share = {0.7, kSecret, 0.3};
+  stats::KpiProfile churn;
+  churn.name = "churned";
+  churn.binary = true;
+  churn.count = revenue.count;
+  churn.sum = {100, 3, 400, 503};
+  churn.mean = {0.1, 0.1, 0.4, 0.2478};
+  churn.share = {0.2, 0.006, 0.79};
+  s.profiles.kpis = {revenue, churn};
+  stats::FairnessAudit audit;
+  audit.column = "gender";
+  audit.groups = {"female", "male"};
+  audit.population = {1015, 1015};
+  audit.counts = {700, 300, 15, 15, 300, 700};  // segments 0 and 2 select one group far more
+  audit.threshold = 0.8;
+  stats::finish_audit(audit);
+  s.profiles.fairness = {audit};
+  s.profiles.names = {"high monetary", "low everything", "high recency_days"};
+  s.profiles.quality.silhouette = 0.61;
+  s.profiles.quality.calinski_harabasz = 1234;
+  s.profiles.quality.davies_bouldin = 0.7;
+  if (with_sweep) {
+    report::SweepSummary w;
+    for (std::size_t k = 2; k <= 4; ++k) {
+      stats::SweepPoint p;
+      p.k = k;
+      p.inertia = 1000.0 / static_cast<double>(k);
+      p.quality.silhouette = 0.5 + 0.01 * static_cast<double>(k);
+      p.stability = 0.9;
+      p.smallest_segment = 100;
+      w.points.push_back(p);
+    }
+    w.recommended_k = 3;
+    w.rule = "test rule";
+    s.sweep = w;
+  }
+  return s;
+}
+
+
+}  // namespace
+
+TEST(ReportJson, SuppressesSmallSegmentsAndKeepsScriptKeys) {
+  // Segment 1 is small; segment 0 (the smaller of the two substantial ones, lowest index on the
+  // tie) is suppressed with it, or 2030 - 1000 - 1000 would give segment 1 away.
+  const auto j = nlohmann::json::parse(report::render_json_report(make_summary(false)));
+  EXPECT_EQ(j["schema_version"], report::kReportSchemaVersion);
+  EXPECT_EQ(j["k"], 3);
+  EXPECT_EQ(j["inertia"], 123.5);
+  EXPECT_EQ(j["iterations"], 7);
+  ASSERT_EQ(j["segments"].size(), 3u);
+  EXPECT_EQ(j["segments"][0]["count"], "suppressed");
+  EXPECT_EQ(j["segments"][0]["suppression"], "complementary");
+  EXPECT_EQ(j["segments"][0]["substantial"], true);
+  EXPECT_EQ(j["segments"][2]["count"], 1000);
+  EXPECT_EQ(j["segments"][2]["suppressed"], false);
+  EXPECT_EQ(j["segments"][1]["count"], "< 50");
+  EXPECT_EQ(j["segments"][1]["suppression"], "small");
+  EXPECT_EQ(j["segments"][1]["suppressed"], true);
+  EXPECT_EQ(j["segments"][1]["substantial"], false);
+  EXPECT_FALSE(j["segments"][1].contains("features"));
+  EXPECT_FALSE(j["segments"][1].contains("kpis"));
+  EXPECT_EQ(j["privacy"]["suppressed_segments"], nlohmann::json::array({0, 1}));
+  EXPECT_FALSE(j["segments"][0].contains("kpis"));
+  // Profiles: quantiles, index, KPI share and churn rate.
+  const auto& monetary = j["segments"][2]["features"]["monetary"];
+  EXPECT_EQ(monetary["p50"], 20.0);
+  EXPECT_NEAR(monetary["index"].get<double>(), 20.0 / 60.5 * 100.0, 1e-9);
+  EXPECT_EQ(j["segments"][2]["kpis"]["revenue_12m"]["share_of_total"], 0.3);
+  EXPECT_EQ(j["segments"][2]["kpis"]["churned"]["rate"], 0.4);
+  // Fairness: segment 2 flagged, segments 0 and 1 suppressed.
+  const auto& audit = j["fairness"][0];
+  EXPECT_EQ(audit["segments"][0]["suppressed"], true);
+  EXPECT_EQ(audit["segments"][1]["suppressed"], true);
+  EXPECT_FALSE(audit["segments"][1].contains("group_share"));
+  EXPECT_EQ(audit["segments"][2]["flagged"], true);
+  EXPECT_FALSE(j.contains("sweep"));
+  EXPECT_EQ(j.dump().find("98765"), std::string::npos);
+}
+
+TEST(SegmentsCsv, SuppressedRowShowsOnlyTheFloor) {
+  const std::string csv = report::render_segments_csv(make_summary(false));
+  EXPECT_EQ(csv.rfind("segment,count,share,", 0), 0u);
+  std::istringstream in(csv);
+  std::string header, row0, row1;
+  std::getline(in, header);
+  std::getline(in, row0);
+  std::getline(in, row1);
+  EXPECT_EQ(row0.rfind("0,suppressed,,\"high monetary\",true", 0), 0u);
+  EXPECT_EQ(row1.rfind("1,< 50,,\"not substantial\",false", 0), 0u);
+  auto fields = [](const std::string& line) {
+    std::size_t n = 1;
+    bool quoted = false;
+    for (char c : line) {
+      if (c == '"') quoted = !quoted;
+      if (c == ',' && !quoted) ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(fields(row1), fields(header));
+  EXPECT_EQ(fields(row0), fields(header));
+  EXPECT_NE(header.find("monetary_p95"), std::string::npos);
+  EXPECT_NE(header.find("churned_rate"), std::string::npos);
+  EXPECT_EQ(csv.find("98765"), std::string::npos);
+  EXPECT_EQ(csv.find(",70000,"), std::string::npos) << "complementary segment's revenue shown";
+}
+
+TEST(ReportJson, NoComplementarySuppressionWithTwoSmallSegments) {
+  auto s = make_summary(false);
+  s.kmeans.counts = {1000, 30, 40};  // two small segments: only their sum follows from the totals
+  EXPECT_FALSE(s.complementary(0));
+  const auto j = nlohmann::json::parse(report::render_json_report(s));
+  EXPECT_EQ(j["segments"][0]["count"], 1000);
+  EXPECT_EQ(j["segments"][1]["count"], "< 50");
+  EXPECT_EQ(j["segments"][2]["count"], "< 50");
+}
+
+TEST(HtmlReport, SelfContainedWithChartsFairnessAndSuppressionNotes) {
+  const std::string html = report::render_html_report(make_summary(false));
+  for (const char* id : {"chart-sizes", "chart-heatmap", "chart-box-monetary", "chart-box-recency_days"})
+    EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
+  EXPECT_EQ(html.find("chart-sweep-"), std::string::npos);  // no sweep, no curves
+  // Nothing fetched from anywhere: no src/href attributes, no CSS url() or @import.
+  for (const char* bad : {" src=", " href=", "url(", "@import", "https://"}) EXPECT_EQ(html.find(bad), std::string::npos) << bad;
+  EXPECT_NE(html.find("&lt; 50"), std::string::npos);
+  EXPECT_NE(html.find("suppression-note"), std::string::npos);
+  EXPECT_NE(html.find("fairness-flag"), std::string::npos);
+  EXPECT_NE(html.find("high monetary"), std::string::npos);
+  EXPECT_EQ(html.find("98765"), std::string::npos);
+}
+
+TEST(HtmlReport, SweepCurvesWhenPresent) {
+  const std::string html = report::render_html_report(make_summary(true));
+  for (const char* id : {"chart-sweep-inertia", "chart-sweep-silhouette", "chart-sweep-stability"})
+    EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
+  EXPECT_NE(html.find("Recommended k = 3"), std::string::npos);
+}

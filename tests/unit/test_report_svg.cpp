@@ -1,0 +1,42 @@
+// The hand-written SVG helpers: escaping (names come from column names), number formats, scales
+// and the index colour scale the heatmap relies on.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "custseg/report/svg.hpp"
+
+namespace svg = custseg::report::svg;
+
+TEST(Svg, EscapesMarkup) {
+  EXPECT_EQ(svg::escape("a<b & \"c\" 'd'>"), "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;");
+}
+
+TEST(Svg, NumberFormats) {
+  EXPECT_EQ(svg::format_number(1234567.4), "1,234,567");
+  EXPECT_EQ(svg::format_number(-20000), "-20,000");
+  EXPECT_EQ(svg::format_number(123.4), "123");
+  EXPECT_EQ(svg::format_number(0.61234), "0.612");
+  EXPECT_EQ(svg::format_number(std::nan("")), "\u2013");
+  EXPECT_EQ(svg::format_percent(0.1234), "12.3%");
+}
+
+TEST(Svg, LinearAndLog1pScales) {
+  const svg::Scale linear{0, 10, 100, 200};
+  EXPECT_DOUBLE_EQ(linear(5), 150);
+  EXPECT_EQ(linear.ticks(5), (std::vector<double>{0, 2, 4, 6, 8, 10}));
+  const svg::Scale log{0, 999, 0, 300, true};
+  EXPECT_NEAR(log(std::expm1(std::log1p(999) / 3)), 100, 1e-9);
+  const auto ticks = log.ticks(5);
+  EXPECT_EQ(ticks.front(), 0);
+  EXPECT_EQ(ticks.back(), 300);
+}
+
+TEST(Svg, IndexColoursDivergeAroundOneHundred) {
+  EXPECT_EQ(svg::index_colour(100), "#ffffff");
+  EXPECT_EQ(svg::index_colour(300), "#b2182b");   // saturated red at 3x the average
+  EXPECT_EQ(svg::index_colour(1000), "#b2182b");  // and beyond
+  EXPECT_EQ(svg::index_colour(100.0 / 3), "#2166ac");
+  EXPECT_EQ(svg::text_colour_on("#b2182b"), "#ffffff");
+  EXPECT_EQ(svg::text_colour_on("#ffffff"), "#1a1a1a");
+}
