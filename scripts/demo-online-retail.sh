@@ -19,7 +19,9 @@ if [[ -z "${CUSTSEG_BUILD_DIR:-}" ]]; then
 fi
 [[ -x "$build/custseg" ]] || { echo "demo: $build/custseg not found" >&2; exit 2; }
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-data=${DEMO_DATA:-../shared/data/online-retail/online_retail.csv}
+shared=${CUSTSEG_SHARED_DATA:-../shared/data}
+[[ -d $shared ]] || shared=/work/shared/data
+data=${DEMO_DATA:-$shared/online-retail/online_retail.csv}
 dir=${DEMO_DIR:-out/demo-online-retail}
 ranks=${DEMO_RANKS:-2}
 [[ -f "$data" ]] || { echo "demo: $data not found (set DEMO_DATA)" >&2; exit 3; }

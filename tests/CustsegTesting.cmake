@@ -9,7 +9,23 @@
 find_program(CUSTSEG_MPIEXEC NAMES mpirun mpiexec REQUIRED)
 # Root and oversubscription are normal here (CI, containers, 2-core machines).
 set(CUSTSEG_MPIEXEC_FLAGS --oversubscribe --allow-run-as-root CACHE STRING "extra mpirun flags for tests")
-set(CUSTSEG_TEST_ENV "OMPI_MCA_rmaps_base_oversubscribe=1;OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
+# The real public datasets live beside the checkout in ../shared/data (DESIGN.md); a clone elsewhere
+# finds them through CUSTSEG_SHARED_DATA (environment or cache) or the workplace's /work/shared.
+if(NOT CUSTSEG_SHARED_DATA)
+  if(DEFINED ENV{CUSTSEG_SHARED_DATA})
+    set(_shared "$ENV{CUSTSEG_SHARED_DATA}")
+  elseif(EXISTS ${PROJECT_SOURCE_DIR}/../shared/data)
+    get_filename_component(_shared ${PROJECT_SOURCE_DIR}/../shared/data ABSOLUTE)
+  else()
+    set(_shared /work/shared/data)
+  endif()
+  set(CUSTSEG_SHARED_DATA ${_shared} CACHE PATH "folder of the shared public datasets")
+endif()
+if(NOT EXISTS ${CUSTSEG_SHARED_DATA}/online-retail/online_retail.csv)
+  message(WARNING "custseg: shared datasets not found at ${CUSTSEG_SHARED_DATA}; the ingest tests will fail. "
+                  "Set -DCUSTSEG_SHARED_DATA=<path>/shared/data.")
+endif()
+set(CUSTSEG_TEST_ENV "OMPI_MCA_rmaps_base_oversubscribe=1;OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;CUSTSEG_SHARED_DATA=${CUSTSEG_SHARED_DATA}")
 
 function(custseg_add_mpi_test name)
   cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LABELS" ${ARGN})
@@ -40,6 +56,6 @@ function(custseg_add_cli_test name)
     add_test(NAME ${name}-np${np} COMMAND $<TARGET_FILE:${name}>)
     set_tests_properties(${name}-np${np} PROPERTIES TIMEOUT ${T_TIMEOUT} PROCESSORS ${np}
                          LABELS "integration;${T_LABELS}"
-                         ENVIRONMENT "${CUSTSEG_TEST_ENV};CUSTSEG_TEST_NP=${np};CUSTSEG_BIN=$<TARGET_FILE:custseg>;CUSTSEG_MPIEXEC=${CUSTSEG_MPIEXEC};CUSTSEG_SOURCE_DIR=${PROJECT_SOURCE_DIR};CUSTSEG_SHARED_DATA=${PROJECT_SOURCE_DIR}/../shared/data")
+                         ENVIRONMENT "${CUSTSEG_TEST_ENV};CUSTSEG_TEST_NP=${np};CUSTSEG_BIN=$<TARGET_FILE:custseg>;CUSTSEG_MPIEXEC=${CUSTSEG_MPIEXEC};CUSTSEG_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
   endforeach()
 endfunction()
