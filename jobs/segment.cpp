@@ -2,12 +2,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <optional>
 
 #include "custseg/config/segment_config.hpp"
+#include "custseg/data/centroid_units.hpp"
+#include "custseg/data/input_table.hpp"
 #include "custseg/data/prepare.hpp"
 #include "custseg/data/row_source.hpp"
 #include "custseg/io/customer_table.hpp"
@@ -20,6 +21,7 @@
 #include "custseg/report/text_reports.hpp"
 #include "custseg/stats/segment_profiles.hpp"
 #include "custseg/stats/streaming_quality.hpp"
+#include "custseg/util/clock.hpp"
 #include "custseg/util/error.hpp"
 #include "custseg/util/log.hpp"
 #include "custseg/util/phase_timer.hpp"
@@ -32,13 +34,6 @@ namespace custseg::jobs {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return buf;
-}
 
 // A fingerprint of the features as read: row count, names and their exact means and scales.
 // Identical for any rank count; differs when the data a model was fitted on changes.
@@ -67,14 +62,7 @@ std::vector<double> initial_centroids_from(const std::string& path, const data::
   if (!stored.feature_names.empty() && stored.feature_names != scaling.names)
     throw_usage("--init " + path + " was fitted on different features than this run");
   if (stored.centroids.size() != k * d) throw_input("--init " + path + ": centroid matrix has the wrong shape");
-  std::vector<double> out;
-  for (std::size_t c = 0; c < k; ++c) {
-    const std::vector<double> p(stored.centroids.begin() + static_cast<std::ptrdiff_t>(c * d),
-                                stored.centroids.begin() + static_cast<std::ptrdiff_t>((c + 1) * d));
-    const auto scaled = data::to_scaled_units(scaling, p);
-    out.insert(out.end(), scaled.begin(), scaled.end());
-  }
-  return out;
+  return data::centroids_to_scaled_units(scaling, stored.centroids);
 }
 
 }  // namespace
@@ -104,44 +92,40 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
            std::to_string(cfg.common.threads) + " threads)");
 
   // --- read, validate, transform, standardize ---
-  std::optional<io::File> file;
-  io::TableInfo table;
+  std::optional<data::InputTable> input;
   data::PreparedData prepared;
   std::unique_ptr<data::Hdf5ChunkedRows> streamed;  // set when --memory-limit makes the features stream
   std::vector<std::uint64_t> ids;
   stats::ProfileColumns profile_columns;  // KPI and protected columns (never features)
   timed("read+prepare", [&] {
+    input.emplace(data::open_input_table(comm, cfg.input));
+    const io::TableInfo& table = input->table;
     mpi::agree(comm, [&] {
-      if (!fs::exists(cfg.input)) throw_input("input file not found: " + cfg.input);
-      if (H5Fis_hdf5(cfg.input.c_str()) <= 0) throw_input("not an HDF5 file (or corrupt): " + cfg.input);
+      if (std::find(table.columns.begin(), table.columns.end(), cfg.data.id_column) == table.columns.end())
+        throw_input("id column '" + cfg.data.id_column + "' not found in " + cfg.input + " (set --id-column)");
+      profile_columns = stats::resolve_profile_columns(input->file, table, cfg.profile.kpi, cfg.profile.protected_columns,
+                                                       data::select_features(cfg.data.features, table, cfg.input),
+                                                       cfg.data.id_column);
     });
-    mpi::agree(comm, [&] { file.emplace(io::File::open_read(cfg.input, comm)); });
-    mpi::agree(comm, [&] {
-      table = io::inspect_table(*file);
-      if (std::find(table.columns.begin(), table.columns.end(), cfg.id_column) == table.columns.end())
-        throw_input("id column '" + cfg.id_column + "' not found in " + cfg.input + " (set --id-column)");
-      profile_columns = stats::resolve_profile_columns(*file, table, cfg.profile.kpi, cfg.profile.protected_columns,
-                                                       data::select_features(cfg.features, table, cfg.input), cfg.id_column);
-    });
-    data::PrepareOptions options{cfg.features, cfg.transform, cfg.standardize,
-                                 cfg.nan_policy == "drop" ? data::NanPolicy::drop : data::NanPolicy::fail};
+    data::PrepareOptions options{cfg.data.features, cfg.data.transform, cfg.data.standardize,
+                                 data::parse_nan_policy(cfg.data.nan_policy)};
     options.precision = cfg.precision == "float64" ? data::Precision::float64 : data::Precision::float32;
     // Data larger than memory (--memory-limit): the features stream from the file in chunks.
     std::uint64_t chunk_rows = 0;
     mpi::agree(comm, [&] {
-      chunk_rows = data::streaming_chunk_rows(cfg.memory_limit_bytes, table.rows, comm.size(),
-                                              data::select_features(cfg.features, table, cfg.input).size(), options.precision);
+      const std::size_t dims = data::select_features(cfg.data.features, table, cfg.input).size();
+      chunk_rows = data::streaming_chunk_rows(cfg.memory_limit_bytes, table.rows, comm.size(), dims, options.precision);
     });
     if (chunk_rows > 0) {
-      streamed = data::prepare_streaming(comm, *file, table, options, chunk_rows, prepared);
+      streamed = data::prepare_streaming(comm, input->file, table, options, chunk_rows, prepared);
       log.info("  --memory-limit " + cfg.memory_limit + ": features stream from the input, " + std::to_string(chunk_rows) +
                " rows per chunk, " + std::to_string(streamed->chunk_count()) + " chunks per pass");
     } else {
-      prepared = data::prepare_features(comm, *file, table, options);
+      prepared = data::prepare_features(comm, input->file, table, options);
     }
     mpi::agree(comm, [&] {
       ids.resize(prepared.block.count);
-      file->read_rows<std::uint64_t>(io::column_path(cfg.id_column), prepared.block, ids);
+      input->file.read_rows<std::uint64_t>(io::column_path(cfg.data.id_column), prepared.block, ids);
     });
   });
   const double read_io_seconds = io::transfer_stats().read_seconds;  // splits read+prepare (timing detail)
@@ -157,11 +141,11 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   kmeans::KMeansOptions km;
   km.k = static_cast<std::size_t>(cfg.k);
   km.seed = cfg.seed;
-  km.max_iter = cfg.max_iter;
-  km.tol = cfg.tol;
+  km.max_iter = cfg.fit.max_iter;
+  km.tol = cfg.fit.tol;
   km.n_init = cfg.n_init;
-  km.init_rounds = cfg.init_rounds;
-  km.oversampling = cfg.oversampling;
+  km.init_rounds = cfg.fit.init_rounds;
+  km.oversampling = cfg.fit.oversampling;
   km.algorithm = kmeans::parse_algorithm(cfg.algorithm);
   if (!cfg.init_file.empty())
     mpi::agree(comm, [&] { km.initial_centroids = initial_centroids_from(cfg.init_file, prepared.scaling, km.k); });
@@ -187,14 +171,14 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
         sample = stats::draw_sample(comm, *streamed, settings.silhouette_sample, settings.seed);
       data::PreparedData columns_only = prepared;
       columns_only.x.rows = 0;
-      summary.profiles = stats::profile_segments(comm, *file, columns_only, summary.kmeans.labels, labels, km.k,
+      summary.profiles = stats::profile_segments(comm, input->file, columns_only, summary.kmeans.labels, labels, km.k,
                                                  settings, &sample);
       const stats::ClusterQuality from_sample = summary.profiles.quality;
       summary.profiles.quality = stats::cluster_quality(comm, *streamed, summary.kmeans.labels, km.k);
       summary.profiles.quality.silhouette = from_sample.silhouette;
       summary.profiles.quality.silhouette_sample = from_sample.silhouette_sample;
     } else {
-      summary.profiles = stats::profile_segments(comm, *file, prepared, summary.kmeans.labels, labels, km.k, settings);
+      summary.profiles = stats::profile_segments(comm, input->file, prepared, summary.kmeans.labels, labels, km.k, settings);
     }
     for (const auto& p : summary.profiles.features) summary.moments.push_back(p.moments);
   });
@@ -207,9 +191,9 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   summary.ranks = comm.size();
   summary.threads = cfg.common.threads;
   summary.n_init = cfg.n_init;
-  summary.max_iter = cfg.max_iter;
-  summary.tol = cfg.tol;
-  summary.nan_policy = cfg.nan_policy;
+  summary.max_iter = cfg.fit.max_iter;
+  summary.tol = cfg.fit.tol;
+  summary.nan_policy = cfg.data.nan_policy;
   summary.init_file = cfg.init_file;
   summary.min_segment_size = cfg.profile.min_segment_size;
   summary.fairness_threshold = cfg.profile.fairness_threshold;
@@ -217,15 +201,9 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   summary.rows_dropped = prepared.rows_dropped;
   summary.scaling = prepared.scaling;
   summary.custseg_version = CUSTSEG_VERSION;
-  summary.created_utc = utc_now();
+  summary.created_utc = utc_timestamp();
   summary.input_fingerprint = fingerprint(prepared);
-  for (std::size_t c = 0; c < km.k; ++c) {
-    const std::size_t d = prepared.x.dims;
-    const std::vector<double> scaled(summary.kmeans.centroids.begin() + static_cast<std::ptrdiff_t>(c * d),
-                                     summary.kmeans.centroids.begin() + static_cast<std::ptrdiff_t>((c + 1) * d));
-    const auto original = data::to_original_units(prepared.scaling, scaled);
-    summary.centroids_original.insert(summary.centroids_original.end(), original.begin(), original.end());
-  }
+  summary.centroids_original = data::centroids_to_original_units(prepared.scaling, summary.kmeans.centroids);
 
   timed("write", [&] {
     std::vector<float> distance(summary.kmeans.distance2.size());

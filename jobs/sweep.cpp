@@ -3,13 +3,13 @@
 // the stability across restarts and a recommended k are reported. The recommended k's segments get
 // the full profile, so the sweep's report.html both chooses k and describes the chosen segments.
 #include <algorithm>
-#include <ctime>
 #include <filesystem>
 #include <limits>
 #include <map>
-#include <optional>
 
 #include "custseg/config/sweep_config.hpp"
+#include "custseg/data/centroid_units.hpp"
+#include "custseg/data/input_table.hpp"
 #include "custseg/data/prepare.hpp"
 #include "custseg/io/customer_table.hpp"
 #include "custseg/io/output_dir.hpp"
@@ -22,6 +22,7 @@
 #include "custseg/stats/k_selection.hpp"
 #include "custseg/stats/row_sample.hpp"
 #include "custseg/stats/segment_profiles.hpp"
+#include "custseg/util/clock.hpp"
 #include "custseg/util/error.hpp"
 #include "custseg/util/log.hpp"
 #include "custseg/util/rng.hpp"
@@ -33,13 +34,6 @@ namespace custseg::jobs {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string utc_timestamp() {
-  const std::time_t now = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return buf;
-}
 
 double mean_pairwise_ari(const std::vector<std::vector<std::int32_t>>& labelings) {
   if (labelings.size() < 2 || labelings[0].empty()) return std::numeric_limits<double>::quiet_NaN();
@@ -64,11 +58,11 @@ KOutcome sweep_one_k(const mpi::Communicator& comm, const config::SweepConfig& c
     kmeans::KMeansOptions km;
     km.k = k;
     km.seed = rng::bits(cfg.seed, k, static_cast<std::uint64_t>(r));  // independent restarts, same on every rank
-    km.max_iter = cfg.max_iter;
-    km.tol = cfg.tol;
+    km.max_iter = cfg.fit.max_iter;
+    km.tol = cfg.fit.tol;
     km.n_init = 1;
-    km.init_rounds = cfg.init_rounds;
-    km.oversampling = cfg.oversampling;
+    km.init_rounds = cfg.fit.init_rounds;
+    km.oversampling = cfg.fit.oversampling;
     kmeans::KMeansResult fit = kmeans::fit(comm, prepared.x, km, prepared.mean_variance, quiet);
     out.point.restart_inertia.push_back(fit.inertia);
     if (sample.size() > 0) sample_labels.push_back(stats::gather_sample_labels(comm, sample, fit.labels));
@@ -112,22 +106,16 @@ int sweep(const mpi::Communicator& comm, int argc, char** argv) {
   Stopwatch clock;
 
   // --- read and prepare once ---
-  std::optional<io::File> file;
-  io::TableInfo table;
+  const data::InputTable input = data::open_input_table(comm, cfg.input);
   stats::ProfileColumns profile_columns;
   mpi::agree(comm, [&] {
-    if (!fs::exists(cfg.input)) throw_input("input file not found: " + cfg.input);
-    if (H5Fis_hdf5(cfg.input.c_str()) <= 0) throw_input("not an HDF5 file (or corrupt): " + cfg.input);
-  });
-  mpi::agree(comm, [&] { file.emplace(io::File::open_read(cfg.input, comm)); });
-  mpi::agree(comm, [&] {
-    table = io::inspect_table(*file);
-    profile_columns = stats::resolve_profile_columns(*file, table, cfg.profile.kpi, cfg.profile.protected_columns,
-                                                     data::select_features(cfg.features, table, cfg.input), cfg.id_column);
+    profile_columns = stats::resolve_profile_columns(input.file, input.table, cfg.profile.kpi, cfg.profile.protected_columns,
+                                                     data::select_features(cfg.data.features, input.table, cfg.input),
+                                                     cfg.data.id_column);
   });
   const data::PreparedData prepared = data::prepare_features(
-      comm, *file, table,
-      {cfg.features, cfg.transform, cfg.standardize, cfg.nan_policy == "drop" ? data::NanPolicy::drop : data::NanPolicy::fail});
+      comm, input.file, input.table,
+      {cfg.data.features, cfg.data.transform, cfg.data.standardize, data::parse_nan_policy(cfg.data.nan_policy)});
   const std::uint64_t assigned = prepared.rows_total - prepared.rows_dropped;
   mpi::agree(comm, [&] {
     if (static_cast<std::uint64_t>(cfg.k_max) > assigned)
@@ -169,7 +157,7 @@ int sweep(const mpi::Communicator& comm, int argc, char** argv) {
   const std::vector<std::int32_t> block_labels = data::expand_to_block(prepared, summary.kmeans.labels, std::int32_t{-1});
   const stats::ProfileSettings settings{profile_columns, cfg.profile.fairness_threshold,
                                         static_cast<std::uint64_t>(cfg.profile.silhouette_sample), cfg.seed};
-  summary.profiles = stats::profile_segments(comm, *file, prepared, summary.kmeans.labels, block_labels, choice.k, settings, &sample);
+  summary.profiles = stats::profile_segments(comm, input.file, prepared, summary.kmeans.labels, block_labels, choice.k, settings, &sample);
   for (const auto& p : summary.profiles.features) summary.moments.push_back(p.moments);
   summary.kmeans.labels.clear();
   summary.kmeans.distance2.clear();
@@ -179,9 +167,9 @@ int sweep(const mpi::Communicator& comm, int argc, char** argv) {
   summary.ranks = comm.size();
   summary.threads = cfg.common.threads;
   summary.n_init = cfg.restarts;
-  summary.max_iter = cfg.max_iter;
-  summary.tol = cfg.tol;
-  summary.nan_policy = cfg.nan_policy;
+  summary.max_iter = cfg.fit.max_iter;
+  summary.tol = cfg.fit.tol;
+  summary.nan_policy = cfg.data.nan_policy;
   summary.rows_total = prepared.rows_total;
   summary.rows_dropped = prepared.rows_dropped;
   summary.scaling = prepared.scaling;
@@ -189,13 +177,7 @@ int sweep(const mpi::Communicator& comm, int argc, char** argv) {
   summary.fairness_threshold = cfg.profile.fairness_threshold;
   summary.custseg_version = CUSTSEG_VERSION;
   summary.created_utc = utc_timestamp();
-  for (std::size_t c = 0; c < choice.k; ++c) {
-    const std::size_t d = prepared.x.dims;
-    const std::vector<double> scaled(summary.kmeans.centroids.begin() + static_cast<std::ptrdiff_t>(c * d),
-                                     summary.kmeans.centroids.begin() + static_cast<std::ptrdiff_t>((c + 1) * d));
-    const auto original = data::to_original_units(prepared.scaling, scaled);
-    summary.centroids_original.insert(summary.centroids_original.end(), original.begin(), original.end());
-  }
+  summary.centroids_original = data::centroids_to_original_units(prepared.scaling, summary.kmeans.centroids);
   summary.sweep = std::move(sweep);
   summary.timings.emplace_back("sweep", clock.seconds());
 

@@ -154,7 +154,7 @@ start_munge() {
     rm -f "$MUNGE_PID" /run/munge/munge.socket.2 /run/munge/munge.socket.2.lock
   fi
   say "starting munged"
-  runuser -u munge -- /usr/sbin/munged </dev/null >>"$STATE_DIR/log/daemon-start.log" 2>&1 \
+  runuser -u munge -- /usr/sbin/munged </dev/null 9>&- >>"$STATE_DIR/log/daemon-start.log" 2>&1 \
     || { tail -n 5 "$STATE_DIR/log/daemon-start.log" >&2; die "munged did not start (see /var/log/munge/munged.log)"; }
   : >"$MUNGE_MARK"
   local i
@@ -263,12 +263,12 @@ cmd_start() {
     say "starting slurmctld"
     # Detached from our stdio: a daemon holding the caller's pipe open (ctest, $(...)) would
     # keep the caller waiting for end-of-file until the daemon exits.
-    /usr/sbin/slurmctld -f "$CONF" </dev/null >>"$STATE_DIR/log/daemon-start.log" 2>&1 \
+    /usr/sbin/slurmctld -f "$CONF" </dev/null 9>&- >>"$STATE_DIR/log/daemon-start.log" 2>&1 \
       || { show_logs; die "slurmctld did not start"; }
   fi
   if ((slurmd_up == 0)); then
     say "starting slurmd"
-    /usr/sbin/slurmd -f "$CONF" </dev/null >>"$STATE_DIR/log/daemon-start.log" 2>&1 \
+    /usr/sbin/slurmd -f "$CONF" </dev/null 9>&- >>"$STATE_DIR/log/daemon-start.log" 2>&1 \
       || { show_logs; die "slurmd did not start"; }
   fi
 
@@ -339,6 +339,7 @@ cmd_status() {
 }
 
 # lock: serialise start/stop of this state directory (several test runs may start it at once).
+# The daemons are started with fd 9 closed: a daemon inheriting it would hold the lock forever.
 lock() {
   mkdir -p "$STATE_DIR" 2>/dev/null || die "cannot create $STATE_DIR"
   if ! { exec 9>>"$STATE_DIR/.lock"; } 2>/dev/null; then

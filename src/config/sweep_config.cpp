@@ -31,20 +31,13 @@ bool parse_sweep_config(int argc, char** argv, int rank, SweepConfig& c) {
       ("output,o", po::value(&c.output),
        "output directory for sweep.csv and the recommended k's report.json, segments.csv, report.html (required)")
       ("k", po::value(&c.k_range)->default_value(c.k_range), "range of k, MIN:MAX inclusive")
-      ("seed", po::value(&c.seed)->default_value(c.seed), "random seed; same seed -> bitwise-identical results")
-      ("features", po::value(&c.features), "comma-separated feature columns (default: the behavioural columns)")
-      ("transform", po::value(&c.transform), "per-feature transforms, e.g. 'monetary:log1p, frequency:log1p' (others: none)")
-      ("standardize", po::value(&c.standardize)->default_value(c.standardize), "z-score each feature after its transform")
-      ("nan-policy", po::value(&c.nan_policy)->default_value(c.nan_policy), "rows with NaN/Inf features: fail or drop")
-      ("id-column", po::value(&c.id_column)->default_value(c.id_column), "customer id column")
+      ("seed", po::value(&c.seed)->default_value(c.seed), "random seed; same seed -> bitwise-identical results");
+  add_data_options(desc, c.data, "rows with NaN/Inf features: fail or drop");
+  desc.add_options()
       ("restarts", po::value(&c.restarts)->default_value(c.restarts),
-       "k-means restarts per k: the lowest inertia is kept, their agreement is the stability")
-      ("max-iter", po::value(&c.max_iter)->default_value(c.max_iter), "maximum Lloyd iterations per restart")
-      ("tol", po::value(&c.tol)->default_value(c.tol),
-       "converged when the total squared centroid shift <= tol x mean feature variance")
-      ("init-rounds", po::value(&c.init_rounds)->default_value(c.init_rounds), "k-means|| oversampling rounds")
-      ("oversampling", po::value(&c.oversampling)->default_value(c.oversampling),
-       "k-means|| expected candidates per round, as a multiple of k")
+       "k-means restarts per k: the lowest inertia is kept, their agreement is the stability");
+  add_fit_options(desc, c.fit);
+  desc.add_options()
       ("min-stability", po::value(&c.min_stability)->default_value(c.min_stability, "0.8"),
        "a k is a candidate for the recommendation only if its restarts agree at least this much (mean adjusted Rand "
        "index on the sample)");
@@ -55,13 +48,9 @@ bool parse_sweep_config(int argc, char** argv, int rank, SweepConfig& c) {
   if (c.input.empty()) throw_usage("--input is required (see 'custseg sweep --help')");
   if (c.output.empty()) throw_usage("--output is required (see 'custseg sweep --help')");
   parse_k_range(c);
-  if (c.nan_policy != "fail" && c.nan_policy != "drop")
-    throw_usage("--nan-policy must be fail or drop (got '" + c.nan_policy + "')");
+  validate_data_options(c.data);
   if (c.restarts < 1) throw_usage("--restarts must be at least 1");
-  if (c.max_iter < 1) throw_usage("--max-iter must be at least 1");
-  if (!(c.tol >= 0)) throw_usage("--tol must be 0 or more");
-  if (c.init_rounds < 0) throw_usage("--init-rounds must be 0 or more");
-  if (!(c.oversampling > 0)) throw_usage("--oversampling must be positive");
+  validate_fit_options(c.fit);
   if (!(c.min_stability >= -1 && c.min_stability <= 1)) throw_usage("--min-stability must be in [-1, 1]");
   if (c.common.threads < 0) throw_usage("--threads must be 0 or more");
   validate_profile_options(c.profile);

@@ -33,20 +33,6 @@ double global_rows(const ClusterSums& global) {
   return static_cast<double>(n);
 }
 
-// The one collective of an iteration: the local summary plus the pruning statistic, summed
-// exactly. All ranks must reach this, even with zero rows.
-ClusterSums reduce_sums(const mpi::Communicator& comm, ClusterSums local, std::uint64_t& rows_searched) {
-  std::vector<Int128> buffer = local.pack();
-  buffer.push_back(static_cast<Int128>(rows_searched));
-  {
-    timing::ScopedComm timed(timing::lloyd_allreduce(), buffer.size() * sizeof(Int128));  // bench-scaling figures
-    mpi::allreduce_sum(comm, buffer);
-  }
-  local.unpack(buffer);
-  rows_searched = static_cast<std::uint64_t>(buffer.back());
-  return local;
-}
-
 // One full Lloyd pass over all ranks, with distances: the final assignment.
 ClusterSums global_step(const mpi::Communicator& comm, const data::FeatureMatrix& x,
                         const std::vector<double>& centroids, std::size_t k, const SumScales& scales,
@@ -54,17 +40,6 @@ ClusterSums global_step(const mpi::Communicator& comm, const data::FeatureMatrix
   std::uint64_t searched = x.rows;
   return reduce_sums(comm, lloyd_local_step(x, centroids, k, scales, labels, d2), searched);
 }
-
-struct RunOutcome {
-  std::vector<double> centroids;
-  std::vector<std::int32_t> labels;
-  std::vector<float> d2;
-  ClusterSums sums;
-  int iterations = 0;
-  bool converged = false;
-  std::vector<IterationRecord> history;
-  double init_seconds = 0.0, iterate_seconds = 0.0;
-};
 
 RunOutcome run_once(const mpi::Communicator& comm, const data::FeatureMatrix& x, const KMeansOptions& o,
                     Algorithm algorithm, std::uint64_t run_seed, const SumScales& scales,
@@ -135,19 +110,37 @@ KMeansResult fit(const mpi::Communicator& comm, const data::FeatureMatrix& x, co
   const std::vector<double> square_sums =
       global_square_sums(x, max_abs, [&](std::span<Int128> v) { mpi::allreduce_sum(comm, v); });
   const double tol_abs = o.tol * variance_scale;
-  const int runs = o.initial_centroids ? 1 : std::max(1, o.n_init);
   const Algorithm algorithm = choose_algorithm(o.algorithm, comm.sum(static_cast<std::uint64_t>(x.rows)), x.dims, o.k);
   log.info("k-means: algorithm " + to_string(algorithm) + (o.algorithm == Algorithm::automatic ? " (auto)" : "") +
            ", " + data::to_string(x.precision) + " features");
+  return best_of_restarts(o, scales, to_string(algorithm), log, [&](std::uint64_t run_seed) {
+    return run_once(comm, x, o, algorithm, run_seed, scales, square_sums, tol_abs, log);
+  });
+}
 
+ClusterSums reduce_sums(const mpi::Communicator& comm, ClusterSums local, std::uint64_t& rows_searched) {
+  std::vector<Int128> buffer = local.pack();
+  buffer.push_back(static_cast<Int128>(rows_searched));
+  {
+    timing::ScopedComm timed(timing::lloyd_allreduce(), buffer.size() * sizeof(Int128));  // bench-scaling figures
+    mpi::allreduce_sum(comm, buffer);
+  }
+  local.unpack(buffer);
+  rows_searched = static_cast<std::uint64_t>(buffer.back());
+  return local;
+}
+
+KMeansResult best_of_restarts(const KMeansOptions& o, const SumScales& scales, const std::string& algorithm,
+                              const Logger& log, const std::function<RunOutcome(std::uint64_t)>& run_once) {
+  const int runs = o.initial_centroids ? 1 : std::max(1, o.n_init);
   KMeansResult result;
-  result.algorithm = to_string(algorithm);
+  result.algorithm = algorithm;
   RunOutcome best;
   Int128 best_inertia = 0;
   for (int run = 0; run < runs; ++run) {
     const std::uint64_t run_seed = rng::bits(o.seed, 0xabc, static_cast<std::uint64_t>(run));
     if (runs > 1) log.info("restart " + std::to_string(run + 1) + " of " + std::to_string(runs));
-    RunOutcome r = run_once(comm, x, o, algorithm, run_seed, scales, square_sums, tol_abs, log);
+    RunOutcome r = run_once(run_seed);
     result.init_seconds += r.init_seconds;
     result.iterate_seconds += r.iterate_seconds;
     result.restart_inertia.push_back(scales.distance.to_double(r.sums.inertia));

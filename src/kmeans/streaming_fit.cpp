@@ -1,24 +1,20 @@
-// k-means over a RowSource, chunk by chunk (streaming_fit.hpp). Mirrors driver.cpp and
-// kmeans_parallel_init.cpp decision for decision; tests/integration/test_streaming.cpp checks
-// that the results stay bitwise identical to the in-memory fit.
+// k-means over a RowSource, chunk by chunk (streaming_fit.hpp). The decisions are the shared
+// steps of driver.hpp, init.hpp and reseed.hpp that the in-memory fit calls too; only the passes
+// over rows are chunked here. tests/integration/test_streaming.cpp checks that the results stay
+// bitwise identical to the in-memory fit.
 #include "custseg/kmeans/streaming_fit.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <numeric>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-
-#include "custseg/kmeans/blocked_assign.hpp"
 #include "custseg/kmeans/init.hpp"
 #include "custseg/kmeans/lloyd_step.hpp"
+#include "custseg/kmeans/reseed.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/mpi/exact_sum.hpp"
-#include "custseg/util/phase_timer.hpp"
-#include "custseg/util/rng.hpp"
+#include "custseg/util/log.hpp"
 
 namespace custseg::kmeans {
 
@@ -42,19 +38,6 @@ FeatureMatrix rows_at(const mpi::Communicator& comm, RowSource& source, const st
   FeatureMatrix out;
   mpi::agree(comm, [&] { out = source.rows_at(comm, rows); });
   return out;
-}
-
-// The one collective of an iteration, as in driver.cpp (sums plus the rows searched).
-ClusterSums reduce_sums(const mpi::Communicator& comm, ClusterSums local, std::uint64_t& rows_searched) {
-  std::vector<Int128> buffer = local.pack();
-  buffer.push_back(static_cast<Int128>(rows_searched));
-  {
-    timing::ScopedComm timed(timing::lloyd_allreduce(), buffer.size() * sizeof(Int128));  // bench-scaling figures
-    mpi::allreduce_sum(comm, buffer);  // all ranks must reach this, even with zero rows
-  }
-  local.unpack(buffer);
-  rows_searched = static_cast<std::uint64_t>(buffer.back());
-  return local;
 }
 
 // One Lloyd pass over every chunk: the chunks' exact sums merged, then the collective.
@@ -108,37 +91,13 @@ std::vector<double> square_sums_of(const mpi::Communicator& comm, RowSource& sou
 
 // ---- k-means|| (kmeans_parallel_init.cpp, with every pass over rows chunked) ----
 
-template <class T>
-void add_candidates(const T* rows, std::size_t n, std::size_t d, const std::vector<double>& candidates,
-                    std::size_t first, std::size_t count, double* d2, std::int32_t* nearest) {
-  if (count <= first || n == 0) return;
-  const std::vector<double> fresh(candidates.begin() + static_cast<std::ptrdiff_t>(first * d),
-                                  candidates.begin() + static_cast<std::ptrdiff_t>(count * d));
-  const CentroidPanel<T> panel(fresh, count - first, d);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 8 * kTileRows), [&](const tbb::blocked_range<std::size_t>& r) {
-    TileWorkspace<T> ws;
-    std::int32_t label[kTileRows];
-    double dist[kTileRows];
-    for (std::size_t b = r.begin(); b < r.end(); b += kTileRows) {
-      const std::size_t m = std::min(kTileRows, r.end() - b);
-      assign_tile(rows + b * d, m, panel, ws, label, dist, nullptr);
-      for (std::size_t i = 0; i < m; ++i)
-        if (dist[i] < d2[b + i]) {
-          d2[b + i] = dist[i];
-          nearest[b + i] = static_cast<std::int32_t>(first) + label[i];
-        }
-    }
-  });
-}
-
 void add_candidates_chunked(const mpi::Communicator& comm, RowSource& source, const std::vector<double>& candidates,
                             std::size_t first, std::size_t count, std::vector<double>& d2,
                             std::vector<std::int32_t>& nearest) {
   if (count <= first) return;  // the same on every rank (the candidate set is global)
   for_each_chunk(comm, source, [&](const FeatureMatrix& x, std::size_t begin) {
-    data::visit_rows(x, [&](const auto* rows) {
-      add_candidates(rows, x.rows, x.dims, candidates, first, count, d2.data() + begin, nearest.data() + begin);
-    });
+    add_candidates(x, candidates, first, count, std::span<double>(d2).subspan(begin, x.rows),
+                   std::span<std::int32_t>(nearest).subspan(begin, x.rows));
   });
 }
 
@@ -158,114 +117,58 @@ std::vector<double> init_streaming(const mpi::Communicator& comm, RowSource& sou
                                    const InitOptions& options) {
   const std::size_t d = source.dims();
   const std::size_t n = source.rows();
-  const std::size_t k = options.k;
+  const GlobalRow global_row = [&](std::size_t i) { return source.global_row(i); };
 
-  std::uint64_t my_best = std::numeric_limits<std::uint64_t>::max();
-  std::size_t my_best_row = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t h = rng::bits(options.seed, 0, source.global_row(i));
-    if (h < my_best) { my_best = h; my_best_row = i; }
-  }
-  const std::vector<std::uint64_t> bests = comm.allgather(my_best);
-  const int owner = static_cast<int>(std::min_element(bests.begin(), bests.end()) - bests.begin());
-  const std::vector<std::size_t> wanted = comm.rank() == owner ? std::vector<std::size_t>{my_best_row}
-                                                               : std::vector<std::size_t>{};
+  const FirstCandidate start = first_candidate(comm, n, global_row, options.seed);
+  const std::vector<std::size_t> wanted = comm.rank() == start.owner ? std::vector<std::size_t>{start.local_row}
+                                                                     : std::vector<std::size_t>{};
   const FeatureMatrix got = rows_at(comm, source, wanted);
   std::vector<double> first(d, 0.0);
-  if (comm.rank() == owner) data::visit_rows(got, [&](const auto* rows) { std::copy_n(rows, d, first.begin()); });
-  comm.broadcast(first, owner);
+  if (comm.rank() == start.owner) data::visit_rows(got, [&](const auto* rows) { std::copy_n(rows, d, first.begin()); });
+  comm.broadcast(first, start.owner);
   std::vector<double> candidates = first;
 
   std::vector<double> d2(n, std::numeric_limits<double>::infinity());
   std::vector<std::int32_t> nearest(n, 0);
   add_candidates_chunked(comm, source, candidates, 0, 1, d2, nearest);
 
-  const double l = options.oversampling * static_cast<double>(k);
+  const double l = options.oversampling * static_cast<double>(options.k);
   for (int round = 1; round <= options.rounds; ++round) {
-    Int128 phi_fixed = 0;
-    for (double v : d2) phi_fixed += scales.distance.to_fixed(v);
-    mpi::allreduce_sum(comm, std::span(&phi_fixed, 1));
-    const double phi = scales.distance.to_double(phi_fixed);
+    const double phi = global_potential(comm, d2, scales);
     if (!(phi > 0.0)) break;
 
-    std::vector<std::size_t> picked_rows;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double p = l * d2[i] / phi;
-      if (rng::uniform(options.seed, static_cast<std::uint64_t>(round), source.global_row(i)) < p) picked_rows.push_back(i);
-    }
+    const std::vector<std::size_t> picked_rows = oversample(d2, l, phi, options.seed, round, global_row);
     const std::vector<double> picked = pack_rows(rows_at(comm, source, picked_rows), picked_rows, source);
     const std::vector<double> gathered = comm.allgatherv(picked);
     const std::size_t old_count = candidates.size() / d;
-    for (std::size_t off = 0; off < gathered.size(); off += d + 1)
-      candidates.insert(candidates.end(), gathered.begin() + static_cast<std::ptrdiff_t>(off + 1),
-                        gathered.begin() + static_cast<std::ptrdiff_t>(off + 1 + d));
+    append_gathered(gathered, d, candidates);
     add_candidates_chunked(comm, source, candidates, old_count, candidates.size() / d, d2, nearest);
   }
-
-  const std::size_t m = candidates.size() / d;
-  std::vector<std::int64_t> counts(m, 0);
-  for (std::size_t i = 0; i < n; ++i) counts[static_cast<std::size_t>(nearest[i])] += 1;
-  comm.allreduce_sum(counts);
-  std::vector<double> weights(counts.begin(), counts.end());
-  return weighted_kmeanspp(candidates, weights, d, k, options.seed);
+  return reduce_candidates(comm, candidates, nearest, d, options);
 }
 
 // ---- empty clusters (reseed.cpp): the farthest rows, their features fetched by index ----
 
-struct Far {
-  double d2;
-  double row;
-  std::size_t offset;
-};
-bool farther(const Far& a, const Far& b) { return a.d2 != b.d2 ? a.d2 > b.d2 : a.row < b.row; }
-
 int reseed_streaming(const mpi::Communicator& comm, RowSource& source, const ClusterSums& global,
                      std::span<const float> distance2, std::vector<double>& centroids) {
-  std::vector<std::size_t> empty;
-  for (std::size_t c = 0; c < global.k; ++c)
-    if (global.counts[c] == 0) empty.push_back(c);
+  const std::vector<std::size_t> empty = empty_clusters(global);
   if (empty.empty()) return 0;
-  const std::size_t m = empty.size(), d = source.dims(), n = source.rows();
-
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  auto local_far = [&](std::size_t i) { return Far{distance2[i], static_cast<double>(source.global_row(i)), 0}; };
-  const std::size_t keep = std::min(m, n);
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
-                    [&](std::size_t a, std::size_t b) { return farther(local_far(a), local_far(b)); });
-  order.resize(keep);
+  const std::size_t d = source.dims();
+  const std::vector<std::size_t> order =
+      farthest_rows(distance2, [&](std::size_t i) { return source.global_row(i); }, empty.size());
   const FeatureMatrix got = rows_at(comm, source, order);
   std::vector<double> mine;
   data::visit_rows(got, [&](const auto* rows) {
-    for (std::size_t t = 0; t < keep; ++t) {
+    for (std::size_t t = 0; t < order.size(); ++t) {
       mine.push_back(distance2[order[t]]);
       mine.push_back(static_cast<double>(source.global_row(order[t])));
       mine.insert(mine.end(), rows + t * d, rows + (t + 1) * d);
     }
   });
-  const std::vector<double> all = comm.allgatherv(mine);
-  const std::size_t stride = d + 2;
-  std::vector<Far> pool;
-  for (std::size_t off = 0; off < all.size(); off += stride) pool.push_back(Far{all[off], all[off + 1], off});
-  std::sort(pool.begin(), pool.end(), farther);
-  for (std::size_t e = 0; e < m && e < pool.size(); ++e)
-    std::copy_n(all.begin() + static_cast<std::ptrdiff_t>(pool[e].offset + 2), d,
-                centroids.begin() + static_cast<std::ptrdiff_t>(empty[e] * d));
-  return static_cast<int>(m);
+  return reseed_from_gathered(comm.allgatherv(mine), d, empty, centroids);
 }
 
 // ---- the driver's loop (driver.cpp run_once / fit) ----
-
-struct RunOutcome {
-  std::vector<double> centroids;
-  std::vector<std::int32_t> labels;
-  std::vector<float> d2;
-  ClusterSums sums;
-  int iterations = 0;
-  bool converged = false;
-  std::vector<IterationRecord> history;
-  double init_seconds = 0.0, iterate_seconds = 0.0;
-};
 
 RunOutcome run_once(const mpi::Communicator& comm, RowSource& source, const KMeansOptions& o, std::uint64_t run_seed,
                     const SumScales& scales, const std::vector<double>& square_sums, double tol_abs,
@@ -325,36 +228,11 @@ KMeansResult fit_streaming(const mpi::Communicator& comm, data::RowSource& sourc
   const SumScales scales = SumScales::from_max_abs(max_abs);
   const std::vector<double> square_sums = square_sums_of(comm, source, max_abs);
   const double tol_abs = o.tol * variance_scale;
-  const int runs = o.initial_centroids ? 1 : std::max(1, o.n_init);
   log.info("k-means: algorithm lloyd (streamed in " + std::to_string(source.chunk_count()) + " chunks per pass), " +
            data::to_string(source.precision()) + " features");
-
-  KMeansResult result;
-  result.algorithm = to_string(Algorithm::lloyd);
-  RunOutcome best;
-  Int128 best_inertia = 0;
-  for (int run = 0; run < runs; ++run) {
-    const std::uint64_t run_seed = rng::bits(o.seed, 0xabc, static_cast<std::uint64_t>(run));
-    if (runs > 1) log.info("restart " + std::to_string(run + 1) + " of " + std::to_string(runs));
-    RunOutcome r = run_once(comm, source, o, run_seed, scales, square_sums, tol_abs, log);
-    result.init_seconds += r.init_seconds;
-    result.iterate_seconds += r.iterate_seconds;
-    result.restart_inertia.push_back(scales.distance.to_double(r.sums.inertia));
-    if (run == 0 || r.sums.inertia < best_inertia) {
-      best_inertia = r.sums.inertia;
-      best = std::move(r);
-      result.best_restart = run;
-    }
-  }
-  result.centroids = std::move(best.centroids);
-  result.labels = std::move(best.labels);
-  result.distance2 = std::move(best.d2);
-  result.counts.assign(best.sums.counts.begin(), best.sums.counts.end());
-  result.inertia = scales.distance.to_double(best.sums.inertia);
-  result.iterations = best.iterations;
-  result.converged = best.converged;
-  result.history = std::move(best.history);
-  return result;
+  return best_of_restarts(o, scales, to_string(Algorithm::lloyd), log, [&](std::uint64_t run_seed) {
+    return run_once(comm, source, o, run_seed, scales, square_sums, tol_abs, log);
+  });
 }
 
 }  // namespace custseg::kmeans

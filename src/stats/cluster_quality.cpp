@@ -8,6 +8,8 @@
 #include <limits>
 #include <map>
 
+#include "custseg/data/row_source.hpp"
+#include "custseg/mpi/collective_guard.hpp"
 #include "custseg/mpi/exact_sum.hpp"
 
 namespace custseg::stats {
@@ -24,30 +26,44 @@ double distance2(const double* a, const double* b, std::size_t d) {
   return s;
 }
 
-// T is the matrix's storage type (float or double); arithmetic is in double either way.
-template <class T>
-ClusterQuality quality_of(const mpi::Communicator& comm, const T* rows, std::size_t n_rows, std::size_t d,
-                          std::span<const std::int32_t> labels, std::size_t k) {
+// work(row as doubles, local row index) for every row of every chunk. Reading a chunk is
+// collective for streaming sources, and a failed read must fail every rank.
+template <class F>
+void for_each_row(const mpi::Communicator& comm, data::RowSource& source, F&& work) {
+  std::vector<double> point(source.dims());
+  for (std::size_t c = 0; c < source.chunk_count(); ++c) {
+    const data::FeatureMatrix* x = nullptr;
+    mpi::agree(comm, [&] { x = &source.chunk(c); });
+    const std::size_t begin = source.chunk_begin(c), d = x->dims;
+    data::visit_rows(*x, [&](const auto* rows) {
+      for (std::size_t i = 0; i < x->rows; ++i) {
+        for (std::size_t j = 0; j < d; ++j) point[j] = static_cast<double>(rows[i * d + j]);
+        work(point.data(), begin + i);
+      }
+    });
+  }
+}
+
+}  // namespace
+
+ClusterQuality cluster_quality(const mpi::Communicator& comm, data::RowSource& source,
+                               std::span<const std::int32_t> labels, std::size_t k) {
   ClusterQuality q;
-  std::vector<double> point(d);
-  auto row = [&](std::size_t i) {
-    for (std::size_t j = 0; j < d; ++j) point[j] = static_cast<double>(rows[i * d + j]);
-    return point.data();
-  };
-  // Exact cluster sums per feature, at one fixed-point scale per feature.
+  const std::size_t d = source.dims();
   std::vector<double> max_abs(d, 0.0);
-  for (std::size_t i = 0; i < n_rows; ++i)
-    for (std::size_t j = 0; j < d; ++j) max_abs[j] = std::max(max_abs[j], std::abs(static_cast<double>(rows[i * d + j])));
+  for_each_row(comm, source, [&](const double* row, std::size_t) {
+    for (std::size_t j = 0; j < d; ++j) max_abs[j] = std::max(max_abs[j], std::abs(row[j]));
+  });
   comm.allreduce_max(max_abs);
   std::vector<FixedPoint> scale(d);
   for (std::size_t j = 0; j < d; ++j) scale[j] = FixedPoint::for_max_abs(max_abs[j]);
   std::vector<std::int64_t> counts(k, 0);
   std::vector<Int128> sums(k * d, 0);
-  for (std::size_t i = 0; i < n_rows; ++i) {
+  for_each_row(comm, source, [&](const double* row, std::size_t i) {
     const auto c = static_cast<std::size_t>(labels[i]);
     ++counts[c];
-    for (std::size_t j = 0; j < d; ++j) sums[c * d + j] += scale[j].to_fixed(static_cast<double>(rows[i * d + j]));
-  }
+    for (std::size_t j = 0; j < d; ++j) sums[c * d + j] += scale[j].to_fixed(row[j]);
+  });
   comm.allreduce_sum(counts);  // all ranks must reach these, even with zero rows
   mpi::allreduce_sum(comm, sums);
   std::int64_t n = 0;
@@ -62,21 +78,21 @@ ClusterQuality quality_of(const mpi::Communicator& comm, const T* rows, std::siz
   }
   for (std::size_t j = 0; j < d; ++j) grand[j] = n ? scale[j].to_double(total[j]) / static_cast<double>(n) : 0.0;
 
-  // Exact sums of squared distances and of distances to the own cluster mean.
+  // Distances to the own cluster mean: once for their maximum (the fixed-point scales), once
+  // more for the exact sums, instead of holding one per row (the rows may not fit in memory).
   double max_d2 = 0.0;
-  std::vector<double> d2(n_rows);
-  for (std::size_t i = 0; i < n_rows; ++i) {
-    d2[i] = distance2(row(i), means.data() + static_cast<std::size_t>(labels[i]) * d, d);
-    max_d2 = std::max(max_d2, d2[i]);
-  }
+  for_each_row(comm, source, [&](const double* row, std::size_t i) {
+    max_d2 = std::max(max_d2, distance2(row, means.data() + static_cast<std::size_t>(labels[i]) * d, d));
+  });
   max_d2 = comm.max(max_d2);
   const FixedPoint sq_scale = FixedPoint::for_max_abs(max_d2);
   const FixedPoint dist_scale = FixedPoint::for_max_abs(std::sqrt(max_d2));
-  std::vector<Int128> spread(k + 1, 0);  // per-cluster sum of distances, then the total of squares
-  for (std::size_t i = 0; i < n_rows; ++i) {
-    spread[static_cast<std::size_t>(labels[i])] += dist_scale.to_fixed(std::sqrt(d2[i]));
-    spread[k] += sq_scale.to_fixed(d2[i]);
-  }
+  std::vector<Int128> spread(k + 1, 0);
+  for_each_row(comm, source, [&](const double* row, std::size_t i) {
+    const double d2 = distance2(row, means.data() + static_cast<std::size_t>(labels[i]) * d, d);
+    spread[static_cast<std::size_t>(labels[i])] += dist_scale.to_fixed(std::sqrt(d2));
+    spread[k] += sq_scale.to_fixed(d2);
+  });
   mpi::allreduce_sum(comm, spread);
   q.within_ss = sq_scale.to_double(spread[k]);
 
@@ -114,11 +130,11 @@ ClusterQuality quality_of(const mpi::Communicator& comm, const T* rows, std::siz
   return q;
 }
 
-}  // namespace
-
 ClusterQuality cluster_quality(const mpi::Communicator& comm, const data::FeatureMatrix& x,
                                std::span<const std::int32_t> labels, std::size_t k) {
-  return data::visit_rows(x, [&](const auto* rows) { return quality_of(comm, rows, x.rows, x.dims, labels, k); });
+  // The in-memory matrix is a one-chunk source: one implementation, the same bits either way.
+  data::InMemoryRows source(x);
+  return cluster_quality(comm, source, labels, k);
 }
 
 double silhouette(std::span<const double> values, std::size_t d, std::span<const std::int32_t> labels, std::size_t k) {

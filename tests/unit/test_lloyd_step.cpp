@@ -58,8 +58,9 @@ TEST(LloydStep, MatchesBruteForceAssignmentSumsAndInertia) {
   std::vector<double> updated = centroids;
   kmeans::update_centroids(sums, scales, updated);
   for (std::size_t c = 0; c < k; ++c) {
-    if (ref_counts[c] > 0)
+    if (ref_counts[c] > 0) {
       EXPECT_NEAR(updated[c * d], static_cast<double>(ref_sums[c * d] / ref_counts[c]), 1e-10);
+    }
   }
 }
 

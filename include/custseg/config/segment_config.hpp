@@ -2,6 +2,8 @@
 #include <cstdint>
 #include <string>
 
+#include "custseg/config/data_options.hpp"
+#include "custseg/config/fit_options.hpp"
 #include "custseg/config/options.hpp"
 #include "custseg/config/profile_options.hpp"
 
@@ -13,16 +15,9 @@ struct SegmentConfig {
   std::string output;
   std::int64_t k = 8;
   std::uint64_t seed = 1;
-  std::string features;   // comma list; empty = the behavioural columns present in the input
-  std::string transform;  // "name:kind, ..."
-  bool standardize = true;
-  std::string nan_policy = "fail";
-  std::string id_column = "customer_id";
+  DataOptions data;  // features, transforms, NaN policy, id column
   int n_init = 3;
-  int max_iter = 300;
-  double tol = 1e-4;
-  int init_rounds = 5;
-  double oversampling = 2.0;
+  FitOptions fit;  // iterations, tolerance, k-means|| rounds and oversampling
   std::string init_file;
   std::string algorithm = "auto";     // lloyd | hamerly | yinyang | auto (identical labels)
   std::string precision = "float32";  // storage of the features during k-means

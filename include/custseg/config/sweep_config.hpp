@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include "custseg/config/data_options.hpp"
+#include "custseg/config/fit_options.hpp"
 #include "custseg/config/options.hpp"
 #include "custseg/config/profile_options.hpp"
 
@@ -15,16 +17,9 @@ struct SweepConfig {
   std::string k_range = "2:12";  // "MIN:MAX", inclusive
   std::int64_t k_min = 2, k_max = 12;  // parsed from k_range
   std::uint64_t seed = 1;
-  std::string features;
-  std::string transform;
-  bool standardize = true;
-  std::string nan_policy = "fail";
-  std::string id_column = "customer_id";
+  DataOptions data;  // features, transforms, NaN policy, id column
   int restarts = 3;
-  int max_iter = 300;
-  double tol = 1e-4;
-  int init_rounds = 5;
-  double oversampling = 2.0;
+  FitOptions fit;  // iterations, tolerance, k-means|| rounds and oversampling
   double min_stability = 0.8;
   ProfileOptions profile;
 };

@@ -2,6 +2,7 @@
 // The distributed k-means driver: owns the loop and every decision; local steps only turn
 // centroids into sums (DESIGN.md, "The one pattern").
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,5 +61,28 @@ KMeansResult fit(const mpi::Communicator& comm, const data::FeatureMatrix& x, co
 
 // Global per-feature maximum magnitude of x, for the fixed-point scales. Collective.
 std::vector<double> global_max_abs(const mpi::Communicator& comm, const data::FeatureMatrix& x);
+
+// ---- The loop's pieces shared with fit_streaming (streaming_fit.cpp) ----
+
+// One restart: its final centroids, assignment, distances and exact sums.
+struct RunOutcome {
+  std::vector<double> centroids;
+  std::vector<std::int32_t> labels;
+  std::vector<float> d2;
+  ClusterSums sums;
+  int iterations = 0;
+  bool converged = false;
+  std::vector<IterationRecord> history;
+  double init_seconds = 0.0, iterate_seconds = 0.0;
+};
+
+// The one collective of an iteration: the local summary plus the pruning statistic (rows
+// searched), summed exactly. All ranks must reach this, even with zero rows.
+ClusterSums reduce_sums(const mpi::Communicator& comm, ClusterSums local, std::uint64_t& rows_searched);
+
+// Runs every restart (run_once(run seed)) and keeps the one of lowest exact inertia (ties: the
+// earlier one), so every rank keeps the same restart. `algorithm` names the step that ran.
+KMeansResult best_of_restarts(const KMeansOptions& options, const SumScales& scales, const std::string& algorithm,
+                              const Logger& log, const std::function<RunOutcome(std::uint64_t)>& run_once);
 
 }  // namespace custseg::kmeans

@@ -13,6 +13,10 @@
 #include "custseg/data/feature_matrix.hpp"
 #include "custseg/mpi/communicator.hpp"
 
+namespace custseg::data {
+class RowSource;
+}  // namespace custseg::data
+
 namespace custseg::stats {
 
 struct ClusterQuality {
@@ -24,7 +28,12 @@ struct ClusterQuality {
   std::uint64_t silhouette_sample = 0;
 };
 
-// Collective; labels are per row of x (all rows assigned). Fills everything but the silhouette.
+// Collective; labels are per local row of the source (all rows assigned). Fills everything but
+// the silhouette, in passes over the source's chunks (segment --memory-limit streams them).
+ClusterQuality cluster_quality(const mpi::Communicator& comm, data::RowSource& source,
+                               std::span<const std::int32_t> labels, std::size_t k);
+
+// The same on rows in memory (a one-chunk source): the same bits.
 ClusterQuality cluster_quality(const mpi::Communicator& comm, const data::FeatureMatrix& x,
                                std::span<const std::int32_t> labels, std::size_t k);
 
