@@ -26,7 +26,7 @@ struct ColumnDef {
   hid_t type;
 };
 
-void create_columns(const io::File& f, std::uint64_t rows, std::uint64_t seed) {
+void create_columns(const io::File& f, std::uint64_t rows, std::uint64_t seed, bool wide) {
   const ColumnDef columns[] = {
       {"customer_id", H5T_STD_U64LE},    {"recency_days", H5T_IEEE_F64LE}, {"frequency", H5T_STD_I32LE},
       {"monetary", H5T_IEEE_F64LE},      {"tenure_days", H5T_STD_I32LE},   {"avg_basket", H5T_IEEE_F64LE},
@@ -36,6 +36,8 @@ void create_columns(const io::File& f, std::uint64_t rows, std::uint64_t seed) {
   };
   f.create_group(io::kCustomersGroup);
   for (const auto& c : columns) f.create_dataset(column_path(c.name), c.type, {rows});
+  if (wide)
+    for (const auto& name : data::engagement_columns()) f.create_dataset(column_path(name), H5T_IEEE_F64LE, {rows});
   // Attributes are metadata: every rank writes the same values (collective in parallel HDF5).
   f.write_attribute(column_path("region"), "categories", data::region_names());
   f.write_attribute(column_path("gender"), "categories", data::gender_names());
@@ -63,6 +65,8 @@ void write_chunk(const io::File& f, const io::RowBlock& chunk, const data::Synth
   f.write_rows<double>(column_path("revenue_12m"), chunk, b.revenue_12m);
   f.write_rows<std::int32_t>(column_path("churned"), chunk, b.churned);
   f.write_rows<std::int32_t>(column_path("true_segment"), chunk, b.true_segment);
+  for (std::size_t c = 0; c < b.engagement.size(); ++c)
+    f.write_rows<double>(column_path(data::engagement_columns()[c]), chunk, b.engagement[c]);
 }
 
 }  // namespace
@@ -79,12 +83,13 @@ int generate(const mpi::Communicator& comm, int argc, char** argv) {
   });
 
   log.info("generate: " + std::to_string(cfg.rows) + " customers, seed " + std::to_string(cfg.seed) + ", " +
-           std::to_string(comm.size()) + " ranks -> " + cfg.output);
+           std::to_string(comm.size()) + " ranks" + (cfg.wide ? ", wide (16 behavioural columns)" : "") + " -> " +
+           cfg.output);
   const std::string partial = cfg.output + ".partial";
   std::optional<io::File> file;
   mpi::agree(comm, [&] {
     file.emplace(io::File::create(partial, comm, io::Layout{cfg.alignment, cfg.chunk_size}));
-    create_columns(*file, cfg.rows, cfg.seed);
+    create_columns(*file, cfg.rows, cfg.seed, cfg.wide);
   });
 
   const io::RowBlock mine = io::block_for_rank(cfg.rows, comm.rank(), comm.size());
@@ -95,7 +100,7 @@ int generate(const mpi::Communicator& comm, int argc, char** argv) {
   Stopwatch clock;
   for (std::uint64_t s = 0; s < steps; ++s) {
     const io::RowBlock chunk = io::chunk_of(mine, cfg.chunk_rows, s);
-    data::generate_block(cfg.seed, chunk, block);
+    data::generate_block(cfg.seed, chunk, block, cfg.wide);
     mpi::agree(comm, [&] { write_chunk(*file, chunk, block); });
     if (steps > 1)
       log.info("  wrote step " + std::to_string(s + 1) + "/" + std::to_string(steps) + " (" +

@@ -14,6 +14,10 @@ bool parse_generate_config(int argc, char** argv, int rank, GenerateConfig& c) {
       ("output,o", po::value(&c.output), "HDF5 file to write (required)")
       ("chunk-rows", po::value(&c.chunk_rows)->default_value(c.chunk_rows),
        "rows generated and written per step per rank (bounds memory)")
+      ("wide", po::bool_switch(&c.wide),
+       "also write 8 engagement columns (sessions_per_month, pages_per_session, app_share, return_rate, "
+       "support_contacts, category_breadth, coupon_redemptions, review_count): 16 behavioural columns in all; "
+       "they are not default features, name them with segment --features")
       ("alignment", po::value(&alignment)->default_value("0"),
        "start every dataset of 64 KiB or more at a multiple of this many bytes, e.g. 1M or the file "
        "system's stripe size (0 = packed)")

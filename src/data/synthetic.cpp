@@ -15,6 +15,12 @@ const std::vector<std::string>& behavioural_columns() {
                                               "avg_basket",   "discount_share", "web_share", "email_open_rate"};
   return names;
 }
+const std::vector<std::string>& engagement_columns() {
+  static const std::vector<std::string> names{"sessions_per_month", "pages_per_session", "app_share",
+                                              "return_rate",        "support_contacts",  "category_breadth",
+                                              "coupon_redemptions", "review_count"};
+  return names;
+}
 const std::vector<std::string>& archetype_names() {
   static const std::vector<std::string> names{"loyal high spenders", "bargain hunters", "new customers",
                                               "lapsed", "occasional store shoppers"};
@@ -29,7 +35,9 @@ const std::vector<std::string>& gender_names() {
   return names;
 }
 
-void SyntheticBlock::resize(std::size_t n) {
+void SyntheticBlock::resize(std::size_t n, bool wide) {
+  engagement.resize(wide ? engagement_columns().size() : 0);
+  for (auto& column : engagement) column.resize(n);
   for (auto* v : {&recency_days, &monetary, &avg_basket, &discount_share, &web_share, &email_open_rate, &revenue_12m})
     v->resize(n);
   for (auto* v : {&frequency, &tenure_days, &age, &region, &gender, &churned, &true_segment}) v->resize(n);
@@ -54,8 +62,25 @@ constexpr std::array<Archetype, 5> kArchetypes{{
     {0.25, 85.0, 6.0, 65.0, 900.0, 0.22, 0.12, 0.18, 57.0, 0.15},    // occasional store shoppers
 }};
 
+// Per-archetype centres of the engagement columns, in engagement_columns() order: medians of
+// log-normal quantities (sessions, pages, contacts, categories, coupons, reviews) and centres of
+// shares (app_share, return_rate).
+struct Engagement {
+  double sessions, pages, app, returns, contacts, categories, coupons, reviews;
+};
+constexpr std::array<Engagement, 5> kEngagement{{
+    {22.0, 9.0, 0.55, 0.05, 1.5, 9.0, 3.0, 6.0},   // loyal high spenders
+    {15.0, 12.0, 0.40, 0.12, 2.5, 6.0, 12.0, 2.0},  // bargain hunters
+    {8.0, 7.0, 0.35, 0.08, 1.2, 2.0, 1.0, 0.6},     // new customers
+    {0.6, 3.0, 0.10, 0.10, 0.4, 2.0, 0.5, 1.0},     // lapsed
+    {3.0, 4.0, 0.08, 0.06, 0.8, 3.0, 2.0, 0.5},     // occasional store shoppers
+}};
+
 // Streams: one per random quantity, so adding a column never changes the others.
-enum Stream : std::uint64_t { kArch = 1, kRecency, kFrequency, kBasket, kTenure, kDiscount, kWeb, kEmail, kAge, kRegion, kGender, kChurn, kNoise };
+enum Stream : std::uint64_t {
+  kArch = 1, kRecency, kFrequency, kBasket, kTenure, kDiscount, kWeb, kEmail, kAge, kRegion, kGender, kChurn, kNoise,
+  kEngagementFirst = 64  // kEngagementFirst + c for engagement column c (kGender + 100 is taken too)
+};
 
 double log_normal(std::uint64_t seed, Stream s, std::uint64_t row, double median, double sigma) {
   return median * std::exp(sigma * rng::normal(seed, s, row));
@@ -64,6 +89,23 @@ double log_normal(std::uint64_t seed, Stream s, std::uint64_t row, double median
 double logistic_share(std::uint64_t seed, Stream s, std::uint64_t row, double centre, double spread) {
   const double logit = std::log(centre / (1.0 - centre)) + spread * rng::normal(seed, s, row);
   return 1.0 / (1.0 + std::exp(-logit));
+}
+
+// One customer's engagement columns, drawn from streams of their own.
+void fill_engagement(std::uint64_t seed, std::uint64_t row, int archetype, SyntheticBlock& out, std::size_t i) {
+  const Engagement& e = kEngagement[static_cast<std::size_t>(archetype)];
+  auto stream = [](std::size_t c) { return static_cast<Stream>(kEngagementFirst + c); };
+  auto count = [&](std::size_t c, double median) { return std::floor(log_normal(seed, stream(c), row, median, 0.45)); };
+  auto share = [&](std::size_t c, double centre) { return logistic_share(seed, stream(c), row, centre, 0.4); };
+  const double values[] = {std::round(log_normal(seed, stream(0), row, e.sessions, 0.4) * 10.0) / 10.0,
+                           std::round(log_normal(seed, stream(1), row, e.pages, 0.3) * 10.0) / 10.0,
+                           share(2, e.app),
+                           share(3, e.returns),
+                           count(4, e.contacts),
+                           std::max(1.0, count(5, e.categories)),
+                           count(6, e.coupons),
+                           count(7, e.reviews)};
+  for (std::size_t c = 0; c < out.engagement.size(); ++c) out.engagement[c][i] = values[c];
 }
 
 int pick_archetype(std::uint64_t seed, std::uint64_t row) {
@@ -77,8 +119,8 @@ int pick_archetype(std::uint64_t seed, std::uint64_t row) {
 
 }  // namespace
 
-void generate_block(std::uint64_t seed, const io::RowBlock& block, SyntheticBlock& out) {
-  out.resize(block.count);
+void generate_block(std::uint64_t seed, const io::RowBlock& block, SyntheticBlock& out, bool wide) {
+  out.resize(block.count, wide);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, block.count, 4096), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       const std::uint64_t row = block.begin + i;
@@ -105,6 +147,7 @@ void generate_block(std::uint64_t seed, const io::RowBlock& block, SyntheticBloc
       const double yearly = out.monetary[i] * std::min(1.0, 365.0 / tenure);
       out.revenue_12m[i] = std::round(yearly * std::exp(0.1 * rng::normal(seed, kNoise, row)) * 100.0) / 100.0;
       out.churned[i] = rng::uniform(seed, kChurn, row) < p.churn_probability ? 1 : 0;
+      if (wide) fill_engagement(seed, row, a, out, i);
     }
   });
 }

@@ -53,6 +53,42 @@ TEST_F(EndToEnd, GeneratedFileIsByteIdenticalForAnyRankCount) {
   EXPECT_EQ(cmp.exit_code, 0) << "generate at " << test_np() << " ranks wrote different bytes: " << cmp.output;
 }
 
+TEST_F(EndToEnd, WideTableAddsEngagementColumnsAndSegmentsOn16Features) {
+  const std::string wide = (dir_ / ("wide-np" + std::to_string(test_np()) + ".h5")).string();
+  const auto gen = run_custseg("generate --wide --rows 30000 --seed 9 --chunk-rows 7000 -q --output " + wide);
+  ASSERT_EQ(gen.exit_code, 0) << gen.output;
+  // The narrow table's columns keep their values: the engagement columns draw their own streams.
+  expect_bitwise_equal<std::uint64_t>(table(), wide, "/customers/customer_id");
+  for (const char* column : {"monetary", "recency_days", "email_open_rate", "revenue_12m"})
+    expect_bitwise_equal<double>(table(), wide, std::string("/customers/") + column);
+  for (const char* column : {"frequency", "true_segment", "churned", "gender"})
+    expect_bitwise_equal<std::int32_t>(table(), wide, std::string("/customers/") + column);
+  const auto sessions = read_dataset<double>(wide, "/customers/sessions_per_month");
+  const auto app = read_dataset<double>(wide, "/customers/app_share");
+  ASSERT_EQ(sessions.size(), 30000u);
+  ASSERT_EQ(app.size(), 30000u);
+  for (std::size_t i = 0; i < app.size(); ++i) {
+    ASSERT_GE(sessions[i], 0.0) << i;
+    ASSERT_TRUE(app[i] > 0.0 && app[i] < 1.0) << i;
+  }
+  const std::string features =
+      "recency_days,frequency,monetary,tenure_days,avg_basket,discount_share,web_share,email_open_rate,"
+      "sessions_per_month,pages_per_session,app_share,return_rate,support_contacts,category_breadth,"
+      "coupon_redemptions,review_count";
+  const std::string out = (dir_ / ("wide-out-np" + std::to_string(test_np()))).string();
+  const auto seg = run_custseg("segment --input " + wide + " --output " + out + " --k 5 --seed 4 --features " +
+                               features + " -q");
+  ASSERT_EQ(seg.exit_code, 0) << seg.output;
+  const auto centroids = read_dataset<double>(out + "/results.h5", "/model/centroids");
+  EXPECT_EQ(centroids.size(), 5u * 16u);
+  if (test_np() == 1) return;
+  // Byte-identical to the 1-rank file.
+  const std::string one = (dir_ / "wide-np1-ref.h5").string();
+  ASSERT_EQ(run_custseg("generate --wide --rows 30000 --seed 9 --chunk-rows 7000 -q --output " + one, 1).exit_code, 0);
+  const auto cmp = run_shell("cmp " + one + " " + wide);
+  EXPECT_EQ(cmp.exit_code, 0) << "generate --wide at " << test_np() << " ranks wrote different bytes: " << cmp.output;
+}
+
 TEST_F(EndToEnd, ResultsAreBitwiseIdenticalAcrossRanksAndThreads) {
   for (int threads : {1, 2}) {
     const std::string run = "np" + std::to_string(test_np()) + "-t" + std::to_string(threads);
