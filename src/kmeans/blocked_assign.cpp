@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "custseg/kmeans/assign.hpp"
+#include "block_transpose.hpp"
 #include "gemm_argmin.hpp"
 
 namespace custseg::kmeans {
@@ -27,10 +28,7 @@ void assign_block(const T* rows, std::size_t valid, const CentroidPanel<T>& pane
   const std::size_t k = panel.k, d = panel.d;
 
   // Transpose the block: xt[j * W + l] = row l, feature j (missing rows repeat the last one).
-  for (std::size_t l = 0; l < W; ++l) {
-    const T* r = rows + std::min(l, valid - 1) * d;
-    for (std::size_t j = 0; j < d; ++j) xt[j * W + l] = r[j];
-  }
+  detail::transpose_block(rows, valid, d, xt);
   detail::BlockRanking<T> rank;
   detail::gemm_argmin(xt, d, k, panel.c.data(), panel.norm2.data(), rank);
   const auto& best = rank.best;

@@ -26,35 +26,38 @@ void gemm_argmin(const T* xt_raw, std::size_t d, std::size_t k, const T* c, cons
   const T inf = std::numeric_limits<T>::infinity();
   Vec best = Vec{} + inf, second = Vec{} + inf;
   Idx best_index = Idx{};
+  auto rank = [&](const Vec& a, std::size_t index) {
+    const auto lt = a < best;
+    second = lt ? best : (a < second ? a : second);
+    best = lt ? a : best;
+    best_index = lt ? (Idx{} + static_cast<Int>(index)) : best_index;
+  };
   std::size_t ci = 0;
-  // Four centroids per step: independent accumulation chains hide the FMA latency.
+  // Eight centroids per step: eight independent accumulation chains cover the FMA latency
+  // (4 cycles) on both FMA ports; four chains left half of them idle.
+  for (; ci + 8 <= k; ci += 8) {
+    const T* c0 = c + ci * d;
+    Vec acc[8] = {};
+    for (std::size_t j = 0; j < d; ++j) {
+      const Vec xj = x[j];
+      for (std::size_t q = 0; q < 8; ++q) acc[q] += xj * c0[q * d + j];
+    }
+    for (std::size_t q = 0; q < 8; ++q) rank(norm2[ci + q] - T(2) * acc[q], ci + q);
+  }
   for (; ci + 4 <= k; ci += 4) {
     const T* c0 = c + ci * d;
-    Vec acc0 = Vec{}, acc1 = Vec{}, acc2 = Vec{}, acc3 = Vec{};
+    Vec acc[4] = {};
     for (std::size_t j = 0; j < d; ++j) {
-      acc0 += x[j] * c0[j];
-      acc1 += x[j] * c0[d + j];
-      acc2 += x[j] * c0[2 * d + j];
-      acc3 += x[j] * c0[3 * d + j];
+      const Vec xj = x[j];
+      for (std::size_t q = 0; q < 4; ++q) acc[q] += xj * c0[q * d + j];
     }
-    const Vec a[4] = {norm2[ci] - T(2) * acc0, norm2[ci + 1] - T(2) * acc1, norm2[ci + 2] - T(2) * acc2,
-                      norm2[ci + 3] - T(2) * acc3};
-    for (int q = 0; q < 4; ++q) {
-      const auto lt = a[q] < best;
-      second = lt ? best : (a[q] < second ? a[q] : second);
-      best = lt ? a[q] : best;
-      best_index = lt ? (Idx{} + static_cast<Int>(ci + static_cast<std::size_t>(q))) : best_index;
-    }
+    for (std::size_t q = 0; q < 4; ++q) rank(norm2[ci + q] - T(2) * acc[q], ci + q);
   }
   for (; ci < k; ++ci) {
     const T* c0 = c + ci * d;
     Vec acc0 = Vec{};
     for (std::size_t j = 0; j < d; ++j) acc0 += x[j] * c0[j];
-    const Vec a0 = norm2[ci] - T(2) * acc0;
-    const auto lt = a0 < best;
-    second = lt ? best : (a0 < second ? a0 : second);
-    best = lt ? a0 : best;
-    best_index = lt ? (Idx{} + static_cast<Int>(ci)) : best_index;
+    rank(norm2[ci] - T(2) * acc0, ci);
   }
   out.best = best;
   out.second = second;

@@ -69,6 +69,12 @@ TEST(BlockedAssign, MatchesBruteForceFloat) {
   run_random_case<float>(600, 3, 5, 2);
   run_random_case<float>(700, 32, 64, 3);
   run_random_case<float>(300, 9, 1, 4);
+  // Every path of the in-register transpose (block_transpose.hpp): 16 x 8 tiles, 16 x 16 tiles,
+  // both, and scalar remainders.
+  run_random_case<float>(500, 8, 12, 20);
+  run_random_case<float>(500, 24, 7, 21);
+  run_random_case<float>(400, 27, 9, 22);
+  run_random_case<float>(300, 13, 4, 23);
 }
 
 TEST(BlockedAssign, MatchesBruteForceDouble) {
