@@ -28,30 +28,13 @@
 #include "custseg/util/rng.hpp"
 #include "custseg/util/threads.hpp"
 #include "jobs.hpp"
+#include "run_record.hpp"
 
 namespace custseg::jobs {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fingerprint of the features as read: row count, names and their exact means and scales.
-// Identical for any rank count; differs when the data a model was fitted on changes.
-std::string fingerprint(const data::PreparedData& p) {
-  std::uint64_t h = rng::mix64(p.rows_total);
-  for (std::size_t j = 0; j < p.scaling.names.size(); ++j) {
-    for (char ch : p.scaling.names[j]) h = rng::mix64(h ^ static_cast<unsigned char>(ch));
-    std::uint64_t bits = 0;
-    std::memcpy(&bits, &p.scaling.mean[j], sizeof bits);
-    h = rng::mix64(h ^ bits);
-    std::memcpy(&bits, &p.scaling.scale[j], sizeof bits);
-    h = rng::mix64(h ^ bits);
-  }
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%llux%zu-%016llx", static_cast<unsigned long long>(p.rows_total),
-                p.scaling.names.size(), static_cast<unsigned long long>(h));
-  return buf;
-}
 
 // Centroids of a previous run, moved into this run's k-means space (its scaling may differ).
 std::vector<double> initial_centroids_from(const std::string& path, const data::FeatureScaling& scaling, std::size_t k) {
@@ -117,9 +100,10 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
       chunk_rows = data::streaming_chunk_rows(cfg.memory_limit_bytes, table.rows, comm.size(), dims, options.precision);
     });
     if (chunk_rows > 0) {
-      streamed = data::prepare_streaming(comm, input->file, table, options, chunk_rows, prepared);
+      const std::uint64_t largest_block = io::block_for_rank(table.rows, 0, comm.size()).count;
       log.info("  --memory-limit " + cfg.memory_limit + ": features stream from the input, " + std::to_string(chunk_rows) +
-               " rows per chunk, " + std::to_string(streamed->chunk_count()) + " chunks per pass");
+               " rows per chunk, " + std::to_string(io::chunk_count(largest_block, chunk_rows)) + " chunks per pass");
+      streamed = data::prepare_streaming(comm, input->file, table, options, chunk_rows, prepared, log);
     } else {
       prepared = data::prepare_features(comm, input->file, table, options);
     }
@@ -184,26 +168,9 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   });
 
   // --- outputs ---
-  summary.input = cfg.input;
-  summary.output = cfg.output;
   summary.k = km.k;
-  summary.seed = cfg.seed;
-  summary.ranks = comm.size();
-  summary.threads = cfg.common.threads;
-  summary.n_init = cfg.n_init;
-  summary.max_iter = cfg.fit.max_iter;
-  summary.tol = cfg.fit.tol;
-  summary.nan_policy = cfg.data.nan_policy;
   summary.init_file = cfg.init_file;
-  summary.min_segment_size = cfg.profile.min_segment_size;
-  summary.fairness_threshold = cfg.profile.fairness_threshold;
-  summary.rows_total = prepared.rows_total;
-  summary.rows_dropped = prepared.rows_dropped;
-  summary.scaling = prepared.scaling;
-  summary.custseg_version = CUSTSEG_VERSION;
-  summary.created_utc = utc_timestamp();
-  summary.input_fingerprint = fingerprint(prepared);
-  summary.centroids_original = data::centroids_to_original_units(prepared.scaling, summary.kmeans.centroids);
+  record_run(summary, cfg, cfg.n_init, comm.size(), prepared);
 
   timed("write", [&] {
     std::vector<float> distance(summary.kmeans.distance2.size());

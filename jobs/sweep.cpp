@@ -28,6 +28,7 @@
 #include "custseg/util/rng.hpp"
 #include "custseg/util/threads.hpp"
 #include "jobs.hpp"
+#include "run_record.hpp"
 
 namespace custseg::jobs {
 
@@ -161,23 +162,7 @@ int sweep(const mpi::Communicator& comm, int argc, char** argv) {
   for (const auto& p : summary.profiles.features) summary.moments.push_back(p.moments);
   summary.kmeans.labels.clear();
   summary.kmeans.distance2.clear();
-  summary.input = cfg.input;
-  summary.output = cfg.output;
-  summary.seed = cfg.seed;
-  summary.ranks = comm.size();
-  summary.threads = cfg.common.threads;
-  summary.n_init = cfg.restarts;
-  summary.max_iter = cfg.fit.max_iter;
-  summary.tol = cfg.fit.tol;
-  summary.nan_policy = cfg.data.nan_policy;
-  summary.rows_total = prepared.rows_total;
-  summary.rows_dropped = prepared.rows_dropped;
-  summary.scaling = prepared.scaling;
-  summary.min_segment_size = cfg.profile.min_segment_size;
-  summary.fairness_threshold = cfg.profile.fairness_threshold;
-  summary.custseg_version = CUSTSEG_VERSION;
-  summary.created_utc = utc_timestamp();
-  summary.centroids_original = data::centroids_to_original_units(prepared.scaling, summary.kmeans.centroids);
+  record_run(summary, cfg, cfg.restarts, comm.size(), prepared);
   summary.sweep = std::move(sweep);
   summary.timings.emplace_back("sweep", clock.seconds());
 

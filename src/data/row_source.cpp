@@ -161,7 +161,7 @@ std::uint64_t streaming_chunk_rows(std::uint64_t memory_limit, std::uint64_t tab
 
 std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm, const io::File& file,
                                                    const io::TableInfo& table, const PrepareOptions& options,
-                                                   std::uint64_t chunk_rows, PreparedData& p) {
+                                                   std::uint64_t chunk_rows, PreparedData& p, const Logger& log) {
   std::vector<std::string> names;
   std::vector<TransformKind> kinds;
   mpi::agree(comm, [&] {
@@ -174,8 +174,12 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
   const std::size_t d = names.size();
   const std::uint64_t chunks = io::chunk_count(io::block_for_rank(table.rows, 0, comm.size()).count, chunk_rows);
 
-  // Transformed (not yet standardized) chunks: the values fit_scaling sees in memory.
+  // Transformed (not yet standardized) chunks: the values fit_scaling sees in memory. Each pass
+  // reads the whole table, so each gets a progress line (tens of seconds at 1e8 rows).
+  int pass = 0;
   auto for_each_chunk = [&](auto&& work) {
+    const Stopwatch clock;
+    ++pass;
     for (std::uint64_t c = 0; c < chunks; ++c) {
       FeatureMatrix m;
       mpi::agree(comm, [&] {
@@ -184,6 +188,9 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
       });
       work(m);
     }
+    log.info("  prepare pass " + std::to_string(pass) + "/3 (" +
+             (pass == 1 ? "validation, ranges" : pass == 2 ? "exact means" : "exact deviations") + "): " +
+             std::to_string(clock.seconds()) + " s");
   };
 
   // Pass 1: validation and the per-feature maximum magnitude (fixes the fixed-point scales).

@@ -32,33 +32,21 @@ void gemm_argmin(const T* xt_raw, std::size_t d, std::size_t k, const T* c, cons
     best = lt ? a : best;
     best_index = lt ? (Idx{} + static_cast<Int>(index)) : best_index;
   };
+  // Q centroids from `first`: Q independent accumulation chains. Eight cover the FMA latency
+  // (4 cycles) on both FMA ports; four left half of them idle.
+  auto step = [&]<std::size_t Q>(std::size_t first) {
+    const T* c0 = c + first * d;
+    Vec acc[Q] = {};
+    for (std::size_t j = 0; j < d; ++j) {
+      const Vec xj = x[j];
+      for (std::size_t q = 0; q < Q; ++q) acc[q] += xj * c0[q * d + j];
+    }
+    for (std::size_t q = 0; q < Q; ++q) rank(norm2[first + q] - T(2) * acc[q], first + q);
+  };
   std::size_t ci = 0;
-  // Eight centroids per step: eight independent accumulation chains cover the FMA latency
-  // (4 cycles) on both FMA ports; four chains left half of them idle.
-  for (; ci + 8 <= k; ci += 8) {
-    const T* c0 = c + ci * d;
-    Vec acc[8] = {};
-    for (std::size_t j = 0; j < d; ++j) {
-      const Vec xj = x[j];
-      for (std::size_t q = 0; q < 8; ++q) acc[q] += xj * c0[q * d + j];
-    }
-    for (std::size_t q = 0; q < 8; ++q) rank(norm2[ci + q] - T(2) * acc[q], ci + q);
-  }
-  for (; ci + 4 <= k; ci += 4) {
-    const T* c0 = c + ci * d;
-    Vec acc[4] = {};
-    for (std::size_t j = 0; j < d; ++j) {
-      const Vec xj = x[j];
-      for (std::size_t q = 0; q < 4; ++q) acc[q] += xj * c0[q * d + j];
-    }
-    for (std::size_t q = 0; q < 4; ++q) rank(norm2[ci + q] - T(2) * acc[q], ci + q);
-  }
-  for (; ci < k; ++ci) {
-    const T* c0 = c + ci * d;
-    Vec acc0 = Vec{};
-    for (std::size_t j = 0; j < d; ++j) acc0 += x[j] * c0[j];
-    rank(norm2[ci] - T(2) * acc0, ci);
-  }
+  for (; ci + 8 <= k; ci += 8) step.template operator()<8>(ci);
+  for (; ci + 4 <= k; ci += 4) step.template operator()<4>(ci);
+  for (; ci < k; ++ci) step.template operator()<1>(ci);
   out.best = best;
   out.second = second;
   out.best_index = best_index;

@@ -114,7 +114,8 @@ std::vector<double> pack_rows(const FeatureMatrix& got, const std::vector<std::s
 }
 
 std::vector<double> init_streaming(const mpi::Communicator& comm, RowSource& source, const SumScales& scales,
-                                   const InitOptions& options) {
+                                   const InitOptions& options, const Logger& log) {
+  const Stopwatch clock;
   const std::size_t d = source.dims();
   const std::size_t n = source.rows();
   const GlobalRow global_row = [&](std::size_t i) { return source.global_row(i); };
@@ -143,6 +144,9 @@ std::vector<double> init_streaming(const mpi::Communicator& comm, RowSource& sou
     const std::size_t old_count = candidates.size() / d;
     append_gathered(gathered, d, candidates);
     add_candidates_chunked(comm, source, candidates, old_count, candidates.size() / d, d2, nearest);
+    // Every round is a pass over the rows: a progress line each (minutes at 1e8 rows).
+    log.info("  k-means|| round " + std::to_string(round) + "/" + std::to_string(options.rounds) + ": " +
+             std::to_string(candidates.size() / d) + " candidates, " + std::to_string(clock.seconds()) + " s");
   }
   return reduce_candidates(comm, candidates, nearest, d, options);
 }
@@ -178,7 +182,7 @@ RunOutcome run_once(const mpi::Communicator& comm, RowSource& source, const KMea
   Stopwatch init_clock;
   r.centroids = o.initial_centroids
                     ? *o.initial_centroids
-                    : init_streaming(comm, source, scales, InitOptions{k, run_seed, o.init_rounds, o.oversampling});
+                    : init_streaming(comm, source, scales, InitOptions{k, run_seed, o.init_rounds, o.oversampling}, log);
   r.init_seconds = init_clock.seconds();
   log.detail("  k-means|| initialisation (streamed): " + std::to_string(r.init_seconds) + " s");
 

@@ -24,6 +24,7 @@
 #include "custseg/io/hdf5.hpp"
 #include "custseg/io/partition.hpp"
 #include "custseg/mpi/communicator.hpp"
+#include "custseg/util/log.hpp"
 
 namespace custseg::data {
 
@@ -104,9 +105,9 @@ std::uint64_t streaming_chunk_rows(std::uint64_t memory_limit, std::uint64_t tab
 // of the file (the same exact sums as fit_scaling), and returns the chunked source. `prepared`
 // gets everything but the feature values (x.rows and x.dims are set, x.values stay empty).
 // Collective. A row dropped under --nan-policy drop is not supported while streaming (usage
-// error); rows with NaN/Inf under the fail policy fail as in memory.
+// error); rows with NaN/Inf under the fail policy fail as in memory. Logs a line per pass.
 std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm, const io::File& file,
                                                    const io::TableInfo& table, const PrepareOptions& options,
-                                                   std::uint64_t chunk_rows, PreparedData& prepared);
+                                                   std::uint64_t chunk_rows, PreparedData& prepared, const Logger& log);
 
 }  // namespace custseg::data
