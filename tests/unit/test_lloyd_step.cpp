@@ -5,6 +5,7 @@
 
 #include "custseg/kmeans/init.hpp"
 #include "custseg/kmeans/lloyd_step.hpp"
+#include "custseg/kmeans/local_step.hpp"
 
 using namespace custseg;
 
@@ -77,4 +78,16 @@ TEST(WeightedKMeansPlusPlus, PicksDistinctWellSpreadCentres) {
   }
   EXPECT_EQ(group_hit, (std::vector<int>{1, 1, 1}));
   EXPECT_EQ(centres, kmeans::weighted_kmeanspp(cand, w, 2, 3, 42)) << "deterministic for a seed";
+}
+
+TEST(AutoAlgorithm, FollowsTheDocumentedRule) {
+  using custseg::kmeans::Algorithm;
+  using custseg::kmeans::choose_algorithm;
+  // Hamerly only when both k >= 32 and d >= 32 (src/kmeans/local_step.cpp), and never on tiny n.
+  EXPECT_EQ(choose_algorithm(Algorithm::automatic, 10'000'000, 32, 64), Algorithm::hamerly);
+  EXPECT_EQ(choose_algorithm(Algorithm::automatic, 10'000'000, 16, 64), Algorithm::lloyd);
+  EXPECT_EQ(choose_algorithm(Algorithm::automatic, 10'000'000, 32, 16), Algorithm::lloyd);
+  EXPECT_EQ(choose_algorithm(Algorithm::automatic, 19'999, 32, 64), Algorithm::lloyd);
+  // An explicit choice is kept.
+  EXPECT_EQ(choose_algorithm(Algorithm::yinyang, 100, 2, 2), Algorithm::yinyang);
 }
