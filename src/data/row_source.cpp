@@ -213,34 +213,11 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
   FeatureScaling s{names, kinds, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0)};
   const auto n = static_cast<double>(table.rows);
   if (n > 0) {
-    std::vector<Int128> sums(d, 0);
-    std::vector<FixedPoint> scale(d);
-    for (std::size_t j = 0; j < d; ++j) scale[j] = FixedPoint::for_max_abs(max_abs[j]);
-    for_each_chunk([&](const FeatureMatrix& m) {
-      for (std::size_t i = 0; i < m.rows; ++i)
-        for (std::size_t j = 0; j < d; ++j) sums[j] += scale[j].to_fixed(m.row(i)[j]);
-    });
-    mpi::allreduce_sum(comm, sums);
-    for (std::size_t j = 0; j < d; ++j) s.mean[j] = scale[j].to_double(sums[j]) / n;
-
-    std::vector<FixedPoint> sq_scale(d);
-    for (std::size_t j = 0; j < d; ++j) {
-      const double bound = max_abs[j] + std::abs(s.mean[j]);
-      sq_scale[j] = FixedPoint::for_max_abs(bound * bound);
-      sums[j] = 0;
-    }
-    for_each_chunk([&](const FeatureMatrix& m) {
-      for (std::size_t i = 0; i < m.rows; ++i)
-        for (std::size_t j = 0; j < d; ++j) {
-          const double dev = m.row(i)[j] - s.mean[j];
-          sums[j] += sq_scale[j].to_fixed(dev * dev);
-        }
-    });
-    mpi::allreduce_sum(comm, sums);
-    for (std::size_t j = 0; j < d; ++j) {
-      const double sd = std::sqrt(sq_scale[j].to_double(sums[j]) / n);
-      s.scale[j] = sd > 0.0 ? sd : 1.0;
-    }
+    ExactScalingSums sums(max_abs);
+    for_each_chunk([&](const FeatureMatrix& m) { sums.add_values(m); });
+    s.mean = sums.means(comm, n);
+    for_each_chunk([&](const FeatureMatrix& m) { sums.add_deviations(m); });
+    s.scale = sums.scales(comm, n);
   }
   if (!options.standardize) {
     double total = 0.0;
