@@ -90,6 +90,15 @@ std::vector<std::vector<double>> group_quantiles(const mpi::Communicator& comm, 
   std::vector<std::uint64_t> keys(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) keys[i] = order_key(values[i]);
 
+  // Rows still in play. Prefixes only grow, so a row that matched no slot in one pass matches
+  // none later: each pass from the second on scans only the previous pass's matches, a small
+  // fraction of the rows after two or three passes (it was 8 full scans per column). Counts and
+  // extremes do not depend on the order of rows, so neither does the result. 32-bit indices
+  // keep this at 4 bytes a row; a rank with 2^32 rows or more scans every row instead.
+  const bool compact = values.size() < (std::uint64_t{1} << 32);
+  std::vector<std::uint32_t> active;
+  bool all_rows = true;
+
   for (int pass = 0; pass < kPasses; ++pass) {
     // Same reduced figures on every rank, so every rank leaves the loop at the same pass.
     if (std::all_of(targets.begin(), targets.end(), [](const Target& t) { return t.resolved; })) break;
@@ -122,13 +131,20 @@ std::vector<std::vector<double>> group_quantiles(const mpi::Communicator& comm, 
               std::vector<std::int64_t>(2 * hist_size, std::numeric_limits<std::int64_t>::min())};
       return l;
     });
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, keys.size(), 4096), [&](const auto& range) {
+    // Pass 0 matches every labelled row, so recording matches starts with pass 1.
+    const bool record = compact && pass > 0;
+    tbb::enumerable_thread_specific<std::vector<std::uint32_t>> matched;
+    const std::size_t scan = all_rows ? keys.size() : active.size();
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, scan, 4096), [&](const auto& range) {
       Local& l = local.local();
-      for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      std::vector<std::uint32_t>* keep = record ? &matched.local() : nullptr;
+      for (std::size_t j = range.begin(); j != range.end(); ++j) {
+        const std::size_t i = all_rows ? j : active[j];
         if (labels[i] < 0) continue;
         const std::uint64_t key = keys[i];
         const std::uint64_t fixed = key & fixed_mask;
         const std::size_t digit = (key >> shift) & (kBuckets - 1);
+        bool any = false;
         for (std::size_t g : {static_cast<std::size_t>(labels[i]), k})
           for (std::size_t slot : slots_of_group[g])
             if (fixed == slot_keys[slot].second) {
@@ -136,9 +152,17 @@ std::vector<std::vector<double>> group_quantiles(const mpi::Communicator& comm, 
               ++l.count[b];
               l.extremes[b] = std::max(l.extremes[b], signed_key(key));
               l.extremes[hist_size + b] = std::max(l.extremes[hist_size + b], ~signed_key(key));
+              any = true;
             }
+        if (any && keep) keep->push_back(static_cast<std::uint32_t>(i));
       }
     });
+    if (record) {
+      std::vector<std::uint32_t> next;
+      for (const auto& m : matched) next.insert(next.end(), m.begin(), m.end());
+      active = std::move(next);
+      all_rows = false;
+    }
     // Integer counts and exact extremes: the same whatever the thread and rank split.
     std::vector<std::int64_t> hist(hist_size, 0);
     std::vector<std::int64_t> extremes(2 * hist_size, std::numeric_limits<std::int64_t>::min());
