@@ -1,7 +1,6 @@
 // custseg segment: read -> transform -> k-means -> statistics -> results.h5 and reports.
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -21,11 +20,9 @@
 #include "custseg/report/text_reports.hpp"
 #include "custseg/stats/segment_profiles.hpp"
 #include "custseg/stats/streaming_quality.hpp"
-#include "custseg/util/clock.hpp"
 #include "custseg/util/error.hpp"
 #include "custseg/util/log.hpp"
 #include "custseg/util/phase_timer.hpp"
-#include "custseg/util/rng.hpp"
 #include "custseg/util/threads.hpp"
 #include "jobs.hpp"
 #include "run_record.hpp"
@@ -83,12 +80,14 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   timed("read+prepare", [&] {
     input.emplace(data::open_input_table(comm, cfg.input));
     const io::TableInfo& table = input->table;
+    std::size_t dims = 0;
     mpi::agree(comm, [&] {
       if (std::find(table.columns.begin(), table.columns.end(), cfg.data.id_column) == table.columns.end())
         throw_input("id column '" + cfg.data.id_column + "' not found in " + cfg.input + " (set --id-column)");
+      const std::vector<std::string> features = data::select_features(cfg.data.features, table, cfg.input);
+      dims = features.size();
       profile_columns = stats::resolve_profile_columns(input->file, table, cfg.profile.kpi, cfg.profile.protected_columns,
-                                                       data::select_features(cfg.data.features, table, cfg.input),
-                                                       cfg.data.id_column);
+                                                       features, cfg.data.id_column);
     });
     data::PrepareOptions options{cfg.data.features, cfg.data.transform, cfg.data.standardize,
                                  data::parse_nan_policy(cfg.data.nan_policy)};
@@ -96,7 +95,6 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
     // Data larger than memory (--memory-limit): the features stream from the file in chunks.
     std::uint64_t chunk_rows = 0;
     mpi::agree(comm, [&] {
-      const std::size_t dims = data::select_features(cfg.data.features, table, cfg.input).size();
       chunk_rows = data::streaming_chunk_rows(cfg.memory_limit_bytes, table.rows, comm.size(), dims, options.precision);
     });
     if (chunk_rows > 0) {

@@ -8,7 +8,6 @@
 #include <map>
 
 #include "custseg/config/sweep_config.hpp"
-#include "custseg/data/centroid_units.hpp"
 #include "custseg/data/input_table.hpp"
 #include "custseg/data/prepare.hpp"
 #include "custseg/io/customer_table.hpp"
@@ -22,7 +21,6 @@
 #include "custseg/stats/k_selection.hpp"
 #include "custseg/stats/row_sample.hpp"
 #include "custseg/stats/segment_profiles.hpp"
-#include "custseg/util/clock.hpp"
 #include "custseg/util/error.hpp"
 #include "custseg/util/log.hpp"
 #include "custseg/util/rng.hpp"
