@@ -1,0 +1,40 @@
+#pragma once
+// Every stream id of the counter-based generator (rng.hpp), in one place. A draw is a pure
+// function of (seed, stream, counter), so these numbers are part of the reproducibility
+// contract: results of a given seed depend on them.
+//
+// Rule: add, never renumber or reuse. A new use of randomness gets a new id that collides with
+// no range below; changing an existing id changes every result made with it.
+#include <cstdint>
+
+namespace custseg::rng::streams {
+
+// ---- keyed by the user's --seed ----
+// Restart r of a fit: run seed = bits(seed, kRestartSeed, r).
+inline constexpr std::uint64_t kRestartSeed = 0xabc;
+// sweep: restart r for k: bits(seed, kSweepRestartFirst + k, r), i.e. the streams k = 1, 2, ...
+// (historical: the stream is k itself; ids 1..0xabb are taken by it).
+inline constexpr std::uint64_t kSweepRestartFirst = 0;
+// The silhouette / quality row sample, counter = global row.
+inline constexpr std::uint64_t kQualitySample = 0x5a4d'91e5;
+
+// ---- keyed by a restart's run seed (k-means|| and k-means++, init.hpp) ----
+// First k-means|| candidate: the row with the smallest bits(run seed, kFirstCandidate, global row).
+inline constexpr std::uint64_t kFirstCandidate = 0;
+// k-means|| oversampling round r (1..rounds): uniform(run seed, kOversampleRoundFirst + r, global row).
+inline constexpr std::uint64_t kOversampleRoundFirst = 0;
+// Weighted k-means++ pick of centre c: uniform(run seed, kKMeansPlusPlusFirst + c, 0).
+inline constexpr std::uint64_t kKMeansPlusPlusFirst = 0x5eed;
+
+// ---- generate (synthetic.cpp; counter = global row) ----
+// Column streams 1..13 (archetype, behavioural columns, demographics, churn, noise), 111 (the
+// gender coin: kGender + 100), 64 + c for engagement column c. Normal draws use 2s and 2s+1.
+inline constexpr std::uint64_t kSyntheticEngagementFirst = 64;
+
+// ---- bench (keyed by the benchmark's --seed; counter = row or centre coordinate) ----
+inline constexpr std::uint64_t kBenchMixtureComponent = 999;
+inline constexpr std::uint64_t kBenchMixtureCentre = 1000;
+// Coordinate j of a bench row: uniforms from streams 2j+1 and 2j+2.
+inline constexpr std::uint64_t kBenchCoordinateFirst = 1;
+
+}  // namespace custseg::rng::streams
