@@ -14,7 +14,7 @@
 #include "custseg/io/output_dir.hpp"
 #include "custseg/io/results_file.hpp"
 #include "custseg/kmeans/driver.hpp"
-#include "custseg/kmeans/streaming_fit.hpp"
+#include "custseg/data/row_source.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/report/html_report.hpp"
 #include "custseg/report/text_reports.hpp"
@@ -132,7 +132,7 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   if (!cfg.init_file.empty())
     mpi::agree(comm, [&] { km.initial_centroids = initial_centroids_from(cfg.init_file, prepared.scaling, km.k); });
   Stopwatch kmeans_clock;
-  summary.kmeans = streamed ? kmeans::fit_streaming(comm, *streamed, km, prepared.mean_variance, log)
+  summary.kmeans = streamed ? kmeans::fit(comm, *streamed, km, prepared.mean_variance, log)
                             : kmeans::fit(comm, prepared.x, km, prepared.mean_variance, log);
   summary.timings.emplace_back("init", summary.kmeans.init_seconds);
   summary.timings.emplace_back("iterations", summary.kmeans.iterate_seconds);

@@ -1,165 +1,258 @@
+// The one k-means loop (driver.hpp), over any row source.
 #include "custseg/kmeans/driver.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
-#include <limits>
+#include <functional>
 #include <memory>
-#include <numeric>
 
+#include "custseg/data/row_source.hpp"
+#include "custseg/kmeans/init.hpp"
 #include "custseg/kmeans/lloyd_step.hpp"
-#include "custseg/kmeans/reseed.hpp"
+#include "custseg/mpi/exact_sum.hpp"
+#include "custseg/util/log.hpp"
 #include "custseg/util/phase_timer.hpp"
 #include "custseg/util/rng.hpp"
+#include "custseg/util/rng_streams.hpp"
+#include "reseed.hpp"
+#include "row_passes.hpp"
 
 namespace custseg::kmeans {
 
-std::vector<double> global_max_abs(const mpi::Communicator& comm, const data::FeatureMatrix& x) {
-  std::vector<double> max_abs(x.dims, 0.0);
-  data::visit_rows(x, [&](const auto* rows) {
-    for (std::size_t i = 0; i < x.rows; ++i)
-      for (std::size_t j = 0; j < x.dims; ++j)
-        max_abs[j] = std::max(max_abs[j], std::abs(static_cast<double>(rows[i * x.dims + j])));
-  });
-  comm.allreduce_max(max_abs);
-  return max_abs;
-}
-
 namespace {
 
-double global_rows(const ClusterSums& global) {
-  Int128 n = 0;
-  for (Int128 c : global.counts) n += c;
-  return static_cast<double>(n);
-}
+using data::RowSource;
 
-// One full Lloyd pass over all ranks, with distances: the final assignment.
-ClusterSums global_step(const mpi::Communicator& comm, const data::FeatureMatrix& x,
-                        const std::vector<double>& centroids, std::size_t k, const SumScales& scales,
-                        std::vector<std::int32_t>& labels, std::vector<float>& d2) {
-  std::uint64_t searched = x.rows;
-  return reduce_sums(comm, lloyd_local_step(x, centroids, k, scales, labels, d2), searched);
-}
+// Everything a restart needs that is fixed for the whole fit.
+struct Fit {
+  const mpi::Communicator& comm;
+  RowSource& source;
+  const KMeansOptions& options;
+  Algorithm algorithm;
+  SumScales scales;
+  std::vector<double> square_sums;
+  double tol_abs;
+  const Logger& log;
+};
 
-RunOutcome run_once(const mpi::Communicator& comm, const data::FeatureMatrix& x, const KMeansOptions& o,
-                    Algorithm algorithm, std::uint64_t run_seed, const SumScales& scales,
-                    const std::vector<double>& square_sums, double tol_abs, const Logger& log) {
-  RunOutcome r;
-  const std::size_t k = o.k;
-  Stopwatch init_clock;
-  if (o.initial_centroids) {
-    r.centroids = *o.initial_centroids;
-  } else {
-    r.centroids = kmeans_parallel_init(comm, x, scales, InitOptions{k, run_seed, o.init_rounds, o.oversampling});
+// One restart: its final centroids, assignment, distances and exact sums.
+struct RunOutcome {
+  std::vector<double> centroids;
+  std::vector<std::int32_t> labels;
+  std::vector<float> distance2;
+  ClusterSums sums;
+  int iterations = 0;
+  bool converged = false;
+  std::vector<IterationRecord> history;
+  double init_seconds = 0.0, iterate_seconds = 0.0;
+};
+
+// The Lloyd step over a streamed source: every chunk in turn, the chunks' exact sums merged.
+// Its reads are collective; it lives with the driver, not with the local steps.
+class StreamedLloydStep final : public LocalStep {
+ public:
+  StreamedLloydStep(const mpi::Communicator& comm, RowSource& source, std::size_t k, const SumScales& scales)
+      : comm_(comm), source_(source), k_(k), scales_(scales) {}
+  LocalPass run(const std::vector<double>& centroids, std::span<std::int32_t> labels) override {
+    LocalPass pass{ClusterSums(k_, source_.dims()), source_.rows()};
+    detail::for_each_chunk(comm_, source_, [&](const data::FeatureMatrix& x, std::size_t begin) {
+      pass.sums.merge(lloyd_local_step(x, centroids, k_, scales_, labels.subspan(begin, x.rows), std::span<float>{}));
+    });
+    return pass;
   }
-  r.init_seconds = init_clock.seconds();
-  log.detail("  k-means|| initialisation: " + std::to_string(r.init_seconds) + " s");
 
-  r.labels.resize(x.rows);
-  Stopwatch iterate_clock;
+ private:
+  const mpi::Communicator& comm_;
+  RowSource& source_;
+  std::size_t k_;
+  SumScales scales_;
+};
+
+std::unique_ptr<LocalStep> make_step(const Fit& fit) {
+  if (fit.source.streaming())
+    return std::make_unique<StreamedLloydStep>(fit.comm, fit.source, fit.options.k, fit.scales);
+  return make_local_step(fit.algorithm, fit.source.chunk(0), fit.options.k, fit.scales);
+}
+
+bool has_empty_cluster(const ClusterSums& global) {
+  return std::any_of(global.counts.begin(), global.counts.end(), [](Int128 c) { return c == 0; });
+}
+
+// Same global counts on every rank, so every rank re-seeds or none does. `before`: the centroids
+// the labels were assigned to.
+int reseed(const Fit& fit, const ClusterSums& global, const std::vector<double>& before,
+           std::span<const std::int32_t> labels, std::vector<double>& centroids) {
+  std::vector<float> distance2(fit.source.rows());
+  detail::distances_to_labels(fit.comm, fit.source, before, labels, distance2);
+  return detail::reseed_empty_clusters(fit.comm, fit.source, global, distance2, centroids);
+}
+
+void log_iteration(const Fit& fit, const IterationRecord& rec, const ClusterSums& global) {
+  Int128 rows = 0;
+  for (Int128 c : global.counts) rows += c;
+  const double searched_percent =
+      100.0 * static_cast<double>(rec.rows_searched) / std::max(1.0, static_cast<double>(rows));
+  const std::string chunks =
+      fit.source.streaming() ? "  " + std::to_string(fit.source.chunk_count()) + " chunks" : std::string();
+  char line[256];
+  std::snprintf(line, sizeof line, "  iteration %3d  inertia %-12s  shift %.3e  searched %5.1f%%%s  %.3f s%s",
+                rec.iteration, std::to_string(rec.inertia).c_str(), rec.shift, searched_percent, chunks.c_str(),
+                rec.seconds, rec.reseeded ? "  (re-seeded empty clusters)" : "");
+  fit.log.info(line);
+}
+
+// One iteration: the step's local pass, the one collective, then the decisions every rank
+// makes from the same global sums: inertia, update, re-seeding.
+IterationRecord iterate(const Fit& fit, LocalStep& step, int iteration, std::vector<double>& centroids,
+                        std::span<std::int32_t> labels) {
+  const Stopwatch clock;
+  const GlobalPass global = reduce_sums(fit.comm, step.run(centroids, labels));
+  IterationRecord rec;
+  rec.iteration = iteration;
+  rec.rows_searched = global.rows_searched;
+  rec.inertia = inertia_from_sums(global.sums, fit.scales, fit.square_sums, centroids);
+  const std::vector<double> before = centroids;
+  rec.shift = update_centroids(global.sums, fit.scales, centroids);
+  if (has_empty_cluster(global.sums)) rec.reseeded = reseed(fit, global.sums, before, labels, centroids);
+  rec.seconds = clock.seconds();
+  log_iteration(fit, rec, global.sums);
+  return rec;
+}
+
+std::vector<double> initial_centroids(const Fit& fit, std::uint64_t run_seed) {
+  const KMeansOptions& o = fit.options;
+  if (o.initial_centroids) return *o.initial_centroids;
+  return kmeans_parallel_init(fit.comm, fit.source, fit.scales, InitOptions{o.k, run_seed, o.init_rounds, o.oversampling},
+                              fit.log);
+}
+
+RunOutcome run_once(const Fit& fit, std::uint64_t run_seed) {
+  RunOutcome r;
+  const Stopwatch init_clock;
+  r.centroids = initial_centroids(fit, run_seed);
+  r.init_seconds = init_clock.seconds();
+  fit.log.detail("  k-means|| initialisation: " + std::to_string(r.init_seconds) + " s");
+
+  r.labels.resize(fit.source.rows());
+  const Stopwatch iterate_clock;
   {
     // The step (and its per-row bounds) lives only for the iterations: it is gone before the
     // final pass allocates the distances, which keeps the peak per rank low.
-    const std::unique_ptr<LocalStep> step = make_local_step(algorithm, x, k, scales);
-    for (int it = 1; it <= o.max_iter; ++it) {
-      Stopwatch clock;
-      std::uint64_t searched = 0;
-      ClusterSums local = step->run(r.centroids, r.labels);
-      searched = step->rows_searched();
-      const ClusterSums global = reduce_sums(comm, std::move(local), searched);
-      IterationRecord rec;
-      rec.iteration = it;
-      rec.rows_searched = searched;
-      rec.inertia = inertia_from_sums(global, scales, square_sums, r.centroids);
-      const std::vector<double> before = r.centroids;
-      rec.shift = update_centroids(global, scales, r.centroids);
-      // Same global counts on every rank, so every rank takes this branch or none does.
-      if (std::any_of(global.counts.begin(), global.counts.end(), [](Int128 c) { return c == 0; })) {
-        std::vector<float> d2(x.rows);
-        distances_to_labels(x, before, r.labels, d2);  // what Lloyd's pass would have stored
-        rec.reseeded = reseed_empty_clusters(comm, x, global, d2, r.centroids);
-      }
-      rec.seconds = clock.seconds();
+    const std::unique_ptr<LocalStep> step = make_step(fit);
+    for (int it = 1; it <= fit.options.max_iter; ++it) {
+      const IterationRecord rec = iterate(fit, *step, it, r.centroids, r.labels);
       r.history.push_back(rec);
       r.iterations = it;
-      char line[200];
-      std::snprintf(line, sizeof line, "  iteration %3d  inertia %-12s  shift %.3e  searched %5.1f%%  %.3f s%s", it,
-                    std::to_string(rec.inertia).c_str(), rec.shift,
-                    100.0 * static_cast<double>(searched) / std::max(1.0, static_cast<double>(global_rows(global))),
-                    rec.seconds, rec.reseeded ? "  (re-seeded empty clusters)" : "");
-      log.info(line);
-      if (rec.reseeded == 0 && rec.shift <= tol_abs) {
+      if (rec.reseeded == 0 && rec.shift <= fit.tol_abs) {
         r.converged = true;
         break;
       }
     }
   }
   // Final assignment against the final centroids, so labels, distances and inertia agree.
-  r.d2.resize(x.rows);
-  r.sums = global_step(comm, x, r.centroids, k, scales, r.labels, r.d2);
+  r.distance2.resize(fit.source.rows());
+  r.sums = detail::global_lloyd_pass(fit.comm, fit.source, r.centroids, fit.options.k, fit.scales, r.labels,
+                                     r.distance2);
   r.iterate_seconds = iterate_clock.seconds();
   return r;
 }
 
-}  // namespace
-
-KMeansResult fit(const mpi::Communicator& comm, const data::FeatureMatrix& x, const KMeansOptions& o,
-                 double variance_scale, const Logger& log) {
-  const std::vector<double> max_abs = global_max_abs(comm, x);
-  const SumScales scales = SumScales::from_max_abs(max_abs);
-  const std::vector<double> square_sums =
-      global_square_sums(x, max_abs, [&](std::span<Int128> v) { mpi::allreduce_sum(comm, v); });
-  const double tol_abs = o.tol * variance_scale;
-  const Algorithm algorithm = choose_algorithm(o.algorithm, comm.sum(static_cast<std::uint64_t>(x.rows)), x.dims, o.k);
-  log.info("k-means: algorithm " + to_string(algorithm) + (o.algorithm == Algorithm::automatic ? " (auto)" : "") +
-           ", " + data::to_string(x.precision) + " features");
-  return best_of_restarts(o, scales, to_string(algorithm), log, [&](std::uint64_t run_seed) {
-    return run_once(comm, x, o, algorithm, run_seed, scales, square_sums, tol_abs, log);
-  });
-}
-
-ClusterSums reduce_sums(const mpi::Communicator& comm, ClusterSums local, std::uint64_t& rows_searched) {
-  std::vector<Int128> buffer = local.pack();
-  buffer.push_back(static_cast<Int128>(rows_searched));
-  {
-    timing::ScopedComm timed(timing::lloyd_allreduce(), buffer.size() * sizeof(Int128));  // bench-scaling figures
-    mpi::allreduce_sum(comm, buffer);
-  }
-  local.unpack(buffer);
-  rows_searched = static_cast<std::uint64_t>(buffer.back());
-  return local;
-}
-
-KMeansResult best_of_restarts(const KMeansOptions& o, const SumScales& scales, const std::string& algorithm,
-                              const Logger& log, const std::function<RunOutcome(std::uint64_t)>& run_once) {
-  const int runs = o.initial_centroids ? 1 : std::max(1, o.n_init);
+KMeansResult result_of(RunOutcome best, const SumScales& scales) {
   KMeansResult result;
-  result.algorithm = algorithm;
-  RunOutcome best;
-  Int128 best_inertia = 0;
-  for (int run = 0; run < runs; ++run) {
-    const std::uint64_t run_seed = rng::bits(o.seed, 0xabc, static_cast<std::uint64_t>(run));
-    if (runs > 1) log.info("restart " + std::to_string(run + 1) + " of " + std::to_string(runs));
-    RunOutcome r = run_once(run_seed);
-    result.init_seconds += r.init_seconds;
-    result.iterate_seconds += r.iterate_seconds;
-    result.restart_inertia.push_back(scales.distance.to_double(r.sums.inertia));
-    // Exact integer inertia: every rank keeps the same restart; ties keep the earlier one.
-    if (run == 0 || r.sums.inertia < best_inertia) {
-      best_inertia = r.sums.inertia;
-      best = std::move(r);
-      result.best_restart = run;
-    }
-  }
   result.centroids = std::move(best.centroids);
   result.labels = std::move(best.labels);
-  result.distance2 = std::move(best.d2);
+  result.distance2 = std::move(best.distance2);
   result.counts.assign(best.sums.counts.begin(), best.sums.counts.end());
   result.inertia = scales.distance.to_double(best.sums.inertia);
   result.iterations = best.iterations;
   result.converged = best.converged;
   result.history = std::move(best.history);
   return result;
+}
+
+// Runs every restart and keeps the one of lowest exact inertia (ties: the earlier one), so every
+// rank keeps the same restart.
+KMeansResult best_of_restarts(const Fit& fit) {
+  const KMeansOptions& o = fit.options;
+  const int runs = o.initial_centroids ? 1 : std::max(1, o.n_init);
+  RunOutcome best;
+  int best_run = 0;
+  std::vector<double> restart_inertia;
+  double init_seconds = 0.0, iterate_seconds = 0.0;
+  for (int run = 0; run < runs; ++run) {
+    const std::uint64_t run_seed = rng::bits(o.seed, rng::streams::kRestartSeed, static_cast<std::uint64_t>(run));
+    if (runs > 1) fit.log.info("restart " + std::to_string(run + 1) + " of " + std::to_string(runs));
+    RunOutcome r = run_once(fit, run_seed);
+    init_seconds += r.init_seconds;
+    iterate_seconds += r.iterate_seconds;
+    restart_inertia.push_back(fit.scales.distance.to_double(r.sums.inertia));
+    if (run == 0 || r.sums.inertia < best.sums.inertia) {  // exact integers: the same choice everywhere
+      best = std::move(r);
+      best_run = run;
+    }
+  }
+  KMeansResult result = result_of(std::move(best), fit.scales);
+  result.algorithm = to_string(fit.algorithm);
+  result.best_restart = best_run;
+  result.restart_inertia = std::move(restart_inertia);
+  result.init_seconds = init_seconds;
+  result.iterate_seconds = iterate_seconds;
+  return result;
+}
+
+// The step that runs: a streamed source always iterates with Lloyd (see driver.hpp).
+Algorithm resolve_algorithm(const mpi::Communicator& comm, RowSource& source, const KMeansOptions& o,
+                            const Logger& log) {
+  if (source.streaming()) {
+    log.info("k-means: algorithm lloyd (streamed in " + std::to_string(source.chunk_count()) + " chunks per pass), " +
+             data::to_string(source.precision()) + " features");
+    return Algorithm::lloyd;
+  }
+  const Algorithm a = choose_algorithm(o.algorithm, comm.sum(static_cast<std::uint64_t>(source.rows())),
+                                       source.dims(), o.k);
+  log.info("k-means: algorithm " + to_string(a) + (o.algorithm == Algorithm::automatic ? " (auto)" : "") + ", " +
+           data::to_string(source.precision()) + " features");
+  return a;
+}
+
+}  // namespace
+
+KMeansResult fit(const mpi::Communicator& comm, RowSource& source, const KMeansOptions& o, double variance_scale,
+                 const Logger& log) {
+  const std::vector<double> max_abs = detail::global_max_abs(comm, source);
+  const Fit setup{comm,
+                  source,
+                  o,
+                  resolve_algorithm(comm, source, o, log),
+                  SumScales::from_max_abs(max_abs),
+                  detail::global_square_sums(comm, source, max_abs),
+                  o.tol * variance_scale,
+                  log};
+  return best_of_restarts(setup);
+}
+
+KMeansResult fit(const mpi::Communicator& comm, const data::FeatureMatrix& x, const KMeansOptions& o,
+                 double variance_scale, const Logger& log) {
+  data::InMemoryRows source(x);
+  return fit(comm, source, o, variance_scale, log);
+}
+
+std::vector<double> global_max_abs(const mpi::Communicator& comm, const data::FeatureMatrix& x) {
+  data::InMemoryRows source(x);
+  return detail::global_max_abs(comm, source);
+}
+
+GlobalPass reduce_sums(const mpi::Communicator& comm, LocalPass local) {
+  std::vector<Int128> buffer = local.sums.pack();
+  buffer.push_back(static_cast<Int128>(local.rows_searched));
+  {
+    timing::ScopedComm timed(timing::lloyd_allreduce(), buffer.size() * sizeof(Int128));  // bench-scaling figures
+    mpi::allreduce_sum(comm, buffer);
+  }
+  const auto rows_searched = static_cast<std::uint64_t>(buffer.back());
+  buffer.pop_back();
+  local.sums.unpack(buffer);
+  return GlobalPass{std::move(local.sums), rows_searched};
 }
 
 }  // namespace custseg::kmeans

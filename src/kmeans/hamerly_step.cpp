@@ -5,244 +5,214 @@
 // every other centroid. Per iteration the bounds move by the centroid shifts; a row whose bounds
 // (or Hamerly's half-distance to the nearest other centroid, s(a)) prove its label is read only
 // for its label, not its features. Rows that fail are re-checked with the direct distance to their
-// centroid and, failing again, searched with the blocked GEMM kernel. Cluster sums are kept per
-// rank and updated only for rows that change cluster: integer sums make add-then-subtract exact,
-// so they equal Lloyd's recomputed sums bit for bit.
+// centroid and, failing again, searched with the blocked GEMM kernel.
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_reduce.h>
-
 #include "custseg/kmeans/assign.hpp"
-#include "custseg/kmeans/blocked_assign.hpp"
 #include "custseg/kmeans/bound_steps.hpp"
-#include "custseg/kmeans/bounds.hpp"
-#include "custseg/kmeans/chunk_accumulator.hpp"
+#include "bound_step_base.hpp"
 
 namespace custseg::kmeans {
 
 namespace {
 
-constexpr std::size_t kTaskRows = 4096;
+// Gap histogram bins: bin b holds gaps in [2^(b - kGapBinOffset), 2^(b - kGapBinOffset + 1));
+// bin 0 also every gap <= 0. 64 bins from 2^-40 cover every float gap that matters.
+constexpr int kGapBins = 64;
+constexpr int kGapBinOffset = 40;
+// Rows whose bounds are tested together before their reads are issued (memory-level parallelism).
+constexpr std::size_t kBatchRows = 256;
 
-template <class T>
-double max_row_norm(const T* rows, std::size_t n, std::size_t d) {
-  double m = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    double t = 0.0;
-    for (std::size_t j = 0; j < d; ++j) t += static_cast<double>(rows[i * d + j]) * static_cast<double>(rows[i * d + j]);
-    m = std::max(m, t);
+int gap_bin(float gap) {
+  if (!(gap > 0.0f)) return 0;
+  if (std::isinf(gap)) return kGapBins - 1;
+  return std::clamp(std::ilogb(gap) + kGapBinOffset, 0, kGapBins - 1);
+}
+
+// Largest and second-largest shift: a row's lower bound drops by the largest shift of a
+// centroid other than its own.
+struct LargestShifts {
+  std::size_t arg_max = 0;
+  double first = 0.0, second = 0.0;
+};
+LargestShifts largest_shifts(const std::vector<double>& shift) {
+  LargestShifts s;
+  for (std::size_t c = 0; c < shift.size(); ++c) {
+    if (shift[c] > s.first) { s.second = s.first; s.first = shift[c]; s.arg_max = c; }
+    else if (shift[c] > s.second) { s.second = shift[c]; }
   }
-  return std::sqrt(m) * (1.0 + bounds::kSlack);
+  return s;
+}
+
+// s(c): half the distance to the nearest other centroid, rounded down.
+std::vector<double> half_gaps(const std::vector<double>& centroids, std::size_t k, std::size_t d) {
+  std::vector<double> half_gap(k, std::numeric_limits<double>::infinity());
+  for (std::size_t a = 0; a < k; ++a)
+    for (std::size_t b = a + 1; b < k; ++b) {
+      const double g = std::sqrt(squared_distance(centroids.data() + a * d, centroids.data() + b * d, d)) *
+                       (0.5 - bounds::kSlack);
+      half_gap[a] = std::min(half_gap[a], g);
+      half_gap[b] = std::min(half_gap[b], g);
+    }
+  return half_gap;
 }
 
 template <class T>
-class HamerlyStep final : public LocalStep {
+class HamerlyStep final : public detail::BoundStep<T> {
+  using Base = detail::BoundStep<T>;
+  using Base::d_, Base::k_, Base::n_, Base::previous_, Base::rows_, Base::scales_, Base::upper_;
+
  public:
   HamerlyStep(const T* rows, std::size_t n, std::size_t d, std::size_t k, const SumScales& scales, double dense_above)
-      : rows_(rows), n_(n), d_(d), k_(k), scales_(scales), upper_(n), lower_(n), sums_(k, d),
-        xmax_(max_row_norm(rows, n, d)), dense_above_(dense_above) {}
-
-  ClusterSums run(const std::vector<double>& centroids, std::span<std::int32_t> labels) override {
-    const CentroidPanel<T> panel(centroids, k_, d_);
-    const double e = direct_error_bound(xmax_, bounds::max_norm(centroids, k_, d_), d_);
-    // A sparse pass costs about three full-pass rows per row it has to read (scattered reads,
-    // tightening, the tile search), so it only pays while few rows fail their bounds. A row can
-    // only fail when its gap (lower - upper) is below the two shifts that erode it, at most
-    // 2 max_c |shift c|: the histogram of gaps from the last pass predicts the failing
-    // fraction, and above dense_above_ (0.2 by default) the next pass is a full blocked pass (which also refreshes
-    // every bound).
-    const bool dense = previous_.empty() || predicted_failing(centroids) > dense_above_;
-    if (dense) {
-      full_pass(panel, labels);
-    } else {
-      ClusterSums delta = next_pass(panel, centroids, e, labels);
-      sums_.merge(delta);
-    }
-    record_gaps();
-    previous_ = centroids;
-    ClusterSums out = sums_;
-    out.inertia = 0;
-    return out;
-  }
-  [[nodiscard]] std::size_t rows_searched() const override { return searched_; }
+      : Base(rows, n, d, k, scales, dense_above), lower_(n) {}
 
  private:
-  static constexpr int kGapBins = 64;  // bin b: gap in [2^(b - 40), 2^(b - 39)); bin 0 also <= 0
+  using Gaps = std::array<std::uint64_t, kGapBins>;
 
-  static int gap_bin(float gap) {
-    if (!(gap > 0.0f)) return 0;
-    if (std::isinf(gap)) return kGapBins - 1;
-    return std::clamp(std::ilogb(gap) + 40, 0, kGapBins - 1);
-  }
-
-  void record_gaps() {
-    using Hist = std::array<std::uint64_t, kGapBins>;
-    gaps_ = tbb::parallel_reduce(
-        tbb::blocked_range<std::size_t>(0, n_, 1 << 16), Hist{},
-        [&](const tbb::blocked_range<std::size_t>& r, Hist h) {
-          for (std::size_t i = r.begin(); i != r.end(); ++i) ++h[static_cast<std::size_t>(gap_bin(lower_[i] - upper_[i]))];
-          return h;
-        },
-        [](Hist a, const Hist& b) {
-          for (int i = 0; i < kGapBins; ++i) a[static_cast<std::size_t>(i)] += b[static_cast<std::size_t>(i)];
-          return a;
-        });
-  }
-
-  double predicted_failing(const std::vector<double>& centroids) const {
-    if (n_ == 0) return 0.0;
+  // The gap histogram of the last pass predicts the failing fraction: a row can only fail when
+  // its gap (lower - upper) is below the two shifts that erode it, at most 2 max_c |shift c|.
+  bool dense_next(const std::vector<double>& centroids) const override {
+    if (n_ == 0) return false;
     const std::vector<double> shift = bounds::shifts(previous_, centroids, k_, d_);
     const double erosion = 2.0 * *std::max_element(shift.begin(), shift.end());
     std::uint64_t failing = 0;
     for (int b = 0; b < kGapBins; ++b)
-      if (b == 0 || std::ldexp(1.0, b - 40) < erosion) failing += gaps_[static_cast<std::size_t>(b)];
-    return static_cast<double>(failing) / static_cast<double>(n_);
+      if (b == 0 || std::ldexp(1.0, b - kGapBinOffset) < erosion) failing += gaps_[static_cast<std::size_t>(b)];
+    return static_cast<double>(failing) / static_cast<double>(n_) > this->dense_above_;
   }
 
-  // All rows through the blocked kernel: labels, full sums, and both bounds.
-  void full_pass(const CentroidPanel<T>& panel, std::span<std::int32_t> labels) {
-    searched_ = n_;
-    sums_ = tbb::parallel_reduce(
-        tbb::blocked_range<std::size_t>(0, n_, kTaskRows), ClusterSums(k_, d_),
-        [&](const tbb::blocked_range<std::size_t>& range, ClusterSums acc) {
-          TileWorkspace<T> ws;
-          ChunkAccumulator<T> chunk(scales_, acc);
-          for (std::size_t b = range.begin(); b < range.end(); b += kTileRows) {
-            const std::size_t m = std::min(kTileRows, range.end() - b);
-            assign_tile(rows_ + b * d_, m, panel, ws, labels.data() + b, nullptr, nullptr, upper_.data() + b,
-                        lower_.data() + b);
-            for (std::size_t i = 0; i < m; ++i)
-              chunk.add_row(rows_ + (b + i) * d_, static_cast<std::size_t>(labels[b + i]));
-          }
-          chunk.fold();
-          return acc;
+  void after_pass(bool, std::size_t) override {
+    gaps_ = tbb::parallel_reduce(
+        tbb::blocked_range<std::size_t>(0, n_, kBoundTaskRows), Gaps{},
+        [&](const tbb::blocked_range<std::size_t>& r, Gaps h) {
+          for (std::size_t i = r.begin(); i != r.end(); ++i) ++h[static_cast<std::size_t>(gap_bin(lower_[i] - upper_[i]))];
+          return h;
         },
-        [](ClusterSums a, const ClusterSums& b) {
-          a.merge(b);
+        [](Gaps a, const Gaps& b) {
+          for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
           return a;
         });
   }
 
-  ClusterSums next_pass(const CentroidPanel<T>& panel, const std::vector<double>& centroids, double e,
-                        std::span<std::int32_t> labels) {
+  ClusterSums full_pass(const CentroidPanel<T>& panel, std::span<std::int32_t> labels) override {
+    return this->full_blocked_pass(panel, labels, [&](std::size_t first, std::size_t m, const float* runner_up) {
+      std::copy_n(runner_up, m, lower_.data() + first);
+    });
+  }
+
+  detail::SparsePass sparse_pass(const std::vector<double>& centroids, double e,
+                                 std::span<std::int32_t> labels) override {
+    const CentroidPanel<T> panel(centroids, k_, d_);
     const std::vector<double> shift = bounds::shifts(previous_, centroids, k_, d_);
-    // Largest and second-largest shift: a row's lower bound drops by the largest shift of a
-    // centroid other than its own.
-    std::size_t arg_max = 0;
-    double max1 = 0.0, max2 = 0.0;
-    for (std::size_t c = 0; c < k_; ++c) {
-      if (shift[c] > max1) { max2 = max1; max1 = shift[c]; arg_max = c; }
-      else if (shift[c] > max2) { max2 = shift[c]; }
-    }
-    // s(c): half the distance to the nearest other centroid, rounded down.
-    std::vector<double> half_gap(k_, std::numeric_limits<double>::infinity());
-    for (std::size_t a = 0; a < k_; ++a)
-      for (std::size_t b = a + 1; b < k_; ++b) {
-        const double g = std::sqrt(squared_distance(centroids.data() + a * d_, centroids.data() + b * d_, d_)) *
-                         (0.5 - bounds::kSlack);
-        half_gap[a] = std::min(half_gap[a], g);
-        half_gap[b] = std::min(half_gap[b], g);
-      }
-
-    std::size_t searched = 0;
-    ClusterSums delta = tbb::parallel_reduce(
-        tbb::blocked_range<std::size_t>(0, n_, kTaskRows), ClusterSums(k_, d_),
-        [&](const tbb::blocked_range<std::size_t>& range, ClusterSums acc) {
-          ChunkAccumulator<T> chunk(scales_, acc);
-          TileWorkspace<T> ws;
-          std::vector<T> tile(kTileRows * d_);
-          std::size_t queued_rows[kTileRows];
-          std::int32_t new_label[kTileRows];
-          float up[kTileRows], lo[kTileRows];
-          std::size_t queued = 0, local_searched = 0;
-          auto flush = [&] {
-            assign_tile(tile.data(), queued, panel, ws, new_label, nullptr, nullptr, up, lo);
-            for (std::size_t q = 0; q < queued; ++q) {
-              const std::size_t i = queued_rows[q];
-              upper_[i] = up[q];
-              lower_[i] = lo[q];
-              if (new_label[q] != labels[i]) {
-                chunk.add_row(rows_ + i * d_, static_cast<std::size_t>(labels[i]), -1);
-                chunk.add_row(rows_ + i * d_, static_cast<std::size_t>(new_label[q]), +1);
-                labels[i] = new_label[q];
-              }
-            }
-            local_searched += queued;
-            queued = 0;
-          };
-          // Rows in batches: first the bound test for the whole batch, then prefetches for every
-          // row that must be read, then the reads. The failing rows are scattered, so issuing
-          // their loads together (memory-level parallelism) matters more than anything else here.
-          constexpr std::size_t kBatch = 256;
-          std::size_t need[kBatch];
-          double need_l[kBatch];
-          const std::size_t row_bytes = d_ * sizeof(T);
-          for (std::size_t b0 = range.begin(); b0 < range.end(); b0 += kBatch) {
-            const std::size_t b1 = std::min(range.end(), b0 + kBatch);
-            std::size_t needed = 0;
-            for (std::size_t i = b0; i < b1; ++i) {
-              const auto a = static_cast<std::size_t>(labels[i]);
-              const double u = static_cast<double>(upper_[i]) + shift[a];
-              const double l = static_cast<double>(lower_[i]) - (a == arg_max ? max2 : max1);
-              if (bounds::prunable(u, std::max(l, 2.0 * half_gap[a] - u), e)) {
-                upper_[i] = bounds::round_up(u * (1.0 + bounds::kSlack));
-                lower_[i] = bounds::round_down(l * (1.0 - bounds::kSlack));
-                continue;
-              }
-              need_l[needed] = l;
-              need[needed++] = i;
-            }
-            for (std::size_t q = 0; q < needed; ++q) {
-              const char* p = reinterpret_cast<const char*>(rows_ + need[q] * d_);
-              for (std::size_t off = 0; off < row_bytes; off += 64) __builtin_prefetch(p + off, 0, 0);
-            }
-            for (std::size_t q = 0; q < needed; ++q) {
-              const std::size_t i = need[q];
-              const auto a = static_cast<std::size_t>(labels[i]);
-              const double l = need_l[q];
-              // Tighten the upper bound with the exact distance to the current centroid.
-              const T* row = rows_ + i * d_;
-              const double u =
-                  static_cast<double>(bounds::upper_from_direct(squared_distance(row, centroids.data() + a * d_, d_), e));
-              if (bounds::prunable(u, std::max(l, 2.0 * half_gap[a] - u), e)) {
-                upper_[i] = static_cast<float>(u);
-                lower_[i] = bounds::round_down(l * (1.0 - bounds::kSlack));
-                continue;
-              }
-              std::copy_n(row, d_, tile.data() + queued * d_);
-              queued_rows[queued++] = i;
-              if (queued == kTileRows) flush();
-            }
-          }
-          if (queued > 0) flush();
-          chunk.fold();
-          acc.inertia += static_cast<Int128>(local_searched);  // carried out of the task, reset below
+    const LargestShifts largest = largest_shifts(shift);
+    const std::vector<double> half_gap = half_gaps(centroids, k_, d_);
+    return tbb::parallel_reduce(
+        tbb::blocked_range<std::size_t>(0, n_, kBoundTaskRows), detail::SparsePass{ClusterSums(k_, d_), 0},
+        [&](const tbb::blocked_range<std::size_t>& range, detail::SparsePass acc) {
+          SparseTask task(*this, panel, centroids, e, labels, acc.delta);
+          for (std::size_t b0 = range.begin(); b0 < range.end(); b0 += kBatchRows)
+            task.batch(b0, std::min(range.end(), b0 + kBatchRows), shift, largest, half_gap);
+          acc.searched += task.finish();
           return acc;
         },
-        [](ClusterSums a, const ClusterSums& b) {
-          a.merge(b);
-          return a;
-        });
-    searched = static_cast<std::size_t>(delta.inertia);
-    delta.inertia = 0;
-    searched_ = searched;
-    return delta;
+        detail::MergeSums{});
   }
 
-  const T* rows_;
-  std::size_t n_, d_, k_;
-  SumScales scales_;
-  std::vector<float> upper_, lower_;
-  ClusterSums sums_;
-  std::vector<double> previous_;
-  double xmax_;
-  std::size_t searched_ = 0;
-  std::array<std::uint64_t, kGapBins> gaps_{};
-  double dense_above_;
+  // One TBB task of a sparse pass: failing rows are queued into a tile for the blocked kernel.
+  class SparseTask {
+   public:
+    SparseTask(HamerlyStep& step, const CentroidPanel<T>& panel, const std::vector<double>& centroids, double e,
+               std::span<std::int32_t> labels, ClusterSums& delta)
+        : s_(step), panel_(panel), centroids_(centroids), e_(e), labels_(labels), chunk_(step.scales_, delta),
+          tile_(kTileRows * step.d_) {}
+
+    // Rows [b0, b1): first the bound test for the whole batch, then prefetches for every row
+    // that must be read, then the reads. The failing rows are scattered, so issuing their loads
+    // together matters more than anything else here.
+    void batch(std::size_t b0, std::size_t b1, const std::vector<double>& shift, const LargestShifts& largest,
+               const std::vector<double>& half_gap) {
+      std::size_t needed = 0;
+      for (std::size_t i = b0; i < b1; ++i) {
+        const auto a = static_cast<std::size_t>(labels_[i]);
+        const double u = static_cast<double>(s_.upper_[i]) + shift[a];
+        const double l = static_cast<double>(s_.lower_[i]) - (a == largest.arg_max ? largest.second : largest.first);
+        if (bounds::prunable(u, std::max(l, 2.0 * half_gap[a] - u), e_)) {
+          s_.upper_[i] = bounds::round_up(u * (1.0 + bounds::kSlack));
+          s_.lower_[i] = bounds::round_down(l * (1.0 - bounds::kSlack));
+          continue;
+        }
+        need_lower_[needed] = l;
+        need_[needed++] = i;
+      }
+      const std::size_t row_bytes = s_.d_ * sizeof(T);
+      for (std::size_t q = 0; q < needed; ++q) {
+        const char* p = reinterpret_cast<const char*>(s_.row(need_[q]));
+        for (std::size_t off = 0; off < row_bytes; off += kCacheLineBytes) __builtin_prefetch(p + off, 0, 0);
+      }
+      for (std::size_t q = 0; q < needed; ++q) tighten_or_queue(need_[q], need_lower_[q], half_gap);
+    }
+
+    // Flushes the last tile; returns the rows searched by the kernel.
+    std::size_t finish() {
+      if (queued_ > 0) flush();
+      chunk_.fold();
+      return searched_;
+    }
+
+   private:
+    // Tighten the upper bound with the exact distance to the current centroid; queue the row
+    // for the kernel if that does not settle it.
+    void tighten_or_queue(std::size_t i, double l, const std::vector<double>& half_gap) {
+      const auto a = static_cast<std::size_t>(labels_[i]);
+      const double u = static_cast<double>(
+          bounds::upper_from_direct(squared_distance(s_.row(i), centroids_.data() + a * s_.d_, s_.d_), e_));
+      if (bounds::prunable(u, std::max(l, 2.0 * half_gap[a] - u), e_)) {
+        s_.upper_[i] = static_cast<float>(u);
+        s_.lower_[i] = bounds::round_down(l * (1.0 - bounds::kSlack));
+        return;
+      }
+      std::copy_n(s_.row(i), s_.d_, tile_.data() + queued_ * s_.d_);
+      queued_rows_[queued_++] = i;
+      if (queued_ == kTileRows) flush();
+    }
+
+    void flush() {
+      assign_tile(tile_.data(), queued_, panel_, ws_, new_label_, nullptr, nullptr, up_, lo_);
+      for (std::size_t q = 0; q < queued_; ++q) {
+        const std::size_t i = queued_rows_[q];
+        s_.upper_[i] = up_[q];
+        s_.lower_[i] = lo_[q];
+        if (new_label_[q] != labels_[i]) {
+          chunk_.add_row(s_.row(i), static_cast<std::size_t>(labels_[i]), -1);
+          chunk_.add_row(s_.row(i), static_cast<std::size_t>(new_label_[q]), +1);
+          labels_[i] = new_label_[q];
+        }
+      }
+      searched_ += queued_;
+      queued_ = 0;
+    }
+
+    HamerlyStep& s_;
+    const CentroidPanel<T>& panel_;
+    const std::vector<double>& centroids_;
+    double e_;
+    std::span<std::int32_t> labels_;
+    ChunkAccumulator<T> chunk_;
+    TileWorkspace<T> ws_;
+    std::vector<T> tile_;
+    std::size_t queued_rows_[kTileRows];
+    std::int32_t new_label_[kTileRows];
+    float up_[kTileRows], lo_[kTileRows];
+    std::size_t need_[kBatchRows];
+    double need_lower_[kBatchRows];
+    std::size_t queued_ = 0, searched_ = 0;
+  };
+
+  std::vector<float> lower_;  // per row: <= the distance to every other centroid
+  Gaps gaps_{};
 };
 
 }  // namespace

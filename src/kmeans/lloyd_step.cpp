@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -16,18 +15,14 @@ namespace custseg::kmeans {
 
 namespace {
 
-// Rows per TBB task: a multiple of the GEMM tile, large enough that the per-task copy of the
-// k x d accumulators is negligible.
-constexpr std::size_t kTaskRows = 8 * kTileRows;
-
 template <class T, class D>
-ClusterSums lloyd_pass(const T* rows, std::size_t n, std::size_t d, const std::vector<double>& centroids,
+ClusterSums lloyd_rows(const T* rows, std::size_t n, std::size_t d, const std::vector<double>& centroids,
                        std::size_t k, const SumScales& scales, std::span<std::int32_t> labels,
                        std::span<D> distance2) {
   const CentroidPanel<T> panel(centroids, k, d);
   // Integer sums make the reduction tree irrelevant: any TBB split gives identical totals.
   return tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(0, n, kTaskRows), ClusterSums(k, d),
+      tbb::blocked_range<std::size_t>(0, n, kLloydTaskRows), ClusterSums(k, d),
       [&](const tbb::blocked_range<std::size_t>& range, ClusterSums acc) {
         TileWorkspace<T> ws;
         double d2[kTileRows];
@@ -60,14 +55,14 @@ ClusterSums lloyd_pass(const T* rows, std::size_t n, std::size_t d, const std::v
 ClusterSums lloyd_local_step(const data::FeatureMatrix& x, const std::vector<double>& centroids, std::size_t k,
                              const SumScales& scales, std::span<std::int32_t> labels, std::span<float> distance2) {
   return data::visit_rows(x, [&](const auto* rows) {
-    return lloyd_pass(rows, x.rows, x.dims, centroids, k, scales, labels, distance2);
+    return lloyd_rows(rows, x.rows, x.dims, centroids, k, scales, labels, distance2);
   });
 }
 
 ClusterSums lloyd_local_step(const data::FeatureMatrix& x, const std::vector<double>& centroids, std::size_t k,
                              const SumScales& scales, std::span<std::int32_t> labels, std::span<double> distance2) {
   return data::visit_rows(x, [&](const auto* rows) {
-    return lloyd_pass(rows, x.rows, x.dims, centroids, k, scales, labels, distance2);
+    return lloyd_rows(rows, x.rows, x.dims, centroids, k, scales, labels, distance2);
   });
 }
 
@@ -75,7 +70,7 @@ void distances_to_labels(const data::FeatureMatrix& x, const std::vector<double>
                          std::span<const std::int32_t> labels, std::span<float> distance2) {
   const std::size_t d = x.dims;
   data::visit_rows(x, [&](const auto* rows) {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, x.rows, 4096), [&](const tbb::blocked_range<std::size_t>& r) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, x.rows, kLloydTaskRows), [&](const tbb::blocked_range<std::size_t>& r) {
       for (std::size_t i = r.begin(); i != r.end(); ++i)
         distance2[i] = static_cast<float>(
             squared_distance(rows + i * d, centroids.data() + static_cast<std::size_t>(labels[i]) * d, d));
@@ -83,16 +78,19 @@ void distances_to_labels(const data::FeatureMatrix& x, const std::vector<double>
   });
 }
 
-std::vector<double> global_square_sums(const data::FeatureMatrix& x, const std::vector<double>& max_abs,
-                                       const std::function<void(std::span<Int128>)>& allreduce) {
+std::vector<FixedPoint> square_sum_scales(const std::vector<double>& max_abs) {
+  std::vector<FixedPoint> scales;
+  for (double m : max_abs) scales.push_back(FixedPoint::for_max_abs(m * m * std::ldexp(1.0, kHeadroomBits)));
+  return scales;
+}
+
+// Values of x_j^2 truncated to int64 at the scale (a pure function of the row, like
+// ChunkAccumulator's), folded into Int128 every kChunkRows rows.
+std::vector<Int128> local_square_sums(const data::FeatureMatrix& x, const std::vector<FixedPoint>& scales) {
   const std::size_t d = x.dims;
-  std::vector<FixedPoint> scale;
   std::vector<double> multiplier;
-  for (double m : max_abs) {
-    scale.push_back(FixedPoint::for_max_abs(m * m * std::ldexp(1.0, kHeadroomBits)));
-    multiplier.push_back(std::ldexp(1.0, scale.back().exponent()));
-  }
-  std::vector<Int128> total = data::visit_rows(x, [&](const auto* rows) {
+  for (const FixedPoint& s : scales) multiplier.push_back(std::ldexp(1.0, s.exponent()));
+  return data::visit_rows(x, [&](const auto* rows) {
     return tbb::parallel_reduce(
         tbb::blocked_range<std::size_t>(0, x.rows, kChunkRows), std::vector<Int128>(d, 0),
         [&](const tbb::blocked_range<std::size_t>& r, std::vector<Int128> acc) {
@@ -113,9 +111,11 @@ std::vector<double> global_square_sums(const data::FeatureMatrix& x, const std::
           return a;
         });
   });
-  allreduce(total);
-  std::vector<double> out(d);
-  for (std::size_t j = 0; j < d; ++j) out[j] = scale[j].to_double(total[j]);
+}
+
+std::vector<double> square_sums_to_double(const std::vector<Int128>& totals, const std::vector<FixedPoint>& scales) {
+  std::vector<double> out(totals.size());
+  for (std::size_t j = 0; j < totals.size(); ++j) out[j] = scales[j].to_double(totals[j]);
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include "custseg/kmeans/assign.hpp"
 #include "custseg/kmeans/init.hpp"
 #include "custseg/util/rng.hpp"
+#include "custseg/util/rng_streams.hpp"
 
 namespace custseg::kmeans {
 
@@ -37,7 +38,7 @@ std::vector<double> weighted_kmeanspp(const std::vector<double>& candidates, con
 
   for (std::size_t c = 0; c < k; ++c) {
     for (std::size_t i = 0; i < m; ++i) mass[i] = c == 0 ? weights[i] : weights[i] * nearest2[i];
-    std::size_t pick = draw_proportional(mass, rng::uniform(seed, 0x5eed + c, 0));
+    std::size_t pick = draw_proportional(mass, rng::uniform(seed, rng::streams::kKMeansPlusPlusFirst + c, 0));
     if (pick == m) {
       // Every candidate coincides with a centre already (fewer distinct points than k): take the
       // first unchosen one, or repeat the first; the driver's empty-cluster rule handles the rest.

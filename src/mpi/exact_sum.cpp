@@ -1,15 +1,8 @@
 #include "custseg/mpi/exact_sum.hpp"
 
-#include <algorithm>
 #include <mutex>
 
 namespace custseg {
-
-FixedPoint FixedPoint::for_max_abs(double max_abs) {
-  if (!(max_abs > 0.0) || !std::isfinite(max_abs)) return FixedPoint(0);
-  // |x| < 2^(ilogb(max_abs)+1), so x * 2^(61 - ilogb) < 2^62.
-  return FixedPoint(61 - std::ilogb(max_abs));
-}
 
 namespace mpi {
 namespace {
@@ -46,15 +39,5 @@ void allreduce_sum(const Communicator& comm, std::span<Int128> values) {
 }
 
 }  // namespace mpi
-
-double exact_global_sum(const mpi::Communicator& comm, std::span<const double> values) {
-  double local_max = 0.0;
-  for (double v : values) local_max = std::max(local_max, std::abs(v));
-  const FixedPoint scale = FixedPoint::for_max_abs(comm.max(local_max));
-  Int128 total = 0;
-  for (double v : values) total += scale.to_fixed(v);
-  mpi::allreduce_sum(comm, std::span(&total, 1));
-  return scale.to_double(total);
-}
 
 }  // namespace custseg

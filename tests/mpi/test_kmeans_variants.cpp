@@ -11,19 +11,13 @@
 #include "custseg/kmeans/bound_steps.hpp"
 #include "custseg/kmeans/driver.hpp"
 #include "custseg/kmeans/lloyd_step.hpp"
+#include "custseg/mpi/communicator.hpp"
 #include "mpi_test_data.hpp"
 
 using namespace custseg;
 using namespace custseg::kmeans;
 
 namespace {
-
-ClusterSums allreduce(const mpi::Communicator& comm, ClusterSums local) {
-  std::vector<Int128> buffer = local.pack();
-  mpi::allreduce_sum(comm, buffer);  // all ranks must reach this
-  local.unpack(buffer);
-  return local;
-}
 
 // Centroids: the first k rows of the global data (every rank builds them the same way).
 std::vector<double> first_rows(const data::FeatureMatrix& all, std::size_t k) {
@@ -57,8 +51,10 @@ void expect_same_as_lloyd(const mpi::Communicator& comm, Algorithm variant, cons
   std::vector<std::int32_t> l_ref(x.rows), l_fast(x.rows);
   int pruned_iterations = 0;
   for (int it = 0; it < iterations; ++it) {
-    const ClusterSums ref = allreduce(comm, lloyd->run(centroids, l_ref));
-    const ClusterSums got = allreduce(comm, fast->run(centroids, l_fast));
+    const ClusterSums ref = reduce_sums(comm, lloyd->run(centroids, l_ref)).sums;  // all ranks reach both
+    const LocalPass fast_pass = fast->run(centroids, l_fast);
+    const bool pruned_here = fast_pass.rows_searched < x.rows;
+    const ClusterSums got = reduce_sums(comm, fast_pass).sums;
     bool same_labels = l_ref == l_fast;
     EXPECT_TRUE(same_labels) << to_string(variant) << " k " << k << " iteration " << it << " rank " << comm.rank();
     for (std::size_t i = 0; i < x.rows && !same_labels; ++i)
@@ -68,7 +64,7 @@ void expect_same_as_lloyd(const mpi::Communicator& comm, Algorithm variant, cons
       }
     EXPECT_TRUE(ref.sums == got.sums) << to_string(variant) << " iteration " << it;
     EXPECT_TRUE(ref.counts == got.counts) << to_string(variant) << " iteration " << it;
-    if (fast->rows_searched() < x.rows) ++pruned_iterations;
+    if (pruned_here) ++pruned_iterations;
     update_centroids(ref, scales, centroids);
   }
   // The test must exercise the bounds, not only the full search (on some rank).

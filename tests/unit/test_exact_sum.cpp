@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "custseg/kmeans/cluster_sums.hpp"
-#include "custseg/mpi/exact_sum.hpp"
+#include "custseg/util/fixed_point.hpp"
 
 using custseg::FixedPoint;
 using custseg::Int128;

@@ -37,6 +37,13 @@ namespace custseg::kmeans {
 
 // Rows per tile handed to assign_tile by the steps (a multiple of every vector width).
 inline constexpr std::size_t kTileRows = 256;
+// Rows per TBB task: multiples of the tile, large enough that a task's copy of the k x d
+// accumulators is negligible. The bound-based steps take larger tasks (their sparse passes do
+// little work per row). Results never depend on them (integer sums).
+inline constexpr std::size_t kLloydTaskRows = 8 * kTileRows;
+inline constexpr std::size_t kBoundTaskRows = 16 * kTileRows;
+// Cache line, for the prefetches of scattered rows.
+inline constexpr std::size_t kCacheLineBytes = 64;
 
 // The centroids in the storage type T, plus what the error bound needs.
 template <class T>

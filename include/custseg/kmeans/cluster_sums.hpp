@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-#include "custseg/mpi/exact_sum.hpp"
+#include "custseg/util/fixed_point.hpp"
 
 namespace custseg::kmeans {
 

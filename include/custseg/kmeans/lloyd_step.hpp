@@ -2,7 +2,6 @@
 // The local Lloyd step: assign this rank's rows to their nearest centroid (blocked GEMM kernel,
 // blocked_assign.hpp) and return the mergeable sums. TBB over tiles, no MPI (DESIGN.md).
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <vector>
 
@@ -24,10 +23,12 @@ ClusterSums lloyd_local_step(const data::FeatureMatrix& x, const std::vector<dou
 void distances_to_labels(const data::FeatureMatrix& x, const std::vector<double>& centroids,
                          std::span<const std::int32_t> labels, std::span<float> distance2);
 
-// Global sum over all rows of x_j^2 per feature, exact (fixed point, summed with `allreduce`,
-// the one collective). Computed once per fit, for inertia_from_sums.
-std::vector<double> global_square_sums(const data::FeatureMatrix& x, const std::vector<double>& max_abs,
-                                       const std::function<void(std::span<Int128>)>& allreduce);
+// Sum over rows of x_j^2 per feature, exact: the scales from the global per-feature maximum
+// magnitude, this rank's (or chunk's) partial sums, and the conversion of the global totals. The
+// driver sums the partials over chunks and ranks (one collective per fit) for inertia_from_sums.
+std::vector<FixedPoint> square_sum_scales(const std::vector<double>& max_abs);
+std::vector<Int128> local_square_sums(const data::FeatureMatrix& x, const std::vector<FixedPoint>& scales);
+std::vector<double> square_sums_to_double(const std::vector<Int128>& totals, const std::vector<FixedPoint>& scales);
 
 // The inertia of an assignment from its exact sums alone: sum_i |x_i|^2 - 2 sum_c c.S_c +
 // sum_c n_c |c|^2. A deterministic function of exact integers and the centroids, so every rank

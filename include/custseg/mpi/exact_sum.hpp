@@ -1,53 +1,14 @@
 #pragma once
-// Exact, order-independent sums of doubles (DESIGN.md, "Reproducibility").
-//
-// Each value is rounded once to a fixed-point integer at a scale fixed from the *global* largest
-// magnitude, then summed in 128-bit integers. Integer addition is associative, so the total is
-// the same whatever the split over ranks and threads and whatever the order. The rounding step
-// is 2^-61 of the largest magnitude, far below double precision of the values that matter.
-#include <cmath>
-#include <cstdint>
+// The one reduction of exact fixed-point sums (util/fixed_point.hpp): element-wise Int128 sums
+// across all ranks. Collective.
 #include <span>
-#include <vector>
 
 #include "custseg/mpi/communicator.hpp"
+#include "custseg/util/fixed_point.hpp"
 
-namespace custseg {
+namespace custseg::mpi {
 
-__extension__ using Int128 = __int128;  // GCC/Clang extension; exact 128-bit accumulators
-
-class FixedPoint {
- public:
-  FixedPoint() = default;
-  // A scale at which every |x| <= max_abs maps below 2^62, so 2^65 of them fit in an Int128.
-  static FixedPoint for_max_abs(double max_abs);
-
-  // Multiplying by a power of two is exact, so the only rounding is llrint's, once per value.
-  // The power is applied in two halves so that exponents beyond double's range (data of
-  // magnitude 1e-300 or 1e300) neither overflow nor underflow the multiplier.
-  [[nodiscard]] Int128 to_fixed(double x) const {
-    return static_cast<Int128>(std::llrint(x * multiplier_[0] * multiplier_[1]));
-  }
-  [[nodiscard]] double to_double(Int128 fixed) const { return static_cast<double>(fixed) * inverse_[0] * inverse_[1]; }
-  [[nodiscard]] int exponent() const { return exponent_; }
-
- private:
-  explicit FixedPoint(int exponent)
-      : exponent_(exponent),
-        multiplier_{std::ldexp(1.0, exponent / 2), std::ldexp(1.0, exponent - exponent / 2)},
-        inverse_{std::ldexp(1.0, -(exponent / 2)), std::ldexp(1.0, -(exponent - exponent / 2))} {}
-  int exponent_ = 0;
-  double multiplier_[2] = {1.0, 1.0};
-  double inverse_[2] = {1.0, 1.0};
-};
-
-namespace mpi {
 // Element-wise sum of 128-bit integers across all ranks (a user-defined MPI op on 16-byte words).
 void allreduce_sum(const Communicator& comm, std::span<Int128> values);
-}  // namespace mpi
 
-// Exact global sum of one value per row (e.g. a column), with the scale chosen from the global
-// maximum magnitude. Two collectives; every rank must call it, even with no rows.
-double exact_global_sum(const mpi::Communicator& comm, std::span<const double> values);
-
-}  // namespace custseg
+}  // namespace custseg::mpi
