@@ -6,6 +6,7 @@
 
 #include "custseg/data/transform.hpp"
 #include "custseg/kmeans/driver.hpp"
+#include "custseg/util/log.hpp"
 #include "mpi_test_data.hpp"
 
 using namespace custseg;

@@ -12,6 +12,7 @@
 #include "custseg/kmeans/driver.hpp"
 #include "custseg/kmeans/lloyd_step.hpp"
 #include "custseg/mpi/communicator.hpp"
+#include "custseg/util/log.hpp"
 #include "mpi_test_data.hpp"
 
 using namespace custseg;
