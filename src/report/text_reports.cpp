@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "custseg/report/definitions.hpp"
-#include "custseg/stats/quantiles.hpp"
+#include "custseg/stats/quantile_selection.hpp"
 #include "custseg/util/error.hpp"
 
 namespace custseg::report {
