@@ -11,10 +11,10 @@
 #include <set>
 
 #include "custseg/ingest/csv_source.hpp"
+#include "custseg/ingest/global_labels.hpp"
 #include "custseg/ingest/table_columns.hpp"
 #include "custseg/ingest/table_writer.hpp"
 #include "custseg/ingest/values.hpp"
-#include "custseg/mpi/alltoallv.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/util/error.hpp"
 
@@ -22,9 +22,26 @@ namespace custseg::ingest {
 
 namespace {
 
+// Which CSV columns become what: the id column (or row numbers) and the data columns' names.
+struct ColumnPlan {
+  bool numbered = false;             // --id-column none: ids are row numbers from 1
+  std::size_t id_index = 0;          // the id column in the header (header size when numbered)
+  std::vector<std::size_t> data_columns;  // header index of each data column
+  std::vector<std::string> names;         // its table name
+};
+
+// This rank's parse: its rows, each column's profile and the ids' prefixes.
 struct LocalRows {
   std::vector<std::vector<std::string>> values;  // [row][column], this rank's parts in file order
   std::vector<std::uint64_t> part_rows;          // rows per owned part
+  std::vector<ColumnProfile> profiles;           // per data column
+  std::set<std::string> id_prefixes;
+  std::uint64_t blank_lines = 0;
+};
+
+struct TableIds {
+  std::vector<std::uint64_t> ids;  // this rank's rows
+  std::string prefix;              // shared by every id ("" when none or numbered)
 };
 
 // Profiles merged across ranks: flags by min, counts by sum, integer range by min/max.
@@ -52,69 +69,61 @@ std::vector<ColumnProfile> reduce_profiles(const mpi::Communicator& comm, const 
   return out;
 }
 
-std::vector<std::string> global_labels(const mpi::Communicator& comm, const std::set<std::string>& mine) {
-  const mpi::ReceivedBytes got = mpi::allgatherv_bytes(comm, mpi::pack_strings({mine.begin(), mine.end()}));
-  const auto all = mpi::unpack_strings(got.bytes.data(), got.bytes.size());
-  const std::set<std::string> merged(all.begin(), all.end());
-  return {merged.begin(), merged.end()};  // sorted: codes do not depend on the rank count
-}
-
-}  // namespace
-
-nlohmann::json ingest_table(const mpi::Communicator& comm, const IngestConfig& cfg, const Logger& log) {
-  std::optional<InputFile> file;
-  mpi::agree(comm, [&] { file.emplace(cfg.table); });
-  const CsvPlan plan = plan_csv_parts(comm, *file, cfg.read_block_bytes);
-  const auto& header = plan.header.names;
-  const bool numbered = cfg.columns.customer_id == "none";
-  std::size_t id_index = header.size();
-  std::vector<std::size_t> data_columns;
-  std::vector<std::string> names;
+// Collective (agreed errors): the id column and unique table names for the other columns.
+ColumnPlan plan_columns(const mpi::Communicator& comm, const IngestConfig& cfg, const std::vector<std::string>& header) {
+  ColumnPlan c;
+  c.numbered = cfg.columns.customer_id == "none";
+  c.id_index = header.size();
   mpi::agree(comm, [&] {
-    if (!numbered) {
+    if (!c.numbered) {
       const auto it = std::find(header.begin(), header.end(), cfg.columns.customer_id);
       if (it == header.end())
         throw_usage("--id-column '" + cfg.columns.customer_id + "' is not a column of " + cfg.table +
                     " (use --id-column none to number the rows)");
-      id_index = static_cast<std::size_t>(it - header.begin());
+      c.id_index = static_cast<std::size_t>(it - header.begin());
     }
     std::set<std::string> seen{"customer_id"};
     for (std::size_t j = 0; j < header.size(); ++j) {
-      if (j == id_index) continue;
+      if (j == c.id_index) continue;
       const std::string name = column_name(header[j]);
       if (!seen.insert(name).second)
         throw_input(cfg.table + ": column '" + header[j] + "' becomes '" + name + "', which another column already uses");
-      data_columns.push_back(j);
-      names.push_back(name);
+      c.data_columns.push_back(j);
+      c.names.push_back(name);
     }
   });
-  log.info("ingest: table " + cfg.table + " (" + std::to_string(header.size()) + " columns) -> " + cfg.output);
+  return c;
+}
 
-  // --- local step: parse, profile every column, split the ids ---
+// Local step: parse this rank's parts, profile every column, split the ids (parse errors agreed).
+LocalRows parse_rows(const mpi::Communicator& comm, const IngestConfig& cfg, const InputFile& file, const CsvPlan& plan,
+                     const ColumnPlan& columns) {
   LocalRows local;
-  std::vector<ColumnProfile> profiles(data_columns.size());
-  std::set<std::string> id_prefixes;
+  local.profiles.resize(columns.data_columns.size());
   const PartStats parsed = parse_my_parts(
-      comm, *file, plan,
+      comm, file, plan,
       [&](const CsvRecord& r) {
         local.values.push_back(r.fields());
-        for (std::size_t k = 0; k < data_columns.size(); ++k) profiles[k].add(r.field(data_columns[k]));
-        if (!numbered) {
-          const auto id = split_id(r.field(id_index));
-          if (!id)
-            throw_input(cfg.table + ": customer id '" + std::string(r.field(id_index)) + "' on line " +
-                        std::to_string(r.line()) + " is not an integer (optionally after a prefix such as 'C'); "
-                        "use --id-column none to number the rows");
-          id_prefixes.insert(id->prefix);
-        }
+        for (std::size_t k = 0; k < columns.data_columns.size(); ++k) local.profiles[k].add(r.field(columns.data_columns[k]));
+        if (columns.numbered) return;
+        const auto id = split_id(r.field(columns.id_index));
+        if (!id)
+          throw_input(cfg.table + ": customer id '" + std::string(r.field(columns.id_index)) + "' on line " +
+                      std::to_string(r.line()) + " is not an integer (optionally after a prefix such as 'C'); "
+                      "use --id-column none to number the rows");
+        local.id_prefixes.insert(id->prefix);
       },
       [&](const CsvPart&, const PartStats& stats) { local.part_rows.push_back(stats.records); });
-  const std::uint64_t blank_lines = parsed.blank_lines;
+  local.blank_lines = parsed.blank_lines;
+  return local;
+}
 
-  // --- global row numbers of this rank's parts (parts are numbered in file order) ---
+// Collective: the global row numbers of this rank's parts (parts are numbered in file order).
+TableLayout number_rows(const mpi::Communicator& comm, const IngestConfig& cfg, const CsvPlan& plan,
+                        const std::vector<std::uint64_t>& part_rows) {
   std::vector<std::int64_t> mine;
   for (std::size_t i = 0; i < plan.mine.size(); ++i)
-    mine.insert(mine.end(), {static_cast<std::int64_t>(plan.mine[i].index), static_cast<std::int64_t>(local.part_rows[i])});
+    mine.insert(mine.end(), {static_cast<std::int64_t>(plan.mine[i].index), static_cast<std::int64_t>(part_rows[i])});
   const std::vector<std::int64_t> all_parts = comm.allgatherv(std::span<const std::int64_t>(mine));
   std::vector<std::uint64_t> rows_of_part(plan.parts, 0);
   for (std::size_t i = 0; i + 1 < all_parts.size(); i += 2)
@@ -129,116 +138,178 @@ nlohmann::json ingest_table(const mpi::Communicator& comm, const IngestConfig& c
   layout.total_rows = total;
   layout.max_blocks = plan.max_parts_per_rank;
   for (std::size_t i = 0; i < plan.mine.size(); ++i)
-    layout.blocks.push_back({part_start[plan.mine[i].index], local.part_rows[i]});
+    layout.blocks.push_back({part_start[plan.mine[i].index], part_rows[i]});
+  return layout;
+}
 
-  // --- ids ---
-  std::vector<std::uint64_t> ids;
-  std::string prefix;
-  if (numbered) {
-    for (const auto& b : layout.blocks)
-      for (std::uint64_t r = 0; r < b.count; ++r) ids.push_back(b.begin + r + 1);
+// Collective: every id's number after the one prefix all ids share, checked unique across ranks.
+TableIds split_ids(const mpi::Communicator& comm, const IngestConfig& cfg, const ColumnPlan& columns,
+                   const LocalRows& local) {
+  TableIds out;
+  const std::vector<std::string> prefixes = global_labels(comm, local.id_prefixes);
+  mpi::agree(comm, [&] {
+    if (prefixes.size() > 1)
+      throw_input(cfg.table + ": customer ids have different prefixes ('" + prefixes[0] + "', '" + prefixes[1] +
+                  "'); use --id-column none to number the rows");
+  });
+  if (!prefixes.empty()) out.prefix = prefixes[0];
+  for (const auto& row : local.values) out.ids.push_back(split_id(row[columns.id_index])->number);
+  // Ids of all rows on every rank (8 bytes per customer: tables are small) to find duplicates.
+  std::vector<std::int64_t> as_signed(out.ids.begin(), out.ids.end());
+  std::vector<std::int64_t> all_ids = comm.allgatherv(std::span<const std::int64_t>(as_signed));
+  std::vector<std::uint64_t> sorted(all_ids.begin(), all_ids.end());
+  std::sort(sorted.begin(), sorted.end());
+  mpi::agree(comm, [&] {
+    const auto dup = std::adjacent_find(sorted.begin(), sorted.end());
+    if (dup != sorted.end())
+      throw_input(cfg.table + ": customer id " + out.prefix + std::to_string(*dup) + " appears more than once");
+  });
+  return out;
+}
+
+// Row numbers from 1 in global row order (no collective).
+TableIds number_ids(const TableLayout& layout) {
+  TableIds out;
+  for (const auto& b : layout.blocks)
+    for (std::uint64_t r = 0; r < b.count; ++r) out.ids.push_back(b.begin + r + 1);
+  return out;
+}
+
+OutputColumn id_column(const IngestConfig& cfg, const ColumnPlan& columns, TableIds&& ids) {
+  OutputColumn c{"customer_id", std::move(ids.ids), {}, {{"role", "id"}}};
+  if (!columns.numbered) c.attributes.emplace_back("source_name", cfg.columns.customer_id);
+  if (!ids.prefix.empty()) c.attributes.emplace_back("id_prefix", ids.prefix);
+  return c;
+}
+
+// Collective (the labels): a categorical column as codes into the sorted global labels; int32
+// when no value is missing, else float64 with NaN for a missing label.
+void fill_categorical(const mpi::Communicator& comm, const LocalRows& local, std::size_t j, const ColumnProfile& global,
+                      OutputColumn& out) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  std::set<std::string> mine_labels;
+  for (const auto& row : local.values)
+    if (!is_missing(row[j])) mine_labels.insert(std::string(trim(row[j])));
+  out.categories = global_labels(comm, mine_labels);
+  auto code = [&](const std::string& v) {
+    return std::lower_bound(out.categories.begin(), out.categories.end(), std::string(trim(v))) - out.categories.begin();
+  };
+  if (global.missing == 0) {
+    std::vector<std::int32_t> codes;
+    for (const auto& row : local.values) codes.push_back(static_cast<std::int32_t>(code(row[j])));
+    out.values = std::move(codes);
   } else {
-    const std::vector<std::string> prefixes = global_labels(comm, id_prefixes);
-    mpi::agree(comm, [&] {
-      if (prefixes.size() > 1)
-        throw_input(cfg.table + ": customer ids have different prefixes ('" + prefixes[0] + "', '" + prefixes[1] +
-                    "'); use --id-column none to number the rows");
-    });
-    if (!prefixes.empty()) prefix = prefixes[0];
-    for (const auto& row : local.values) ids.push_back(split_id(row[id_index])->number);
-    // Ids of all rows on every rank (8 bytes per customer: tables are small) to find duplicates.
-    std::vector<std::int64_t> as_signed(ids.begin(), ids.end());
-    std::vector<std::int64_t> all_ids = comm.allgatherv(std::span<const std::int64_t>(as_signed));
-    std::vector<std::uint64_t> sorted(all_ids.begin(), all_ids.end());
-    std::sort(sorted.begin(), sorted.end());
-    mpi::agree(comm, [&] {
-      const auto dup = std::adjacent_find(sorted.begin(), sorted.end());
-      if (dup != sorted.end())
-        throw_input(cfg.table + ": customer id " + prefix + std::to_string(*dup) + " appears more than once");
-    });
+    std::vector<double> codes;  // NaN marks a missing label
+    for (const auto& row : local.values) codes.push_back(is_missing(row[j]) ? nan : static_cast<double>(code(row[j])));
+    out.values = std::move(codes);
   }
+}
 
-  // --- types agreed across ranks, then labels of the categorical columns ---
-  const std::vector<ColumnProfile> global = reduce_profiles(comm, profiles);
+// Local: a numeric column's values in the type agreed across ranks.
+void fill_numeric(const LocalRows& local, std::size_t j, ColumnType type, OutputColumn& out) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  if (type == ColumnType::int32) {
+    std::vector<std::int32_t> v;
+    for (const auto& row : local.values) v.push_back(static_cast<std::int32_t>(*parse_integer(row[j])));
+    out.values = std::move(v);
+  } else if (type == ColumnType::int64) {
+    std::vector<std::int64_t> v;
+    for (const auto& row : local.values) v.push_back(*parse_integer(row[j]));
+    out.values = std::move(v);
+  } else {
+    std::vector<double> v;
+    for (const auto& row : local.values) v.push_back(is_missing(row[j]) ? nan : *parse_number(row[j]));
+    out.values = std::move(v);
+  }
+}
+
+// The typed output columns (id first) and their entries of the quality report. Collective: the
+// profile reduction, and one label gather per categorical column.
+struct TypedColumns {
   std::vector<OutputColumn> columns;
-  columns.push_back({"customer_id", ids, {}, {{"role", "id"}}});
-  if (!numbered) columns.back().attributes.emplace_back("source_name", cfg.columns.customer_id);
-  if (!prefix.empty()) columns.back().attributes.emplace_back("id_prefix", prefix);
-  nlohmann::json report_columns = nlohmann::json::object();
-  for (std::size_t k = 0; k < data_columns.size(); ++k) {
-    const std::size_t j = data_columns[k];
-    const ColumnType type = global[k].type();
-    OutputColumn out{names[k], std::vector<double>{}, {}, {{"source_name", header[j]}}};
-    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-    if (type == ColumnType::categorical) {
-      std::set<std::string> mine_labels;
-      for (const auto& row : local.values)
-        if (!is_missing(row[j])) mine_labels.insert(std::string(trim(row[j])));
-      out.categories = global_labels(comm, mine_labels);
-      auto code = [&](const std::string& v) {
-        return std::lower_bound(out.categories.begin(), out.categories.end(), std::string(trim(v))) - out.categories.begin();
-      };
-      if (global[k].missing == 0) {
-        std::vector<std::int32_t> codes;
-        for (const auto& row : local.values) codes.push_back(static_cast<std::int32_t>(code(row[j])));
-        out.values = std::move(codes);
-      } else {
-        std::vector<double> codes;  // NaN marks a missing label
-        for (const auto& row : local.values) codes.push_back(is_missing(row[j]) ? nan : static_cast<double>(code(row[j])));
-        out.values = std::move(codes);
-      }
-    } else if (type == ColumnType::int32) {
-      std::vector<std::int32_t> v;
-      for (const auto& row : local.values) v.push_back(static_cast<std::int32_t>(*parse_integer(row[j])));
-      out.values = std::move(v);
-    } else if (type == ColumnType::int64) {
-      std::vector<std::int64_t> v;
-      for (const auto& row : local.values) v.push_back(*parse_integer(row[j]));
-      out.values = std::move(v);
-    } else {
-      std::vector<double> v;
-      for (const auto& row : local.values) v.push_back(is_missing(row[j]) ? nan : *parse_number(row[j]));
-      out.values = std::move(v);
-    }
+  nlohmann::json report = nlohmann::json::object();
+  std::vector<ColumnProfile> global;  // per data column
+};
+
+TypedColumns type_columns(const mpi::Communicator& comm, const ColumnPlan& plan, const std::vector<std::string>& header,
+                          const LocalRows& local, OutputColumn&& ids) {
+  TypedColumns out;
+  out.global = reduce_profiles(comm, local.profiles);
+  out.columns.push_back(std::move(ids));
+  for (std::size_t k = 0; k < plan.data_columns.size(); ++k) {
+    const std::size_t j = plan.data_columns[k];
+    const ColumnType type = out.global[k].type();
+    OutputColumn column{plan.names[k], std::vector<double>{}, {}, {{"source_name", header[j]}}};
+    if (type == ColumnType::categorical) fill_categorical(comm, local, j, out.global[k], column);
+    else fill_numeric(local, j, type, column);
     nlohmann::json c;
     c["source_name"] = header[j];
     c["type"] = to_string(type);
-    c["missing"] = global[k].missing;
-    if (type == ColumnType::categorical) c["categories"] = out.categories;
-    report_columns[names[k]] = c;
-    columns.push_back(std::move(out));
+    c["missing"] = out.global[k].missing;
+    if (type == ColumnType::categorical) c["categories"] = column.categories;
+    out.report[plan.names[k]] = c;
+    out.columns.push_back(std::move(column));
   }
+  return out;
+}
 
-  nlohmann::json report;
-  report["input"] = cfg.table;
-  report["rows_read"] = total;
-  report["blank_lines_skipped"] = comm.sum(blank_lines);
-  report["id"] = numbered ? nlohmann::json("row number from 1") : nlohmann::json(cfg.columns.customer_id);
-  if (!prefix.empty()) report["id_prefix"] = prefix;
-  report["columns"] = report_columns;
+// Collective (agreed): writes the report on rank 0.
+void write_report(const mpi::Communicator& comm, const IngestConfig& cfg, const nlohmann::json& report) {
   mpi::agree(comm, [&] {
     if (!comm.is_root()) return;
     std::ofstream out(quality_report_path(cfg.output));
     out << report.dump(2) << "\n";
     if (!out) throw_output("cannot write the quality report " + quality_report_path(cfg.output));
   });
+}
+
+// Logs the missing values per column; with --strict any missing value fails on every rank.
+void check_missing(const mpi::Communicator& comm, const IngestConfig& cfg, const Logger& log, const ColumnPlan& plan,
+                   const std::vector<ColumnProfile>& global, std::uint64_t total) {
   std::uint64_t missing_total = 0;
   std::string missing_text;
-  for (std::size_t k = 0; k < names.size(); ++k) {
+  for (std::size_t k = 0; k < plan.names.size(); ++k) {
     missing_total += global[k].missing;
-    if (global[k].missing > 0) missing_text += " " + names[k] + "=" + std::to_string(global[k].missing);
+    if (global[k].missing > 0) missing_text += " " + plan.names[k] + "=" + std::to_string(global[k].missing);
   }
-  log.info("  " + std::to_string(total) + " rows, " + std::to_string(names.size()) + " columns; missing values: " +
+  log.info("  " + std::to_string(total) + " rows, " + std::to_string(plan.names.size()) + " columns; missing values: " +
            (missing_total == 0 ? std::string("none") : std::to_string(missing_total) + " (" + missing_text.substr(1) + ")"));
   mpi::agree(comm, [&] {
     if (cfg.strict && missing_total > 0)
       throw_input("--strict: " + std::to_string(missing_total) + " missing values (see " +
                   quality_report_path(cfg.output) + "); no table written");
   });
+}
+
+}  // namespace
+
+nlohmann::json ingest_table(const mpi::Communicator& comm, const IngestConfig& cfg, const Logger& log) {
+  std::optional<InputFile> file;
+  mpi::agree(comm, [&] { file.emplace(cfg.table); });
+  const CsvPlan plan = plan_csv_parts(comm, *file, cfg.read_block_bytes);
+  const auto& header = plan.header.names;
+  const ColumnPlan columns = plan_columns(comm, cfg, header);
+  log.info("ingest: table " + cfg.table + " (" + std::to_string(header.size()) + " columns) -> " + cfg.output);
+
+  LocalRows local = parse_rows(comm, cfg, *file, plan, columns);
+  TableLayout layout = number_rows(comm, cfg, plan, local.part_rows);
+  TableIds ids = columns.numbered ? number_ids(layout) : split_ids(comm, cfg, columns, local);
+  const std::string prefix = ids.prefix;
+  TypedColumns typed = type_columns(comm, columns, header, local, id_column(cfg, columns, std::move(ids)));
+
+  nlohmann::json report;
+  report["input"] = cfg.table;
+  report["rows_read"] = layout.total_rows;
+  report["blank_lines_skipped"] = comm.sum(local.blank_lines);
+  report["id"] = columns.numbered ? nlohmann::json("row number from 1") : nlohmann::json(cfg.columns.customer_id);
+  if (!prefix.empty()) report["id_prefix"] = prefix;
+  report["columns"] = typed.report;
+  write_report(comm, cfg, report);
+  check_missing(comm, cfg, log, columns, typed.global, layout.total_rows);
   layout.group_attributes = {{"source", std::filesystem::path(cfg.table).filename().string()},
                              {"generator", "custseg ingest --table"}};
-  write_customer_table(comm, cfg.output, layout, columns);
-  log.info("ingest: wrote " + std::to_string(total) + " customers to " + cfg.output);
+  write_customer_table(comm, cfg.output, layout, typed.columns);
+  log.info("ingest: wrote " + std::to_string(layout.total_rows) + " customers to " + cfg.output);
   return report;
 }
 

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "custseg/ingest/csv_source.hpp"
+#include "custseg/ingest/global_labels.hpp"
 #include "custseg/ingest/table_writer.hpp"
 #include "custseg/ingest/values.hpp"
 #include "custseg/io/output_dir.hpp"
@@ -151,6 +152,93 @@ std::vector<OutputColumn> table_columns(const std::vector<CustomerFeatures>& row
   return cols;
 }
 
+// The days given by --as-of and --churn-after, if any.
+struct Dates {
+  std::optional<std::int64_t> as_of, churn;
+};
+
+Dates requested_dates(const IngestConfig& cfg) {
+  Dates d;
+  if (!cfg.as_of.empty()) d.as_of = day_of(*parse_timestamp(cfg.as_of));
+  if (!cfg.churn_after.empty()) d.churn = day_of(*parse_timestamp(cfg.churn_after));
+  return d;
+}
+
+// The day features are computed at: --as-of, or the day after the last transaction.
+std::int64_t as_of_day(const QualityReport& counted, const Dates& dates) {
+  return dates.as_of.value_or(day_of(*parse_timestamp(counted.last_transaction)) + 1);
+}
+
+// Collective: the global row counts and date range, checked (agreed) for rows and dates, with
+// the as-of day (given, or the day after the last transaction) and the churn day filled in.
+QualityReport counted_report(const mpi::Communicator& comm, const IngestConfig& cfg, RowCounts& counts,
+                             const Dates& dates) {
+  QualityReport report = reduce_counts(comm, counts);
+  report.input = cfg.transactions;
+  mpi::agree(comm, [&] {
+    if (report.rows == 0) throw_input(cfg.transactions + " has a header line but no data rows");
+    if (report.last_transaction.empty()) throw_input(cfg.transactions + ": no row has a readable date");
+  });
+  report.as_of = civil_from_days(as_of_day(report, dates));
+  if (dates.churn) report.churn_after = civil_from_days(*dates.churn);
+  return report;
+}
+
+// This rank's finished customers (hash partition order) and the sorted country labels of all ranks.
+struct CustomerRows {
+  std::vector<CustomerFeatures> features;
+  std::vector<std::string> countries;
+};
+
+// Collective: features of this rank's merged customers; adds the global gross and returned
+// value and the customers without purchases to the report.
+CustomerRows finish_customers(const mpi::Communicator& comm, Shuffled&& shuffled, std::int64_t as_of,
+                              const std::optional<std::int64_t>& churn_day, QualityReport& report) {
+  CustomerRows out;
+  std::int64_t gross = 0, returned = 0;
+  std::uint64_t without_purchases = 0;
+  std::set<std::string> local_countries;
+  for (const auto& s : shuffled.customers) {
+    gross += s.gross;
+    returned += s.returned;
+    out.features.push_back(features_of(s, as_of, churn_day));
+    without_purchases += out.features.back().frequency == 0;
+    local_countries.insert(out.features.back().country);
+  }
+  shuffled.customers.clear();
+  report.gross = comm.sum(gross);
+  report.returned = comm.sum(returned);
+  report.customers_without_purchases = comm.sum(without_purchases);
+  out.countries = global_labels(comm, local_countries);
+  return out;
+}
+
+// Agreed checks before the table is written: the row accounting, --strict, and any customer.
+void check_report(const mpi::Communicator& comm, const IngestConfig& cfg, const QualityReport& report) {
+  mpi::agree(comm, [&] {
+    if (report.accounted() != report.rows)
+      throw std::logic_error("row accounting does not add up: " + std::to_string(report.accounted()) + " of " +
+                             std::to_string(report.rows));
+    if (cfg.strict && report.set_aside() > 0)
+      throw_input("--strict: " + std::to_string(report.set_aside()) + " of " + std::to_string(report.rows) +
+                  " rows were set aside (see " + quality_report_path(cfg.output) + "); no table written");
+    if (report.customers == 0) throw_input(cfg.transactions + ": no row could be attributed to a customer");
+  });
+}
+
+TableLayout sorted_layout(const IngestConfig& cfg, const SortedRows& sorted, const QualityReport& report,
+                          bool with_churn) {
+  TableLayout layout;
+  layout.total_rows = sorted.total;
+  layout.blocks = {sorted.block};
+  layout.max_blocks = 1;
+  layout.group_attributes = {{"source", std::filesystem::path(cfg.transactions).filename().string()},
+                             {"generator", "custseg ingest --transactions"},
+                             {"as_of", report.as_of}};
+  if (with_churn) layout.group_attributes.emplace_back("churn_after", report.churn_after);
+  return layout;
+}
+
 }  // namespace
 
 Shuffled shuffle_by_customer(const mpi::Communicator& comm, std::unordered_map<std::uint64_t, CustomerSummary>&& local) {
@@ -205,55 +293,22 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
   const CsvPlan plan = plan_csv_parts(comm, *file, cfg.read_block_bytes);
   ColumnIndex columns;
   mpi::agree(comm, [&] { columns = resolve_columns(cfg.columns, plan.header.names, cfg.transactions); });
-  std::optional<std::int64_t> as_of_day, churn_day;
-  if (!cfg.as_of.empty()) as_of_day = day_of(*parse_timestamp(cfg.as_of));
-  if (!cfg.churn_after.empty()) churn_day = day_of(*parse_timestamp(cfg.churn_after));
+  const Dates dates = requested_dates(cfg);
   log.info("ingest: " + cfg.transactions + " (" + format_bytes(static_cast<double>(file->size())) + ", " +
            std::to_string(plan.parts) + " parts on " + std::to_string(comm.size()) + " ranks) -> " + cfg.output);
 
   // --- local step: parse this rank's parts and summarise per customer (no MPI inside) ---
-  TransactionAggregator aggregator(columns, cfg.columns.cancel_prefix, as_of_day);
+  TransactionAggregator aggregator(columns, cfg.columns.cancel_prefix, dates.as_of);
   aggregator.counts().blank_lines =
       parse_my_parts(comm, *file, plan, [&](const CsvRecord& r) { aggregator.add(r); }).blank_lines;
   const double parse_seconds = clock.seconds();
-  QualityReport report = reduce_counts(comm, aggregator.counts());
-  report.input = cfg.transactions;
-  mpi::agree(comm, [&] {
-    if (report.rows == 0) throw_input(cfg.transactions + " has a header line but no data rows");
-    if (report.last_transaction.empty()) throw_input(cfg.transactions + ": no row has a readable date");
-  });
+  QualityReport report = counted_report(comm, cfg, aggregator.counts(), dates);
   log.info("  parsed " + std::to_string(report.rows) + " rows in " + std::to_string(parse_seconds) + " s");
-  const std::int64_t last_day = day_of(*parse_timestamp(report.last_transaction));
-  const std::int64_t as_of = as_of_day.value_or(last_day + 1);
-  report.as_of = civil_from_days(as_of);
-  if (churn_day) report.churn_after = civil_from_days(*churn_day);
 
   // --- shuffle by customer, merge, finish the features ---
-  Shuffled shuffled = shuffle_by_customer(comm, std::move(aggregator.customers()));
-  std::vector<CustomerFeatures> features;
-  std::int64_t totals[2] = {0, 0};
-  std::uint64_t without_purchases = 0;
-  std::set<std::string> local_countries;
-  for (const auto& s : shuffled.customers) {
-    totals[0] += s.gross;
-    totals[1] += s.returned;
-    features.push_back(features_of(s, as_of, churn_day));
-    without_purchases += features.back().frequency == 0;
-    local_countries.insert(features.back().country);
-  }
-  shuffled.customers.clear();
-  comm.allreduce_sum(std::span<std::int64_t>(totals));
-  report.gross = totals[0];
-  report.returned = totals[1];
-  report.customers_without_purchases = comm.sum(without_purchases);
-  // Country labels from every rank, sorted: codes do not depend on the rank count.
-  const mpi::ReceivedBytes labels =
-      mpi::allgatherv_bytes(comm, mpi::pack_strings({local_countries.begin(), local_countries.end()}));
-  const std::vector<std::string> unpacked = mpi::unpack_strings(labels.bytes.data(), labels.bytes.size());
-  const std::set<std::string> country_set(unpacked.begin(), unpacked.end());
-  const std::vector<std::string> countries(country_set.begin(), country_set.end());
-
-  SortedRows sorted = sort_globally(comm, std::move(features));
+  CustomerRows customers = finish_customers(comm, shuffle_by_customer(comm, std::move(aggregator.customers())),
+                                            as_of_day(report, dates), dates.churn, report);
+  SortedRows sorted = sort_globally(comm, std::move(customers.features));
   report.customers = sorted.total;
   log.info("  " + std::to_string(report.customers) + " customers after shuffle and merge (" +
            std::to_string(clock.seconds()) + " s)");
@@ -261,26 +316,10 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
   // --- the report, then --strict, then the table ---
   write_report_file(comm, quality_report_path(cfg.output), report);
   if (comm.is_root() && log.level() >= Verbosity::normal) std::printf("%s\n", console_summary(report).c_str());
-  mpi::agree(comm, [&] {
-    if (report.accounted() != report.rows)
-      throw std::logic_error("row accounting does not add up: " + std::to_string(report.accounted()) + " of " +
-                             std::to_string(report.rows));
-    if (cfg.strict && report.set_aside() > 0)
-      throw_input("--strict: " + std::to_string(report.set_aside()) + " of " + std::to_string(report.rows) +
-                  " rows were set aside (see " + quality_report_path(cfg.output) + "); no table written");
-    if (report.customers == 0) throw_input(cfg.transactions + ": no row could be attributed to a customer");
-  });
-  TableLayout layout;
-  layout.total_rows = sorted.total;
-  layout.blocks = {sorted.block};
-  layout.max_blocks = 1;
-  layout.group_attributes = {{"source", std::filesystem::path(cfg.transactions).filename().string()},
-                             {"generator", "custseg ingest --transactions"},
-                             {"as_of", report.as_of}};
-  if (churn_day) layout.group_attributes.emplace_back("churn_after", report.churn_after);
-  write_customer_table(comm, cfg.output, layout,
-                       table_columns(sorted.rows, countries, columns.country.has_value(), columns.product.has_value(),
-                                     churn_day.has_value()));
+  check_report(comm, cfg, report);
+  write_customer_table(comm, cfg.output, sorted_layout(cfg, sorted, report, dates.churn.has_value()),
+                       table_columns(sorted.rows, customers.countries, columns.country.has_value(),
+                                     columns.product.has_value(), dates.churn.has_value()));
   log.info("ingest: wrote " + std::to_string(report.customers) + " customers to " + cfg.output + " in " +
            std::to_string(clock.seconds()) + " s; quality report " + quality_report_path(cfg.output));
   return report;

@@ -7,7 +7,7 @@
 #include "custseg/report/charts.hpp"
 #include "custseg/report/definitions.hpp"
 #include "custseg/report/svg.hpp"
-#include "custseg/stats/quantiles.hpp"
+#include "custseg/stats/quantile_selection.hpp"
 
 namespace custseg::report {
 

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "custseg/report/definitions.hpp"
-#include "custseg/stats/quantiles.hpp"
+#include "custseg/stats/quantile_selection.hpp"
 #include "custseg/util/error.hpp"
 
 namespace custseg::report {
@@ -126,6 +126,86 @@ ordered_json sweep_json(const SweepSummary& w) {
           {"rule", w.rule},                   {"points", points}};
 }
 
+ordered_json parameters_json(const RunSummary& s) {
+  return {{"input", s.input},        {"output", s.output},     {"k", s.k},
+          {"seed", s.seed},          {"ranks", s.ranks},       {"threads_per_rank", s.threads},
+          {"n_init", s.n_init},      {"max_iter", s.max_iter}, {"tol", s.tol},
+          {"nan_policy", s.nan_policy}, {"init", s.init_file.empty() ? ordered_json(nullptr) : ordered_json(s.init_file)},
+          {"min_segment_size", s.min_segment_size}, {"fairness_threshold", s.fairness_threshold}};
+}
+
+ordered_json features_json(const RunSummary& s) {
+  ordered_json features = ordered_json::array();
+  for (std::size_t f = 0; f < s.dims(); ++f)
+    features.push_back({{"name", s.scaling.names[f]}, {"transform", data::to_string(s.scaling.kinds[f])},
+                        {"mean", s.scaling.mean[f]}, {"scale", s.scaling.scale[f]}});
+  return features;
+}
+
+ordered_json model_json(const RunSummary& s) {
+  ordered_json model = {{"inertia", s.kmeans.inertia},
+                        {"iterations", s.kmeans.iterations},
+                        {"converged", s.kmeans.converged},
+                        {"best_restart", s.kmeans.best_restart},
+                        {"restart_inertia", s.kmeans.restart_inertia}};
+  ordered_json history = ordered_json::array();
+  for (const auto& h : s.kmeans.history)
+    history.push_back({{"iteration", h.iteration}, {"inertia", h.inertia}, {"shift", h.shift},
+                       {"seconds", h.seconds}, {"reseeded", h.reseeded}});
+  model["history"] = history;
+  return model;
+}
+
+// One segment's entry. Suppressed: no figure that would describe a handful of customers (or
+// reveal one by subtraction from the population totals).
+ordered_json segment_json(const RunSummary& s, std::size_t c) {
+  ordered_json seg;
+  seg["segment"] = c;
+  seg["name"] = segment_name(s, c);
+  seg["substantial"] = s.substantial(c);
+  if (s.suppressed(c)) {
+    seg["suppressed"] = true;
+    seg["suppression"] = s.substantial(c) ? "complementary" : "small";
+    seg["count"] = s.hidden_count(c);
+    return seg;
+  }
+  const std::size_t d = s.dims();
+  seg["suppressed"] = false;
+  seg["count"] = s.kmeans.counts[c];
+  seg["share"] = s.share(c);
+  ordered_json centroid = ordered_json::object();
+  ordered_json feats = ordered_json::object();
+  for (std::size_t f = 0; f < d; ++f) {
+    centroid[s.scaling.names[f]] = number(s.centroids_original[c * d + f]);
+    feats[s.scaling.names[f]] = feature_stats(s, f, c);
+  }
+  seg["centroid"] = centroid;
+  seg["features"] = feats;
+  ordered_json kpi = ordered_json::object();
+  for (const auto& p : s.profiles.kpis) kpi[p.name] = kpi_stats(p, c, s.k);
+  seg["kpis"] = kpi;
+  return seg;
+}
+
+// The segments, the population and the privacy summary.
+void add_segments(const RunSummary& s, ordered_json& j) {
+  ordered_json segments = ordered_json::array();
+  ordered_json suppressed = ordered_json::array();
+  for (std::size_t c = 0; c < s.k; ++c) {
+    segments.push_back(segment_json(s, c));
+    if (s.suppressed(c)) suppressed.push_back(c);
+  }
+  j["segments"] = segments;
+  ordered_json population = ordered_json::object();
+  for (std::size_t f = 0; f < s.dims(); ++f) population[s.scaling.names[f]] = feature_stats(s, f, s.k);
+  j["population"] = population;
+  ordered_json population_kpis = ordered_json::object();
+  for (const auto& p : s.profiles.kpis) population_kpis[p.name] = kpi_stats(p, s.k, s.k);
+  j["population_kpis"] = population_kpis;
+  j["privacy"] = {{"min_segment_size", s.min_segment_size}, {"suppressed_segments", suppressed},
+                  {"customer_ids_in_report", false}};
+}
+
 }  // namespace
 
 std::string render_json_report(const RunSummary& s) {
@@ -133,18 +213,10 @@ std::string render_json_report(const RunSummary& s) {
   j["schema_version"] = kReportSchemaVersion;
   j["custseg_version"] = s.custseg_version;
   j["created_utc"] = s.created_utc;
-  j["parameters"] = {{"input", s.input},        {"output", s.output},     {"k", s.k},
-                     {"seed", s.seed},          {"ranks", s.ranks},       {"threads_per_rank", s.threads},
-                     {"n_init", s.n_init},      {"max_iter", s.max_iter}, {"tol", s.tol},
-                     {"nan_policy", s.nan_policy}, {"init", s.init_file.empty() ? ordered_json(nullptr) : ordered_json(s.init_file)},
-                     {"min_segment_size", s.min_segment_size}, {"fairness_threshold", s.fairness_threshold}};
+  j["parameters"] = parameters_json(s);
   j["input_fingerprint"] = s.input_fingerprint;
   j["rows"] = {{"total", s.rows_total}, {"dropped", s.rows_dropped}, {"assigned", s.rows_assigned()}};
-  ordered_json features = ordered_json::array();
-  for (std::size_t f = 0; f < s.dims(); ++f)
-    features.push_back({{"name", s.scaling.names[f]}, {"transform", data::to_string(s.scaling.kinds[f])},
-                        {"mean", s.scaling.mean[f]}, {"scale", s.scaling.scale[f]}});
-  j["features"] = features;
+  j["features"] = features_json(s);
   ordered_json kpis = ordered_json::array();
   for (const auto& kpi : s.profiles.kpis) kpis.push_back({{"name", kpi.name}, {"binary", kpi.binary}});
   j["kpis"] = kpis;
@@ -153,66 +225,14 @@ std::string render_json_report(const RunSummary& s) {
   j["inertia"] = s.kmeans.inertia;
   j["iterations"] = s.kmeans.iterations;
   j["converged"] = s.kmeans.converged;
-  j["model"] = {{"inertia", s.kmeans.inertia},
-                {"iterations", s.kmeans.iterations},
-                {"converged", s.kmeans.converged},
-                {"best_restart", s.kmeans.best_restart},
-                {"restart_inertia", s.kmeans.restart_inertia}};
-  ordered_json history = ordered_json::array();
-  for (const auto& h : s.kmeans.history)
-    history.push_back({{"iteration", h.iteration}, {"inertia", h.inertia}, {"shift", h.shift},
-                       {"seconds", h.seconds}, {"reseeded", h.reseeded}});
-  j["model"]["history"] = history;
+  j["model"] = model_json(s);
   ordered_json quality = quality_json(s.profiles.quality);
   quality["inertia"] = s.kmeans.inertia;
   j["quality"] = quality;
   ordered_json timings = ordered_json::object();
   for (const auto& [phase, seconds] : s.timings) timings[phase] = seconds;
   j["timings_seconds"] = timings;
-
-  ordered_json segments = ordered_json::array();
-  ordered_json suppressed = ordered_json::array();
-  const std::size_t d = s.dims();
-  for (std::size_t c = 0; c < s.k; ++c) {
-    ordered_json seg;
-    seg["segment"] = c;
-    seg["name"] = segment_name(s, c);
-    seg["substantial"] = s.substantial(c);
-    if (s.suppressed(c)) {
-      // Suppressed: no figure that would describe a handful of customers (or reveal one by
-      // subtraction from the population totals).
-      seg["suppressed"] = true;
-      seg["suppression"] = s.substantial(c) ? "complementary" : "small";
-      seg["count"] = s.hidden_count(c);
-      segments.push_back(seg);
-      suppressed.push_back(c);
-      continue;
-    }
-    seg["suppressed"] = false;
-    seg["count"] = s.kmeans.counts[c];
-    seg["share"] = s.share(c);
-    ordered_json centroid = ordered_json::object();
-    ordered_json feats = ordered_json::object();
-    for (std::size_t f = 0; f < d; ++f) {
-      centroid[s.scaling.names[f]] = number(s.centroids_original[c * d + f]);
-      feats[s.scaling.names[f]] = feature_stats(s, f, c);
-    }
-    seg["centroid"] = centroid;
-    seg["features"] = feats;
-    ordered_json kpi = ordered_json::object();
-    for (const auto& p : s.profiles.kpis) kpi[p.name] = kpi_stats(p, c, s.k);
-    seg["kpis"] = kpi;
-    segments.push_back(seg);
-  }
-  j["segments"] = segments;
-  ordered_json population = ordered_json::object();
-  for (std::size_t f = 0; f < d; ++f) population[s.scaling.names[f]] = feature_stats(s, f, s.k);
-  j["population"] = population;
-  ordered_json population_kpis = ordered_json::object();
-  for (const auto& p : s.profiles.kpis) population_kpis[p.name] = kpi_stats(p, s.k, s.k);
-  j["population_kpis"] = population_kpis;
-  j["privacy"] = {{"min_segment_size", s.min_segment_size}, {"suppressed_segments", suppressed},
-                  {"customer_ids_in_report", false}};
+  add_segments(s, j);
   j["fairness"] = fairness_json(s);
   if (s.sweep) j["sweep"] = sweep_json(*s.sweep);
   j["definitions"] = {{"quantiles", definitions::kQuantiles}, {"index", definitions::kIndex},

@@ -17,14 +17,7 @@ namespace custseg::stats {
 namespace {
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
-double distance2(const double* a, const double* b, std::size_t d) {
-  double s = 0.0;
-  for (std::size_t j = 0; j < d; ++j) {
-    const double diff = a[j] - b[j];
-    s += diff * diff;
-  }
-  return s;
-}
+using detail::distance2;
 
 // work(row as doubles, local row index) for every row of every chunk. Reading a chunk is
 // collective for streaming sources, and a failed read must fail every rank.
@@ -44,11 +37,18 @@ void for_each_row(const mpi::Communicator& comm, data::RowSource& source, F&& wo
   }
 }
 
-}  // namespace
+// Exact cluster means and their counts, and the grand mean, in the k-means space.
+struct ClusterMeans {
+  std::vector<std::int64_t> counts;  // [k]
+  std::int64_t n = 0;                // rows over all clusters
+  std::vector<double> means, grand;  // [k * d], [d]
+  std::vector<std::size_t> live;     // the non-empty clusters
+};
 
-ClusterQuality cluster_quality(const mpi::Communicator& comm, data::RowSource& source,
-                               std::span<const std::int32_t> labels, std::size_t k) {
-  ClusterQuality q;
+// Collective: two passes, one for the fixed-point scales (the largest magnitudes), one for the
+// exact sums.
+ClusterMeans cluster_means(const mpi::Communicator& comm, data::RowSource& source, std::span<const std::int32_t> labels,
+                           std::size_t k) {
   const std::size_t d = source.dims();
   std::vector<double> max_abs(d, 0.0);
   for_each_row(comm, source, [&](const double* row, std::size_t) {
@@ -57,75 +57,109 @@ ClusterQuality cluster_quality(const mpi::Communicator& comm, data::RowSource& s
   comm.allreduce_max(max_abs);
   std::vector<FixedPoint> scale(d);
   for (std::size_t j = 0; j < d; ++j) scale[j] = FixedPoint::for_max_abs(max_abs[j]);
-  std::vector<std::int64_t> counts(k, 0);
+  ClusterMeans m;
+  m.counts.assign(k, 0);
   std::vector<Int128> sums(k * d, 0);
   for_each_row(comm, source, [&](const double* row, std::size_t i) {
     const auto c = static_cast<std::size_t>(labels[i]);
-    ++counts[c];
+    ++m.counts[c];
     for (std::size_t j = 0; j < d; ++j) sums[c * d + j] += scale[j].to_fixed(row[j]);
   });
-  comm.allreduce_sum(counts);  // all ranks must reach these, even with zero rows
+  comm.allreduce_sum(m.counts);  // all ranks must reach these, even with zero rows
   mpi::allreduce_sum(comm, sums);
-  std::int64_t n = 0;
   std::vector<Int128> total(d, 0);
-  std::vector<double> means(k * d, 0.0), grand(d, 0.0);
+  m.means.assign(k * d, 0.0);
+  m.grand.assign(d, 0.0);
   for (std::size_t c = 0; c < k; ++c) {
-    n += counts[c];
+    m.n += m.counts[c];
+    if (m.counts[c] > 0) m.live.push_back(c);
     for (std::size_t j = 0; j < d; ++j) {
       total[j] += sums[c * d + j];
-      if (counts[c]) means[c * d + j] = scale[j].to_double(sums[c * d + j]) / static_cast<double>(counts[c]);
+      if (m.counts[c]) m.means[c * d + j] = scale[j].to_double(sums[c * d + j]) / static_cast<double>(m.counts[c]);
     }
   }
-  for (std::size_t j = 0; j < d; ++j) grand[j] = n ? scale[j].to_double(total[j]) / static_cast<double>(n) : 0.0;
+  for (std::size_t j = 0; j < d; ++j) m.grand[j] = m.n ? scale[j].to_double(total[j]) / static_cast<double>(m.n) : 0.0;
+  return m;
+}
 
-  // Distances to the own cluster mean: once for their maximum (the fixed-point scales), once
-  // more for the exact sums, instead of holding one per row (the rows may not fit in memory).
+// Exact sums of the distances of rows to their own cluster mean: per cluster (for the
+// Davies-Bouldin spreads) and of their squares over all rows (W).
+struct Spread {
+  FixedPoint dist_scale;
+  std::vector<Int128> distance;  // [k]: sum of distances, at dist_scale
+  double within_ss = 0.0;
+};
+
+// Collective: the distances once for their maximum (the fixed-point scales), once more for the
+// exact sums, instead of holding one per row (the rows may not fit in memory).
+Spread cluster_spread(const mpi::Communicator& comm, data::RowSource& source, std::span<const std::int32_t> labels,
+                      std::size_t k, const std::vector<double>& means) {
+  const std::size_t d = source.dims();
   double max_d2 = 0.0;
   for_each_row(comm, source, [&](const double* row, std::size_t i) {
     max_d2 = std::max(max_d2, distance2(row, means.data() + static_cast<std::size_t>(labels[i]) * d, d));
   });
   max_d2 = comm.max(max_d2);
   const FixedPoint sq_scale = FixedPoint::for_max_abs(max_d2);
-  const FixedPoint dist_scale = FixedPoint::for_max_abs(std::sqrt(max_d2));
+  Spread s;
+  s.dist_scale = FixedPoint::for_max_abs(std::sqrt(max_d2));
   std::vector<Int128> spread(k + 1, 0);
   for_each_row(comm, source, [&](const double* row, std::size_t i) {
     const double d2 = distance2(row, means.data() + static_cast<std::size_t>(labels[i]) * d, d);
-    spread[static_cast<std::size_t>(labels[i])] += dist_scale.to_fixed(std::sqrt(d2));
+    spread[static_cast<std::size_t>(labels[i])] += s.dist_scale.to_fixed(std::sqrt(d2));
     spread[k] += sq_scale.to_fixed(d2);
   });
   mpi::allreduce_sum(comm, spread);
-  q.within_ss = sq_scale.to_double(spread[k]);
+  s.within_ss = sq_scale.to_double(spread[k]);
+  spread.pop_back();
+  s.distance = std::move(spread);
+  return s;
+}
 
-  std::vector<std::size_t> live;
-  for (std::size_t c = 0; c < k; ++c)
-    if (counts[c] > 0) live.push_back(c);
-  const auto kk = live.size();
-  q.between_ss = 0.0;
-  for (std::size_t c : live) q.between_ss += static_cast<double>(counts[c]) * distance2(means.data() + c * d, grand.data(), d);
-  if (kk < 2 || static_cast<std::size_t>(n) <= kk) {
-    q.calinski_harabasz = kNan;
-  } else {
-    q.calinski_harabasz = q.within_ss == 0.0 ? 1.0
-                                             : q.between_ss * static_cast<double>(static_cast<std::size_t>(n) - kk) /
-                                                   (q.within_ss * static_cast<double>(kk - 1));
-  }
-  if (kk < 2) {
-    q.davies_bouldin = kNan;
-  } else {
-    double total_db = 0.0;
-    for (std::size_t a : live) {
-      const double sa = dist_scale.to_double(spread[a]) / static_cast<double>(counts[a]);
-      double worst = 0.0;
-      for (std::size_t b : live) {
-        if (a == b) continue;
-        const double sb = dist_scale.to_double(spread[b]) / static_cast<double>(counts[b]);
-        const double m = std::sqrt(distance2(means.data() + a * d, means.data() + b * d, d));
-        worst = std::max(worst, m > 0 ? (sa + sb) / m : std::numeric_limits<double>::infinity());
-      }
-      total_db += worst;
+double between_ss(const ClusterMeans& m, std::size_t d) {
+  double b = 0.0;
+  for (std::size_t c : m.live) b += static_cast<double>(m.counts[c]) * distance2(m.means.data() + c * d, m.grand.data(), d);
+  return b;
+}
+
+double calinski_harabasz(const ClusterMeans& m, double within, double between) {
+  const auto kk = m.live.size();
+  if (kk < 2 || static_cast<std::size_t>(m.n) <= kk) return kNan;
+  return within == 0.0 ? 1.0
+                       : between * static_cast<double>(static_cast<std::size_t>(m.n) - kk) /
+                             (within * static_cast<double>(kk - 1));
+}
+
+double davies_bouldin(const ClusterMeans& m, const Spread& s, std::size_t d) {
+  const auto kk = m.live.size();
+  if (kk < 2) return kNan;
+  double total_db = 0.0;
+  for (std::size_t a : m.live) {
+    const double sa = s.dist_scale.to_double(s.distance[a]) / static_cast<double>(m.counts[a]);
+    double worst = 0.0;
+    for (std::size_t b : m.live) {
+      if (a == b) continue;
+      const double sb = s.dist_scale.to_double(s.distance[b]) / static_cast<double>(m.counts[b]);
+      const double dist = std::sqrt(distance2(m.means.data() + a * d, m.means.data() + b * d, d));
+      worst = std::max(worst, dist > 0 ? (sa + sb) / dist : std::numeric_limits<double>::infinity());
     }
-    q.davies_bouldin = total_db / static_cast<double>(kk);
+    total_db += worst;
   }
+  return total_db / static_cast<double>(kk);
+}
+
+}  // namespace
+
+ClusterQuality cluster_quality(const mpi::Communicator& comm, data::RowSource& source,
+                               std::span<const std::int32_t> labels, std::size_t k) {
+  const std::size_t d = source.dims();
+  const ClusterMeans means = cluster_means(comm, source, labels, k);
+  const Spread spread = cluster_spread(comm, source, labels, k, means.means);
+  ClusterQuality q;
+  q.within_ss = spread.within_ss;
+  q.between_ss = between_ss(means, d);
+  q.calinski_harabasz = calinski_harabasz(means, q.within_ss, q.between_ss);
+  q.davies_bouldin = davies_bouldin(means, spread, d);
   q.silhouette = kNan;
   return q;
 }
@@ -135,57 +169,6 @@ ClusterQuality cluster_quality(const mpi::Communicator& comm, const data::Featur
   // The in-memory matrix is a one-chunk source: one implementation, the same bits either way.
   data::InMemoryRows source(x);
   return cluster_quality(comm, source, labels, k);
-}
-
-double silhouette(std::span<const double> values, std::size_t d, std::span<const std::int32_t> labels, std::size_t k) {
-  const std::size_t m = labels.size();
-  std::vector<std::size_t> size(k, 0);
-  for (auto l : labels) ++size[static_cast<std::size_t>(l)];
-  std::size_t present = 0;
-  for (auto s : size) present += s > 0;
-  if (m == 0 || present < 2) return kNan;
-  std::vector<double> score(m, 0.0);
-  // Rows are independent; each row's sums run in a fixed order, so threads do not change results.
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, m, 16), [&](const auto& range) {
-    std::vector<double> dist_sum(k);
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      std::fill(dist_sum.begin(), dist_sum.end(), 0.0);
-      for (std::size_t r = 0; r < m; ++r)
-        dist_sum[static_cast<std::size_t>(labels[r])] += std::sqrt(distance2(&values[i * d], &values[r * d], d));
-      const auto own = static_cast<std::size_t>(labels[i]);
-      if (size[own] < 2) continue;  // a singleton scores 0
-      const double a = dist_sum[own] / static_cast<double>(size[own] - 1);
-      double b = std::numeric_limits<double>::infinity();
-      for (std::size_t c = 0; c < k; ++c)
-        if (c != own && size[c] > 0) b = std::min(b, dist_sum[c] / static_cast<double>(size[c]));
-      const double denom = std::max(a, b);
-      score[i] = denom > 0 ? (b - a) / denom : 0.0;
-    }
-  });
-  double total = 0.0;
-  for (double s : score) total += s;
-  return total / static_cast<double>(m);
-}
-
-double adjusted_rand_index(std::span<const std::int32_t> a, std::span<const std::int32_t> b) {
-  const std::size_t n = a.size();
-  if (n < 2) return 1.0;
-  std::map<std::pair<std::int32_t, std::int32_t>, double> table;
-  std::map<std::int32_t, double> rows, cols;
-  for (std::size_t i = 0; i < n; ++i) {
-    table[{a[i], b[i]}] += 1;
-    rows[a[i]] += 1;
-    cols[b[i]] += 1;
-  }
-  auto pairs = [](double x) { return x * (x - 1) / 2; };
-  double index = 0, sum_rows = 0, sum_cols = 0;
-  for (const auto& [key, v] : table) index += pairs(v);
-  for (const auto& [key, v] : rows) sum_rows += pairs(v);
-  for (const auto& [key, v] : cols) sum_cols += pairs(v);
-  const double expected = sum_rows * sum_cols / pairs(static_cast<double>(n));
-  const double maximum = (sum_rows + sum_cols) / 2;
-  if (maximum == expected) return 1.0;  // both labelings trivial (one cluster, or all singletons)
-  return (index - expected) / (maximum - expected);
 }
 
 }  // namespace custseg::stats

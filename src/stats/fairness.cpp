@@ -6,15 +6,13 @@
 #include <limits>
 
 #include "custseg/mpi/collective_guard.hpp"
+#include "custseg/stats/fairness_tally.hpp"
 #include "custseg/stats/quantiles.hpp"
 #include "custseg/util/error.hpp"
 
 namespace custseg::stats {
 
 namespace {
-constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
-
-double ratio(std::int64_t a, std::int64_t b) { return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : kNan; }
 
 std::string format_bound(double v) {
   char buf[32];
@@ -23,42 +21,6 @@ std::string format_bound(double v) {
 }
 }  // namespace
 
-double FairnessAudit::segment_share(std::size_t c, std::size_t g) const {
-  const std::size_t G = groups.size();
-  std::int64_t total = 0;
-  for (std::size_t h = 0; h < G; ++h) total += counts[c * G + h];
-  return ratio(counts[c * G + g], total);
-}
-
-double FairnessAudit::population_share(std::size_t g) const {
-  std::int64_t total = 0;
-  for (auto n : population) total += n;
-  return ratio(population[g], total);
-}
-
-double FairnessAudit::selection_rate(std::size_t c, std::size_t g) const {
-  return ratio(counts[c * groups.size() + g], population[g]);
-}
-
-void finish_audit(FairnessAudit& a) {
-  const std::size_t k = a.segments();
-  a.rate_ratio.assign(k, kNan);
-  a.flagged.assign(k, 0);
-  for (std::size_t c = 0; c < k; ++c) {
-    double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
-    for (std::size_t g = 0; g < a.groups.size(); ++g) {
-      if (a.population[g] == 0) continue;  // a group nobody belongs to has no rate
-      const double r = a.selection_rate(c, g);
-      lo = std::min(lo, r);
-      hi = std::max(hi, r);
-    }
-    if (hi > 0.0) {
-      a.rate_ratio[c] = lo / hi;
-      a.flagged[c] = a.rate_ratio[c] < a.threshold ? 1 : 0;
-    }
-  }
-}
-
 FairnessAudit fairness_audit(const mpi::Communicator& comm, const std::string& column,
                              std::vector<std::string> group_labels, std::span<const std::int32_t> group_codes,
                              std::span<const std::int32_t> labels, std::size_t k, double threshold) {
@@ -66,18 +28,9 @@ FairnessAudit fairness_audit(const mpi::Communicator& comm, const std::string& c
   a.column = column;
   a.groups = std::move(group_labels);
   a.threshold = threshold;
-  const std::size_t G = a.groups.size();
-  std::vector<std::int64_t> buffer((k + 1) * G, 0);  // segments, then the population
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    if (labels[i] < 0 || group_codes[i] < 0) continue;
-    const auto g = static_cast<std::size_t>(group_codes[i]);
-    ++buffer[static_cast<std::size_t>(labels[i]) * G + g];
-    ++buffer[k * G + g];
-  }
-  comm.allreduce_sum(buffer);  // all ranks must reach this, even with zero rows
-  a.counts.assign(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(k * G));
-  a.population.assign(buffer.begin() + static_cast<std::ptrdiff_t>(k * G), buffer.end());
-  finish_audit(a);
+  std::vector<std::int64_t> tally = tally_groups(group_codes, labels, k, a.groups.size());
+  comm.allreduce_sum(tally);  // all ranks must reach this, even with zero rows
+  audit_from_tally(a, tally, k);
   return a;
 }
 

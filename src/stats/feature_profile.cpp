@@ -4,20 +4,9 @@
 #include <limits>
 
 #include "custseg/stats/quantiles.hpp"
+#include "custseg/stats/segment_moments.hpp"
 
 namespace custseg::stats {
-
-void fill_differences(FeatureProfile& p, std::size_t k) {
-  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  const double pop_mean = p.moments.mean[k], pop_std = p.moments.std[k];
-  p.index.assign(k, nan);
-  p.std_diff.assign(k, nan);
-  for (std::size_t c = 0; c < k; ++c) {
-    if (p.moments.count[c] == 0) continue;
-    if (pop_mean != 0.0 && std::isfinite(pop_mean)) p.index[c] = p.moments.mean[c] / pop_mean * 100.0;
-    if (pop_std > 0.0) p.std_diff[c] = (p.moments.mean[c] - pop_mean) / pop_std;
-  }
-}
 
 FeatureProfile profile_feature(const mpi::Communicator& comm, const std::string& name, std::span<const double> values,
                                std::span<const std::int32_t> labels, std::size_t k) {

@@ -1,5 +1,7 @@
 #pragma once
 // Helpers for CLI tests: run the built custseg under mpirun and capture what it prints.
+#include <gtest/gtest.h>
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -63,5 +65,34 @@ inline std::string slurp(const std::filesystem::path& p) {
   s << in.rdbuf();
   return s.str();
 }
+
+// Base fixture of the suites that work on one generated customer table: SetUpTestSuite makes a
+// fresh scratch directory, runs `custseg generate <Suite::generate_args()>` into table() there
+// (on Suite::generate_ranks() ranks), then Suite::after_generate() (reference runs); the
+// directory goes when the suite ends. CRTP, so each suite has its own directory.
+template <class Suite>
+class GeneratedTable : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = scratch_dir(Suite::kScratchName);
+    const auto gen = run_custseg("generate " + Suite::generate_args() + " -q --output " + table(), Suite::generate_ranks());
+    ASSERT_EQ(gen.exit_code, 0) << gen.output;
+    Suite::after_generate();
+  }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
+  static std::string table() { return (dir_ / "customers.h5").string(); }
+
+  // Defaults a suite may hide: the table is generated on one rank, and nothing runs after it.
+  static int generate_ranks() { return 1; }
+  static void after_generate() {}
+
+  // A reference run of the suite's own command, which its tests compare against.
+  static void run_reference(const std::string& args) {
+    const auto ref = run_custseg(args, 1);
+    ASSERT_EQ(ref.exit_code, 0) << ref.output;
+  }
+
+  static inline std::filesystem::path dir_;
+};
 
 }  // namespace custseg::testing

@@ -17,23 +17,18 @@ namespace {
 const char* kTransforms = "--transform 'recency_days:log1p,frequency:log1p,monetary:log1p,tenure_days:log1p,avg_basket:log1p'";
 
 // One table and one 1-rank reference run shared by the tests of this binary.
-class EndToEnd : public ::testing::Test {
+class EndToEnd : public GeneratedTable<EndToEnd> {
+ public:
+  static constexpr const char* kScratchName = "e2e";
+  static std::string generate_args() { return "--rows 30000 --seed 9 --chunk-rows 7000"; }
+  static void after_generate() { run_reference(segment_args("ref", 1)); }
+
  protected:
-  static void SetUpTestSuite() {
-    dir_ = scratch_dir("e2e");
-    const auto gen = run_custseg("generate --rows 30000 --seed 9 --chunk-rows 7000 -q --output " + table(), 1);
-    ASSERT_EQ(gen.exit_code, 0) << gen.output;
-    const auto ref = run_custseg(segment_args("ref", 1), 1);
-    ASSERT_EQ(ref.exit_code, 0) << ref.output;
-  }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
-  static std::string table() { return (dir_ / "customers.h5").string(); }
   static std::string results(const std::string& run) { return (dir_ / run / "results.h5").string(); }
   static std::string segment_args(const std::string& run, int threads) {
     return "segment --input " + table() + " --output " + (dir_ / run).string() + " --k 5 --seed 4 --n-init 2 " +
            kTransforms + " --threads " + std::to_string(threads) + " -q";
   }
-  static inline fs::path dir_;
 };
 
 template <class T>

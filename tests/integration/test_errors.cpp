@@ -15,15 +15,13 @@ using custseg::io::File;
 
 namespace {
 
-class Errors : public ::testing::Test {
+class Errors : public GeneratedTable<Errors> {
+ public:
+  static constexpr const char* kScratchName = "errors";
+  static std::string generate_args() { return "--rows 2000 --seed 1"; }
+
  protected:
-  static void SetUpTestSuite() {
-    dir_ = scratch_dir("errors");
-    const auto gen = run_custseg("generate --rows 2000 --seed 1 -q --output " + good(), 1);
-    ASSERT_EQ(gen.exit_code, 0) << gen.output;
-  }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
-  static std::string good() { return (dir_ / "good.h5").string(); }
+  static std::string good() { return table(); }
   static std::string out(const std::string& name) { return (dir_ / name).string(); }
 
   // Runs segment with extra args; expects `code` and `message` in the output, printed once.
@@ -36,8 +34,6 @@ class Errors : public ::testing::Test {
     EXPECT_EQ(errors, 1U) << "one message, from rank 0 only:\n" << r.output;
     EXPECT_EQ(r.output.find("MPI_ABORT"), std::string::npos) << "errors must be agreed, not aborted:\n" << r.output;
   }
-
-  static inline fs::path dir_;
 };
 
 // A small table written serially with the given columns.

@@ -17,23 +17,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class ReportProfiles : public ::testing::Test {
+class ReportProfiles : public GeneratedTable<ReportProfiles> {
+ public:
+  static constexpr const char* kScratchName = "profiles";
+  static std::string generate_args() { return "--rows 6000 --seed 5"; }
+  static void after_generate() { run_reference(args("ref", "--min-segment-size 0")); }
+
  protected:
-  static void SetUpTestSuite() {
-    dir_ = scratch_dir("profiles");
-    const auto gen = run_custseg("generate --rows 6000 --seed 5 -q --output " + table(), 1);
-    ASSERT_EQ(gen.exit_code, 0) << gen.output;
-    const auto ref = run_custseg(args("ref", "--min-segment-size 0"), 1);
-    ASSERT_EQ(ref.exit_code, 0) << ref.output;
-  }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
-  static std::string table() { return (dir_ / "customers.h5").string(); }
   static std::string args(const std::string& run, const std::string& extra) {
     return "segment --input " + table() + " --output " + (dir_ / run).string() +
            " --k 7 --seed 3 --n-init 1 --transform 'monetary:log1p,frequency:log1p,recency_days:log1p' "
            "--kpi 'revenue_12m, churned' --protected 'gender, age' -q " + extra;
   }
-  static inline fs::path dir_;
 };
 
 }  // namespace

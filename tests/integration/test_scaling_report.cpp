@@ -24,20 +24,17 @@ json read_json(const fs::path& path) {
   return json::parse(in);
 }
 
-class ScalingReport : public ::testing::Test {
+class ScalingReport : public GeneratedTable<ScalingReport> {
+ public:
+  static constexpr const char* kScratchName = "scaling";
+  static std::string generate_args() { return "--rows " + std::to_string(kRows) + " --seed 3"; }
+  static int generate_ranks() { return test_np(); }  // the parallel write is part of what is checked
+
  protected:
-  static void SetUpTestSuite() {
-    dir_ = scratch_dir("scaling");
-    const auto gen = run_custseg("generate --rows " + std::to_string(kRows) + " --seed 3 -q --output " + table());
-    ASSERT_EQ(gen.exit_code, 0) << gen.output;
-  }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
-  static std::string table() { return (dir_ / "customers.h5").string(); }
   static std::string segment_args(const std::string& input, const std::string& run, const std::string& extra = "") {
     return "segment --input " + input + " --output " + (dir_ / run).string() + " --k " + std::to_string(kK) +
            " --seed 5 --n-init 1 -q " + extra;
   }
-  static inline fs::path dir_;
 };
 
 }  // namespace

@@ -55,17 +55,13 @@ json read_json(const fs::path& path) {
   return json::parse(in);
 }
 
-class Streaming : public ::testing::Test {
+class Streaming : public GeneratedTable<Streaming> {
+ public:
+  static constexpr const char* kScratchName = "streaming";
+  static std::string generate_args() { return "--rows " + std::to_string(kRows) + " --seed 11"; }
+  static void after_generate() { run_reference(segment_args("memory")); }
+
  protected:
-  static void SetUpTestSuite() {
-    dir_ = scratch_dir("streaming");
-    const auto gen = run_custseg("generate --rows " + std::to_string(kRows) + " --seed 11 -q --output " + table(), 1);
-    ASSERT_EQ(gen.exit_code, 0) << gen.output;
-    const auto ref = run_custseg(segment_args("memory"), 1);
-    ASSERT_EQ(ref.exit_code, 0) << ref.output;
-  }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
-  static std::string table() { return (dir_ / "customers.h5").string(); }
   static std::string results(const std::string& run) { return (dir_ / run / "results.h5").string(); }
   static std::string segment_args(const std::string& run) {
     return "segment --input " + table() + " --output " + (dir_ / run).string() +
@@ -76,7 +72,6 @@ class Streaming : public ::testing::Test {
     const std::uint64_t rows_per_rank = (kRows + test_np() - 1) / test_np();
     return std::to_string(rows_per_rank * 32 + 65536);
   }
-  static inline fs::path dir_;
 };
 
 }  // namespace

@@ -13,23 +13,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class Sweep : public ::testing::Test {
+class Sweep : public GeneratedTable<Sweep> {
+ public:
+  static constexpr const char* kScratchName = "sweep";
+  static std::string generate_args() { return "--rows 5000 --seed 8"; }
+  static void after_generate() { run_reference(args("ref")); }
+
  protected:
-  static void SetUpTestSuite() {
-    dir_ = scratch_dir("sweep");
-    const auto gen = run_custseg("generate --rows 5000 --seed 8 -q --output " + table(), 1);
-    ASSERT_EQ(gen.exit_code, 0) << gen.output;
-    const auto ref = run_custseg(args("ref"), 1);
-    ASSERT_EQ(ref.exit_code, 0) << ref.output;
-  }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
-  static std::string table() { return (dir_ / "customers.h5").string(); }
   static std::string args(const std::string& run) {
     return "sweep --input " + table() + " --output " + (dir_ / run).string() +
            " --k 2:5 --restarts 2 --seed 6 --silhouette-sample 800 -q "
            "--transform 'recency_days:log1p,frequency:log1p,monetary:log1p,tenure_days:log1p,avg_basket:log1p'";
   }
-  static inline fs::path dir_;
 };
 
 }  // namespace

@@ -140,10 +140,15 @@ TEST(KMeansVariants, FitGivesTheSameModelWithEveryAlgorithmAndRankCount) {
     EXPECT_EQ(r.iterations, serial.iterations) << to_string(a);
     EXPECT_EQ(r.inertia, serial.inertia) << to_string(a);
     EXPECT_EQ(r.counts, serial.counts) << to_string(a);
-    ASSERT_EQ(r.labels.size(), mine.count);
+    // EXPECT and carry on, never ASSERT: the next algorithm's fit is collective, and a rank that
+    // returned early would strand the others in it.
+    EXPECT_EQ(r.labels.size(), mine.count) << to_string(a);
+    if (r.labels.size() != mine.count) continue;
     for (std::size_t i = 0; i < mine.count; ++i) {
-      ASSERT_EQ(r.labels[i], serial.labels[mine.begin + i]) << to_string(a) << " row " << mine.begin + i;
-      ASSERT_EQ(r.distance2[i], serial.distance2[mine.begin + i]) << to_string(a) << " row " << mine.begin + i;
+      if (r.labels[i] == serial.labels[mine.begin + i] && r.distance2[i] == serial.distance2[mine.begin + i]) continue;
+      EXPECT_EQ(r.labels[i], serial.labels[mine.begin + i]) << to_string(a) << " row " << mine.begin + i;
+      EXPECT_EQ(r.distance2[i], serial.distance2[mine.begin + i]) << to_string(a) << " row " << mine.begin + i;
+      break;  // the first differing row says enough
     }
   }
 }

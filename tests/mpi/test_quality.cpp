@@ -234,12 +234,14 @@ TEST(ProtectedGroups, NumericColumnsAreBandedAtExactQuartiles) {
   }
   const auto block = custseg::io::block_for_rank(age.size(), comm.rank(), comm.size());
   const auto groups = stats::protected_groups(comm, "age", slice(age, block), {}, slice(labels, block));
-  ASSERT_EQ(groups.labels.size(), 4u);
-  EXPECT_EQ(groups.labels.front().rfind("age <= ", 0), 0u);
+  // EXPECT, not ASSERT, before the reduction below: a rank that returned early would strand the
+  // others in it.
+  EXPECT_EQ(groups.labels.size(), 4u);
+  EXPECT_EQ(groups.labels.empty() ? std::string::npos : groups.labels.front().rfind("age <= ", 0), 0u);
   std::vector<std::int64_t> per_band(4, 0);
   for (auto c : groups.codes) {
-    ASSERT_GE(c, 0);
-    ++per_band[static_cast<std::size_t>(c)];
+    EXPECT_TRUE(c >= 0 && c < 4) << "code " << c;
+    if (c >= 0 && c < 4) ++per_band[static_cast<std::size_t>(c)];
   }
   comm.allreduce_sum(per_band);
   for (auto n : per_band) EXPECT_NEAR(static_cast<double>(n), 100.0, 15.0);

@@ -99,26 +99,4 @@ TEST(ExactQuantiles, FewerRowsThanRanksAndSingleRowGroups) {
   check(3, 3, 4);
 }
 
-TEST(ExactQuantiles, OrderKeyIsMonotoneAndInvertible) {
-  const double xs[] = {-INFINITY, -1e308, -2.5, -1e-310, -0.0, 0.0, 1e-310, 1.0, 3.5, 1e308, INFINITY};
-  for (std::size_t i = 0; i < std::size(xs); ++i) {
-    EXPECT_EQ(std::signbit(stats::from_order_key(stats::order_key(xs[i]))), std::signbit(xs[i]));
-    EXPECT_EQ(stats::from_order_key(stats::order_key(xs[i])), xs[i]);
-    if (i > 0) {
-      EXPECT_LT(stats::order_key(xs[i - 1]), stats::order_key(xs[i]));
-    }
-  }
-}
-
-TEST(ExactQuantiles, PositionFollowsNumpyLinear) {
-  // numpy.quantile([10, 20, 30, 40], 0.25) == 17.5: h = 0.75 between ranks 0 and 1.
-  const auto pos = stats::quantile_position(4, 0.25);
-  EXPECT_EQ(pos.lower, 0u);
-  EXPECT_EQ(pos.upper, 1u);
-  EXPECT_DOUBLE_EQ(stats::interpolate_linear(10, 20, pos.t), 17.5);
-  const auto top = stats::quantile_position(4, 1.0);
-  EXPECT_EQ(top.lower, 3u);
-  EXPECT_EQ(top.upper, 3u);
-}
-
 }  // namespace

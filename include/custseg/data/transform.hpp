@@ -5,27 +5,18 @@
 #include <vector>
 
 #include "custseg/data/feature_matrix.hpp"
+#include "custseg/data/feature_scaling.hpp"
 #include "custseg/mpi/communicator.hpp"
 #include "custseg/mpi/exact_sum.hpp"
 
 namespace custseg::data {
 
-enum class TransformKind { none, log1p };
-
 TransformKind parse_transform_kind(const std::string& text);  // throws a usage error
-std::string to_string(TransformKind kind);
 double apply_transform(TransformKind kind, double x);
 
 // "monetary:log1p, frequency:log1p" -> one kind per feature (others: none). Usage error on a
 // name that is not a selected feature or an unknown kind.
 std::vector<TransformKind> parse_transform_list(const std::string& text, const std::vector<std::string>& features);
-
-struct FeatureScaling {
-  std::vector<std::string> names;
-  std::vector<TransformKind> kinds;
-  std::vector<double> mean;   // of f(x), over all ranks' kept rows
-  std::vector<double> scale;  // population standard deviation of f(x); 1 for a constant feature
-};
 
 // Applies f in place (local, no MPI).
 void apply_transforms(const std::vector<TransformKind>& kinds, FeatureMatrix& m);

@@ -7,11 +7,10 @@
 #include <utility>
 #include <vector>
 
-#include "custseg/data/transform.hpp"
-#include "custseg/kmeans/driver.hpp"
+#include "custseg/data/feature_scaling.hpp"
+#include "custseg/kmeans/driver.hpp"  // KMeansResult; becomes the plain kmeans/kmeans_result.hpp
 #include "custseg/stats/k_selection.hpp"
-#include "custseg/stats/segment_moments.hpp"
-#include "custseg/stats/segment_profiles.hpp"
+#include "custseg/stats/segment_profiles_types.hpp"
 
 namespace custseg::report {
 

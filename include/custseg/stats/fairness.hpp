@@ -10,27 +10,9 @@
 #include <vector>
 
 #include "custseg/mpi/communicator.hpp"
+#include "custseg/stats/segment_profiles_types.hpp"
 
 namespace custseg::stats {
-
-struct FairnessAudit {
-  std::string column;
-  std::vector<std::string> groups;            // [G] group labels
-  std::vector<std::int64_t> population;       // [G] customers per group (segmented rows)
-  std::vector<std::int64_t> counts;           // [k * G] customers of group g in segment c at c * G + g
-  double threshold = 0.8;
-  // Derived by finish_audit:
-  std::vector<double> rate_ratio;             // [k] min / max selection rate over groups present; NaN if undefined
-  std::vector<std::uint8_t> flagged;          // [k] rate_ratio < threshold
-
-  [[nodiscard]] std::size_t segments() const { return groups.empty() ? 0 : counts.size() / groups.size(); }
-  [[nodiscard]] double segment_share(std::size_t c, std::size_t g) const;     // share of group g in segment c
-  [[nodiscard]] double population_share(std::size_t g) const;                 // share of group g overall
-  [[nodiscard]] double selection_rate(std::size_t c, std::size_t g) const;    // counts / population of g
-};
-
-// Computes rate_ratio and flagged from the counts (pure).
-void finish_audit(FairnessAudit& audit);
 
 // Collective. `group_codes` are this rank's rows' group indices in [0, group_labels.size()), -1
 // for none; rows with label -1 are ignored.

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "custseg/stats/cluster_quality.hpp"
+#include "custseg/stats/cluster_quality_types.hpp"
 
 namespace custseg::stats {
 

@@ -7,16 +7,9 @@
 #include <vector>
 
 #include "custseg/mpi/communicator.hpp"
+#include "custseg/stats/segment_profiles_types.hpp"
 
 namespace custseg::stats {
-
-struct KpiProfile {
-  std::string name;
-  bool binary = false;               // every assigned value is 0 or 1: mean is a rate (e.g. churn rate)
-  std::vector<std::int64_t> count;   // [k+1] segments, then the population
-  std::vector<double> sum, mean;     // [k+1]
-  std::vector<double> share;         // [k] segment sum / population sum; NaN if that sum is 0
-};
 
 // Collective. Values of assigned rows (label >= 0) must be finite: an input error otherwise,
 // agreed across ranks.

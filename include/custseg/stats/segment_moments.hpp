@@ -6,14 +6,9 @@
 #include <vector>
 
 #include "custseg/mpi/communicator.hpp"
+#include "custseg/stats/segment_profiles_types.hpp"
 
 namespace custseg::stats {
-
-struct ColumnMoments {
-  // Index 0..k-1: segments; index k: the whole population of assigned rows.
-  std::vector<std::int64_t> count;
-  std::vector<double> mean, std, min, max;
-};
 
 // values and labels are this rank's rows; rows labelled -1 (dropped) are ignored.
 // Collective: every rank calls it, even with no rows. std is the population std (ddof 0).

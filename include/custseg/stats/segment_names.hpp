@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "custseg/stats/feature_profile.hpp"
+#include "custseg/stats/segment_profiles_types.hpp"
 
 namespace custseg::stats {
 

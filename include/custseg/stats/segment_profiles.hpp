@@ -14,6 +14,7 @@
 #include "custseg/stats/feature_profile.hpp"
 #include "custseg/stats/kpi_profile.hpp"
 #include "custseg/stats/row_sample.hpp"
+#include "custseg/stats/segment_profiles_types.hpp"
 
 namespace custseg::stats {
 
@@ -36,14 +37,6 @@ struct ProfileSettings {
   double fairness_threshold = 0.8;
   std::uint64_t silhouette_sample = 2000;  // expected sample size; 0 = no silhouette
   std::uint64_t seed = 1;                  // keys the silhouette sample
-};
-
-struct SegmentProfiles {
-  std::vector<FeatureProfile> features;  // in feature order
-  std::vector<KpiProfile> kpis;
-  std::vector<FairnessAudit> fairness;
-  ClusterQuality quality;  // in the k-means space
-  std::vector<std::string> names;
 };
 
 // Collective. `kept_labels` are per row of prepared.x, `block_labels` per row of the block (-1 =
