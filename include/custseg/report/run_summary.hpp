@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "custseg/data/feature_scaling.hpp"
-#include "custseg/kmeans/driver.hpp"  // KMeansResult; becomes the plain kmeans/kmeans_result.hpp
+#include "custseg/kmeans/kmeans_result.hpp"
 #include "custseg/stats/k_selection.hpp"
 #include "custseg/stats/segment_profiles_types.hpp"
 

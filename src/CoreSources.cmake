@@ -1,0 +1,46 @@
+# The sources of custseg_local, the MPI-free core (CMakeLists.txt). A file belongs here when it
+# does only local work: no collective, no parallel I/O. Everything else under src/ builds into
+# custseg_lib. A file listed here that includes <mpi.h> or <hdf5.h> (directly or through a
+# header) fails to compile: move the collective part out, or the plain data into a *_types.hpp.
+set(_src ${CMAKE_SOURCE_DIR}/src)
+set(CUSTSEG_CORE_SOURCES
+  # option parsing into plain config structs
+  ${_src}/config/data_options.cpp
+  ${_src}/config/fit_options.cpp
+  ${_src}/config/generate_config.cpp
+  ${_src}/config/options.cpp
+  ${_src}/config/profile_options.cpp
+  ${_src}/config/segment_config.cpp
+  ${_src}/config/sweep_config.cpp
+  # synthetic rows (a pure function of seed and global row)
+  ${_src}/data/synthetic.cpp
+  # CSV parsing, value conversion, per-customer aggregation, the quality report
+  ${_src}/ingest/byte_ranges.cpp
+  ${_src}/ingest/csv.cpp
+  ${_src}/ingest/ingest_config.cpp
+  ${_src}/ingest/quality_report.cpp
+  ${_src}/ingest/table_columns.cpp
+  ${_src}/ingest/transactions.cpp
+  ${_src}/ingest/values.cpp
+  # row partitioning and output paths
+  ${_src}/io/output_dir.cpp
+  ${_src}/io/partition.cpp
+  # k-means local steps and kernels
+  ${_src}/kmeans/blocked_assign.cpp
+  ${_src}/kmeans/cluster_sums.cpp
+  ${_src}/kmeans/gemm_argmin.cpp
+  ${_src}/kmeans/hamerly_step.cpp
+  ${_src}/kmeans/init_steps.cpp
+  ${_src}/kmeans/lloyd_step.cpp
+  ${_src}/kmeans/local_step.cpp
+  ${_src}/kmeans/reseed_steps.cpp
+  ${_src}/kmeans/weighted_kmeanspp.cpp
+  ${_src}/kmeans/yinyang_step.cpp
+  # report renderers
+  ${_src}/report/svg.cpp
+  # exact sums, sizes, clocks, logging
+  ${_src}/util/byte_size.cpp
+  ${_src}/util/clock.cpp
+  ${_src}/util/fixed_point.cpp
+  ${_src}/util/log.cpp
+)
