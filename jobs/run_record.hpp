@@ -3,6 +3,7 @@
 // results.h5 and the HTML report): the run's parameters, the data as read and its provenance.
 #include <string>
 
+#include "custseg/config/choices.hpp"
 #include "custseg/data/centroid_units.hpp"
 #include "custseg/data/prepare.hpp"
 #include "custseg/report/run_summary.hpp"
@@ -27,7 +28,7 @@ void record_run(report::RunSummary& s, const Config& cfg, int restarts, int rank
   s.n_init = restarts;
   s.max_iter = cfg.fit.max_iter;
   s.tol = cfg.fit.tol;
-  s.nan_policy = cfg.data.nan_policy;
+  s.nan_policy = config::to_string(cfg.data.nan_policy);
   s.min_segment_size = cfg.profile.min_segment_size;
   s.fairness_threshold = cfg.profile.fairness_threshold;
   s.rows_total = prepared.rows_total;

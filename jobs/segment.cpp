@@ -5,6 +5,8 @@
 #include <memory>
 #include <optional>
 
+#include "custseg/config/data_options.hpp"
+#include "custseg/config/fit_options.hpp"
 #include "custseg/config/segment_config.hpp"
 #include "custseg/data/centroid_units.hpp"
 #include "custseg/data/input_table.hpp"
@@ -33,6 +35,37 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// One segment run's state, filled phase by phase (segment() below lists the phases). It is never
+// moved: the streamed features keep reading from `input`'s file.
+struct Run {
+  const mpi::Communicator& comm;
+  const config::SegmentConfig& cfg;
+  const Logger& log;
+  fs::path out_dir;
+  std::size_t k = 0;
+  report::RunSummary summary;
+  std::optional<data::InputTable> input;
+  data::PreparedData prepared;
+  std::unique_ptr<data::Hdf5ChunkedRows> streamed;  // set when --memory-limit makes the features stream
+  std::vector<std::uint64_t> ids;
+  stats::ProfileColumns profile_columns;  // KPI and protected columns (never features)
+  std::vector<std::int32_t> block_labels;  // per row of this rank's block; -1 for dropped rows
+  double read_io_seconds = 0.0;            // splits read+prepare in the timing detail
+
+  Run(const mpi::Communicator& c, const config::SegmentConfig& config, const Logger& l)
+      : comm(c), cfg(config), log(l), out_dir(config.output), k(static_cast<std::size_t>(config.k)) {}
+
+  // Runs `work` as the named phase of report.json's "timings".
+  template <class Work>
+  void timed(const std::string& phase, Work&& work) {
+    Stopwatch clock;
+    work();
+    summary.timings.emplace_back(phase, clock.seconds());
+    log.info(phase + ": " + std::to_string(summary.timings.back().second) + " s");
+  }
+  [[nodiscard]] std::string path(const char* name) const { return (out_dir / name).string(); }
+};
+
 // Centroids of a previous run, moved into this run's k-means space (its scaling may differ).
 std::vector<double> initial_centroids_from(const std::string& path, const data::FeatureScaling& scaling, std::size_t k) {
   const io::StoredCentroids stored = io::read_stored_centroids(path);
@@ -45,6 +78,177 @@ std::vector<double> initial_centroids_from(const std::string& path, const data::
   return data::centroids_to_scaled_units(scaling, stored.centroids);
 }
 
+void prepare_output_dir(const Run& r) {
+  mpi::agree(r.comm, [&] {
+    if (r.comm.is_root())
+      io::prepare_output_dir(r.cfg.output, {"results.h5", "report.json", "segments.csv", "report.html"},
+                             r.cfg.common.overwrite);
+  });
+  r.log.info("segment: " + r.cfg.input + " -> " + r.cfg.output + " (k=" + std::to_string(r.cfg.k) + ", seed " +
+             std::to_string(r.cfg.seed) + ", " + std::to_string(r.comm.size()) + " ranks x " +
+             std::to_string(r.cfg.common.threads) + " threads)");
+}
+
+// ---- read, validate, transform, standardize ----
+
+// Checks the id column and resolves the KPI and protected columns against the features; returns
+// the number of features.
+std::size_t resolve_columns(Run& r) {
+  const io::TableInfo& table = r.input->table;
+  std::size_t dims = 0;
+  mpi::agree(r.comm, [&] {
+    if (std::find(table.columns.begin(), table.columns.end(), r.cfg.data.id_column) == table.columns.end())
+      throw_input("id column '" + r.cfg.data.id_column + "' not found in " + r.cfg.input + " (set --id-column)");
+    const std::vector<std::string> features = data::select_features(r.cfg.data.features, table, r.cfg.input);
+    dims = features.size();
+    r.profile_columns = stats::resolve_profile_columns(r.input->file, table, r.cfg.profile.kpi,
+                                                       r.cfg.profile.protected_columns, features, r.cfg.data.id_column);
+  });
+  return dims;
+}
+
+// The features in memory, or, when a rank's block exceeds --memory-limit, streamed from the file
+// in chunks (the same chunk size on every rank: agreed).
+void prepare_features(Run& r, std::size_t dims) {
+  const data::PrepareOptions options = config::prepare_options(r.cfg.data);
+  const io::TableInfo& table = r.input->table;
+  std::uint64_t chunk_rows = 0;
+  mpi::agree(r.comm, [&] {
+    chunk_rows = data::streaming_chunk_rows(r.cfg.memory_limit_bytes, table.rows, r.comm.size(), dims, options.precision);
+  });
+  if (chunk_rows == 0) {
+    r.prepared = data::prepare_features(r.comm, r.input->file, table, options);
+    return;
+  }
+  const std::uint64_t largest_block = io::block_for_rank(table.rows, 0, r.comm.size()).count;
+  r.log.info("  --memory-limit " + r.cfg.memory_limit + ": features stream from the input, " +
+             std::to_string(chunk_rows) + " rows per chunk, " +
+             std::to_string(io::chunk_count(largest_block, chunk_rows)) + " chunks per pass");
+  r.streamed = data::prepare_streaming(r.comm, r.input->file, table, options, chunk_rows, r.prepared, r.log);
+}
+
+void read_ids(Run& r) {
+  mpi::agree(r.comm, [&] {
+    r.ids.resize(r.prepared.block.count);
+    r.input->file.read_rows<std::uint64_t>(io::column_path(r.cfg.data.id_column), r.prepared.block, r.ids);
+  });
+}
+
+void read_and_prepare(Run& r) {
+  r.timed("read+prepare", [&] {
+    r.input.emplace(data::open_input_table(r.comm, r.cfg.input));
+    prepare_features(r, resolve_columns(r));
+    read_ids(r);
+  });
+  r.read_io_seconds = io::transfer_stats().read_seconds;
+  const data::PreparedData& p = r.prepared;
+  const std::uint64_t assigned = p.rows_total - p.rows_dropped;
+  r.log.info("  " + std::to_string(p.rows_total) + " rows x " + std::to_string(p.x.dims) + " features, " +
+             std::to_string(p.rows_dropped) + " dropped (NaN/Inf)");
+  mpi::agree(r.comm, [&] {
+    if (r.k > assigned)
+      throw_input("k = " + std::to_string(r.k) + " exceeds the number of usable rows (" + std::to_string(assigned) + ")");
+  });
+}
+
+// ---- k-means ----
+
+void fit_model(Run& r) {
+  kmeans::KMeansOptions km = config::kmeans_options(r.cfg.fit, r.k, r.cfg.seed, r.cfg.n_init);
+  if (!r.cfg.init_file.empty())
+    mpi::agree(r.comm, [&] { km.initial_centroids = initial_centroids_from(r.cfg.init_file, r.prepared.scaling, r.k); });
+  Stopwatch clock;
+  kmeans::KMeansResult& fit = r.summary.kmeans;
+  fit = r.streamed ? kmeans::fit(r.comm, *r.streamed, km, r.prepared.mean_variance, r.log)
+                   : kmeans::fit(r.comm, r.prepared.x, km, r.prepared.mean_variance, r.log);
+  r.summary.timings.emplace_back("init", fit.init_seconds);
+  r.summary.timings.emplace_back("iterations", fit.iterate_seconds);
+  r.log.info("k-means: " + std::to_string(fit.iterations) + " iterations, inertia " + std::to_string(fit.inertia) +
+             (fit.converged ? ", converged" : ", NOT converged") + " (" + std::to_string(clock.seconds()) + " s)");
+}
+
+// ---- per-segment statistics in original units (columns re-read one at a time) ----
+
+// --memory-limit: the features are not in memory. The quality metrics and the silhouette sample
+// come from chunked passes (stats/streaming_quality.hpp); the profiles see no feature rows (only
+// the re-read columns), and their quality is replaced by the streamed one, silhouette kept.
+stats::SegmentProfiles profile_streamed(Run& r, const stats::ProfileSettings& settings) {
+  stats::RowSample sample;
+  if (settings.silhouette_sample > 0) sample = stats::draw_sample(r.comm, *r.streamed, settings.silhouette_sample, settings.seed);
+  data::PreparedData columns_only = r.prepared;
+  columns_only.x.rows = 0;
+  stats::SegmentProfiles profiles = stats::profile_segments(r.comm, r.input->file, columns_only, r.summary.kmeans.labels,
+                                                            r.block_labels, r.k, settings, &sample);
+  const stats::ClusterQuality from_sample = profiles.quality;
+  profiles.quality = stats::cluster_quality(r.comm, *r.streamed, r.summary.kmeans.labels, r.k);
+  profiles.quality.silhouette = from_sample.silhouette;
+  profiles.quality.silhouette_sample = from_sample.silhouette_sample;
+  return profiles;
+}
+
+void profile_segments(Run& r) {
+  r.block_labels = data::expand_to_block(r.prepared, r.summary.kmeans.labels, std::int32_t{-1});
+  r.timed("statistics", [&] {
+    const stats::ProfileSettings settings{r.profile_columns, r.cfg.profile.fairness_threshold,
+                                          static_cast<std::uint64_t>(r.cfg.profile.silhouette_sample), r.cfg.seed};
+    r.summary.profiles = r.streamed ? profile_streamed(r, settings)
+                                    : stats::profile_segments(r.comm, r.input->file, r.prepared, r.summary.kmeans.labels,
+                                                              r.block_labels, r.k, settings);
+    for (const auto& p : r.summary.profiles.features) r.summary.moments.push_back(p.moments);
+  });
+}
+
+// ---- outputs ----
+
+// Collective: /assignments of the partial results file; then the per-row results are freed.
+void write_assignments(Run& r, const std::string& partial) {
+  kmeans::KMeansResult& fit = r.summary.kmeans;
+  std::vector<float> distance(fit.distance2.size());
+  std::transform(fit.distance2.begin(), fit.distance2.end(), distance.begin(),
+                 [](double d2) { return static_cast<float>(std::sqrt(d2)); });
+  const std::vector<float> block_distance = data::expand_to_block(r.prepared, distance, std::nanf(""));
+  mpi::agree(r.comm, [&] {
+    io::write_assignments(r.comm, partial, r.prepared.rows_total, r.prepared.block, r.ids, r.block_labels, block_distance);
+  });
+  fit.labels.clear();
+  fit.distance2.clear();
+}
+
+// Rank 0: the model and segments complete the results file, which then takes its final name; the
+// reports are rendered from the gathered summary.
+void write_model_and_reports(const Run& r, const std::string& partial) {
+  mpi::agree(r.comm, [&] {
+    if (!r.comm.is_root()) return;
+    io::write_model_and_segments(partial, r.summary);
+    fs::rename(partial, r.path("results.h5"));
+    report::write_file_atomically(r.path("segments.csv"), report::render_segments_csv(r.summary));
+    report::write_file_atomically(r.path("report.json"), report::render_json_report(r.summary));
+    report::write_file_atomically(r.path("report.html"), report::render_html_report(r.summary));
+  });
+}
+
+void write_outputs(Run& r) {
+  r.summary.k = r.k;
+  r.summary.init_file = r.cfg.init_file;
+  record_run(r.summary, r.cfg, r.cfg.n_init, r.comm.size(), r.prepared);
+  r.timed("write", [&] {
+    const std::string partial = r.path("results.h5") + ".partial";
+    write_assignments(r, partial);
+    write_model_and_reports(r, partial);
+  });
+  // Per-rank phase times, imbalance, allreduce and HDF5 figures, gathered to rank 0 (one
+  // MPI_Gather: every rank must reach it) into report.json's "timing_detail".
+  timing::append_timing_detail(r.comm, {r.summary.timings, r.read_io_seconds, r.prepared.x.rows}, r.path("report.json"),
+                               r.log);
+}
+
+void print_summary(const Run& r) {
+  if (!r.comm.is_root() || r.log.level() == Verbosity::quiet) return;
+  std::printf("\n%s\n", report::render_console_table(r.summary).c_str());
+  std::printf("results: %s\nreport:  %s\nsegments: %s\npeak memory (rank 0): %s\n", r.path("results.h5").c_str(),
+              r.path("report.json").c_str(), r.path("segments.csv").c_str(), format_bytes(peak_rss_bytes()).c_str());
+}
+
 }  // namespace
 
 int segment(const mpi::Communicator& comm, int argc, char** argv) {
@@ -54,154 +258,13 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   if (!run) return 0;
   const Logger log(comm.rank(), cfg.common.verbosity());
   const ThreadLimit threads(cfg.common.threads);
-  report::RunSummary summary;
-  auto timed = [&](const std::string& phase, auto&& work) {
-    Stopwatch clock;
-    work();
-    summary.timings.emplace_back(phase, clock.seconds());
-    log.info(phase + ": " + std::to_string(summary.timings.back().second) + " s");
-  };
-
-  const fs::path out_dir(cfg.output);
-  const std::string results_path = (out_dir / "results.h5").string();
-  mpi::agree(comm, [&] {
-    if (comm.is_root()) io::prepare_output_dir(cfg.output, {"results.h5", "report.json", "segments.csv", "report.html"}, cfg.common.overwrite);
-  });
-  log.info("segment: " + cfg.input + " -> " + cfg.output + " (k=" + std::to_string(cfg.k) + ", seed " +
-           std::to_string(cfg.seed) + ", " + std::to_string(comm.size()) + " ranks x " +
-           std::to_string(cfg.common.threads) + " threads)");
-
-  // --- read, validate, transform, standardize ---
-  std::optional<data::InputTable> input;
-  data::PreparedData prepared;
-  std::unique_ptr<data::Hdf5ChunkedRows> streamed;  // set when --memory-limit makes the features stream
-  std::vector<std::uint64_t> ids;
-  stats::ProfileColumns profile_columns;  // KPI and protected columns (never features)
-  timed("read+prepare", [&] {
-    input.emplace(data::open_input_table(comm, cfg.input));
-    const io::TableInfo& table = input->table;
-    std::size_t dims = 0;
-    mpi::agree(comm, [&] {
-      if (std::find(table.columns.begin(), table.columns.end(), cfg.data.id_column) == table.columns.end())
-        throw_input("id column '" + cfg.data.id_column + "' not found in " + cfg.input + " (set --id-column)");
-      const std::vector<std::string> features = data::select_features(cfg.data.features, table, cfg.input);
-      dims = features.size();
-      profile_columns = stats::resolve_profile_columns(input->file, table, cfg.profile.kpi, cfg.profile.protected_columns,
-                                                       features, cfg.data.id_column);
-    });
-    data::PrepareOptions options{cfg.data.features, cfg.data.transform, cfg.data.standardize,
-                                 data::parse_nan_policy(cfg.data.nan_policy)};
-    options.precision = cfg.precision == "float64" ? data::Precision::float64 : data::Precision::float32;
-    // Data larger than memory (--memory-limit): the features stream from the file in chunks.
-    std::uint64_t chunk_rows = 0;
-    mpi::agree(comm, [&] {
-      chunk_rows = data::streaming_chunk_rows(cfg.memory_limit_bytes, table.rows, comm.size(), dims, options.precision);
-    });
-    if (chunk_rows > 0) {
-      const std::uint64_t largest_block = io::block_for_rank(table.rows, 0, comm.size()).count;
-      log.info("  --memory-limit " + cfg.memory_limit + ": features stream from the input, " + std::to_string(chunk_rows) +
-               " rows per chunk, " + std::to_string(io::chunk_count(largest_block, chunk_rows)) + " chunks per pass");
-      streamed = data::prepare_streaming(comm, input->file, table, options, chunk_rows, prepared, log);
-    } else {
-      prepared = data::prepare_features(comm, input->file, table, options);
-    }
-    mpi::agree(comm, [&] {
-      ids.resize(prepared.block.count);
-      input->file.read_rows<std::uint64_t>(io::column_path(cfg.data.id_column), prepared.block, ids);
-    });
-  });
-  const double read_io_seconds = io::transfer_stats().read_seconds;  // splits read+prepare (timing detail)
-  const std::uint64_t assigned = prepared.rows_total - prepared.rows_dropped;
-  log.info("  " + std::to_string(prepared.rows_total) + " rows x " + std::to_string(prepared.x.dims) +
-           " features, " + std::to_string(prepared.rows_dropped) + " dropped (NaN/Inf)");
-  mpi::agree(comm, [&] {
-    if (static_cast<std::uint64_t>(cfg.k) > assigned)
-      throw_input("k = " + std::to_string(cfg.k) + " exceeds the number of usable rows (" + std::to_string(assigned) + ")");
-  });
-
-  // --- k-means ---
-  kmeans::KMeansOptions km;
-  km.k = static_cast<std::size_t>(cfg.k);
-  km.seed = cfg.seed;
-  km.max_iter = cfg.fit.max_iter;
-  km.tol = cfg.fit.tol;
-  km.n_init = cfg.n_init;
-  km.init_rounds = cfg.fit.init_rounds;
-  km.oversampling = cfg.fit.oversampling;
-  km.algorithm = kmeans::parse_algorithm(cfg.algorithm);
-  if (!cfg.init_file.empty())
-    mpi::agree(comm, [&] { km.initial_centroids = initial_centroids_from(cfg.init_file, prepared.scaling, km.k); });
-  Stopwatch kmeans_clock;
-  summary.kmeans = streamed ? kmeans::fit(comm, *streamed, km, prepared.mean_variance, log)
-                            : kmeans::fit(comm, prepared.x, km, prepared.mean_variance, log);
-  summary.timings.emplace_back("init", summary.kmeans.init_seconds);
-  summary.timings.emplace_back("iterations", summary.kmeans.iterate_seconds);
-  log.info("k-means: " + std::to_string(summary.kmeans.iterations) + " iterations, inertia " +
-           std::to_string(summary.kmeans.inertia) + (summary.kmeans.converged ? ", converged" : ", NOT converged") +
-           " (" + std::to_string(kmeans_clock.seconds()) + " s)");
-
-  // --- per-segment statistics in original units (columns re-read one at a time) ---
-  const std::vector<std::int32_t> labels = data::expand_to_block(prepared, summary.kmeans.labels, std::int32_t{-1});
-  timed("statistics", [&] {
-    const stats::ProfileSettings settings{profile_columns, cfg.profile.fairness_threshold,
-                                          static_cast<std::uint64_t>(cfg.profile.silhouette_sample), cfg.seed};
-    if (streamed) {
-      // --memory-limit: the features are not in memory. The quality metrics and the silhouette
-      // sample come from chunked passes (stats/streaming_quality.hpp); the profiles see no rows.
-      stats::RowSample sample;
-      if (settings.silhouette_sample > 0)
-        sample = stats::draw_sample(comm, *streamed, settings.silhouette_sample, settings.seed);
-      data::PreparedData columns_only = prepared;
-      columns_only.x.rows = 0;
-      summary.profiles = stats::profile_segments(comm, input->file, columns_only, summary.kmeans.labels, labels, km.k,
-                                                 settings, &sample);
-      const stats::ClusterQuality from_sample = summary.profiles.quality;
-      summary.profiles.quality = stats::cluster_quality(comm, *streamed, summary.kmeans.labels, km.k);
-      summary.profiles.quality.silhouette = from_sample.silhouette;
-      summary.profiles.quality.silhouette_sample = from_sample.silhouette_sample;
-    } else {
-      summary.profiles = stats::profile_segments(comm, input->file, prepared, summary.kmeans.labels, labels, km.k, settings);
-    }
-    for (const auto& p : summary.profiles.features) summary.moments.push_back(p.moments);
-  });
-
-  // --- outputs ---
-  summary.k = km.k;
-  summary.init_file = cfg.init_file;
-  record_run(summary, cfg, cfg.n_init, comm.size(), prepared);
-
-  timed("write", [&] {
-    std::vector<float> distance(summary.kmeans.distance2.size());
-    std::transform(summary.kmeans.distance2.begin(), summary.kmeans.distance2.end(), distance.begin(),
-                   [](double d2) { return static_cast<float>(std::sqrt(d2)); });
-    const std::vector<float> block_distance = data::expand_to_block(prepared, distance, std::nanf(""));
-    const std::string partial = results_path + ".partial";
-    mpi::agree(comm, [&] {
-      io::write_assignments(comm, partial, prepared.rows_total, prepared.block, ids, labels, block_distance);
-    });
-    summary.kmeans.labels.clear();
-    summary.kmeans.distance2.clear();
-    mpi::agree(comm, [&] {
-      if (!comm.is_root()) return;
-      io::write_model_and_segments(partial, summary);
-      fs::rename(partial, results_path);
-      report::write_file_atomically((out_dir / "segments.csv").string(), report::render_segments_csv(summary));
-      report::write_file_atomically((out_dir / "report.json").string(), report::render_json_report(summary));
-      report::write_file_atomically((out_dir / "report.html").string(), report::render_html_report(summary));
-    });
-  });
-
-  // Per-rank phase times, imbalance, allreduce and HDF5 figures, gathered to rank 0 (one
-  // MPI_Gather: every rank must reach it) into report.json's "timing_detail".
-  timing::append_timing_detail(comm, {summary.timings, read_io_seconds, prepared.x.rows},
-                               (out_dir / "report.json").string(), log);
-
-  if (comm.is_root() && log.level() != Verbosity::quiet) {
-    std::printf("\n%s\n", report::render_console_table(summary).c_str());
-    std::printf("results: %s\nreport:  %s\nsegments: %s\npeak memory (rank 0): %s\n", results_path.c_str(),
-                (out_dir / "report.json").c_str(), (out_dir / "segments.csv").c_str(),
-                format_bytes(peak_rss_bytes()).c_str());
-  }
+  Run r(comm, cfg, log);
+  prepare_output_dir(r);
+  read_and_prepare(r);
+  fit_model(r);
+  profile_segments(r);
+  write_outputs(r);
+  print_summary(r);
   return 0;
 }
 

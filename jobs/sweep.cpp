@@ -7,6 +7,8 @@
 #include <limits>
 #include <map>
 
+#include "custseg/config/data_options.hpp"
+#include "custseg/config/fit_options.hpp"
 #include "custseg/config/sweep_config.hpp"
 #include "custseg/data/input_table.hpp"
 #include "custseg/data/prepare.hpp"
@@ -24,6 +26,7 @@
 #include "custseg/util/error.hpp"
 #include "custseg/util/log.hpp"
 #include "custseg/util/rng.hpp"
+#include "custseg/util/rng_streams.hpp"
 #include "custseg/util/threads.hpp"
 #include "jobs.hpp"
 #include "run_record.hpp"
@@ -43,28 +46,34 @@ double mean_pairwise_ari(const std::vector<std::vector<std::int32_t>>& labelings
   return total / pairs;
 }
 
+// The table and what the sweep reads of it, once for every k.
+struct SweepInput {
+  data::InputTable input;
+  stats::ProfileColumns profile_columns;
+  data::PreparedData prepared;
+  stats::RowSample sample;  // for the silhouette and the stability
+};
+
 // The best restart of one k and what the sweep reports about it.
 struct KOutcome {
   stats::SweepPoint point;
   kmeans::KMeansResult best;  // labels kept until the recommendation is known
 };
 
-KOutcome sweep_one_k(const mpi::Communicator& comm, const config::SweepConfig& cfg, const data::PreparedData& prepared,
-                     const stats::RowSample& sample, std::size_t k, const Logger& quiet) {
+// Independent restarts, the same seed on every rank: restart r of k draws from the stream of k.
+std::uint64_t restart_seed(std::uint64_t seed, std::size_t k, int restart) {
+  return rng::bits(seed, rng::streams::kSweepRestartFirst + k, static_cast<std::uint64_t>(restart));
+}
+
+KOutcome sweep_one_k(const mpi::Communicator& comm, const config::SweepConfig& cfg, const SweepInput& in, std::size_t k,
+                     const Logger& quiet) {
   KOutcome out;
   std::vector<std::vector<std::int32_t>> sample_labels;
   for (int r = 0; r < cfg.restarts; ++r) {
-    kmeans::KMeansOptions km;
-    km.k = k;
-    km.seed = rng::bits(cfg.seed, k, static_cast<std::uint64_t>(r));  // independent restarts, same on every rank
-    km.max_iter = cfg.fit.max_iter;
-    km.tol = cfg.fit.tol;
-    km.n_init = 1;
-    km.init_rounds = cfg.fit.init_rounds;
-    km.oversampling = cfg.fit.oversampling;
-    kmeans::KMeansResult fit = kmeans::fit(comm, prepared.x, km, prepared.mean_variance, quiet);
+    const kmeans::KMeansOptions km = config::kmeans_options(cfg.fit, k, restart_seed(cfg.seed, k, r), 1);
+    kmeans::KMeansResult fit = kmeans::fit(comm, in.prepared.x, km, in.prepared.mean_variance, quiet);
     out.point.restart_inertia.push_back(fit.inertia);
-    if (sample.size() > 0) sample_labels.push_back(stats::gather_sample_labels(comm, sample, fit.labels));
+    if (in.sample.size() > 0) sample_labels.push_back(stats::gather_sample_labels(comm, in.sample, fit.labels));
     // Inertia is the same double on every rank, so every rank keeps the same restart.
     if (r == 0 || fit.inertia < out.best.inertia) out.best = std::move(fit);
   }
@@ -72,15 +81,118 @@ KOutcome sweep_one_k(const mpi::Communicator& comm, const config::SweepConfig& c
   out.point.inertia = out.best.inertia;
   out.point.iterations = out.best.iterations;
   out.point.converged = out.best.converged;
-  out.point.quality = stats::cluster_quality(comm, prepared.x, out.best.labels, k);
-  if (sample.size() > 0) {
-    const auto best_sample = stats::gather_sample_labels(comm, sample, out.best.labels);
-    out.point.quality.silhouette = stats::silhouette(sample.values, sample.dims, best_sample, k);
-    out.point.quality.silhouette_sample = sample.size();
+  out.point.quality = stats::cluster_quality(comm, in.prepared.x, out.best.labels, k);
+  if (in.sample.size() > 0) {
+    const auto best_sample = stats::gather_sample_labels(comm, in.sample, out.best.labels);
+    out.point.quality.silhouette = stats::silhouette(in.sample.values, in.sample.dims, best_sample, k);
+    out.point.quality.silhouette_sample = in.sample.size();
   }
   out.point.stability = mean_pairwise_ari(sample_labels);
   out.point.smallest_segment = *std::min_element(out.best.counts.begin(), out.best.counts.end());
   return out;
+}
+
+void prepare_output_dir(const mpi::Communicator& comm, const config::SweepConfig& cfg, const Logger& log) {
+  mpi::agree(comm, [&] {
+    if (comm.is_root())
+      io::prepare_output_dir(cfg.output, {"sweep.csv", "report.json", "segments.csv", "report.html"}, cfg.common.overwrite);
+  });
+  log.info("sweep: " + cfg.input + " -> " + cfg.output + " (k=" + std::to_string(cfg.k_min) + ".." +
+           std::to_string(cfg.k_max) + ", " + std::to_string(cfg.restarts) + " restarts each, seed " +
+           std::to_string(cfg.seed) + ", " + std::to_string(comm.size()) + " ranks)");
+}
+
+SweepInput read_and_prepare(const mpi::Communicator& comm, const config::SweepConfig& cfg, const Logger& log,
+                            const Stopwatch& clock) {
+  SweepInput in{data::open_input_table(comm, cfg.input), {}, {}, {}};
+  mpi::agree(comm, [&] {
+    in.profile_columns = stats::resolve_profile_columns(in.input.file, in.input.table, cfg.profile.kpi,
+                                                        cfg.profile.protected_columns,
+                                                        data::select_features(cfg.data.features, in.input.table, cfg.input),
+                                                        cfg.data.id_column);
+  });
+  in.prepared = data::prepare_features(comm, in.input.file, in.input.table, config::prepare_options(cfg.data));
+  const std::uint64_t assigned = in.prepared.rows_total - in.prepared.rows_dropped;
+  mpi::agree(comm, [&] {
+    if (static_cast<std::uint64_t>(cfg.k_max) > assigned)
+      throw_input("k = " + std::to_string(cfg.k_max) + " exceeds the number of usable rows (" + std::to_string(assigned) + ")");
+  });
+  in.sample = stats::draw_sample(comm, in.prepared.x, static_cast<std::uint64_t>(cfg.profile.silhouette_sample), cfg.seed);
+  log.info("  " + std::to_string(in.prepared.rows_total) + " rows x " + std::to_string(in.prepared.x.dims) +
+           " features, " + std::to_string(in.prepared.rows_dropped) + " dropped; sample of " +
+           std::to_string(in.sample.size()) + " rows (" + std::to_string(clock.seconds()) + " s)");
+  return in;
+}
+
+void log_k(const Logger& log, const stats::SweepPoint& p, double seconds) {
+  char line[200];
+  std::snprintf(line, sizeof line, "  k=%-3zu inertia %.6g  CH %.6g  DB %.4f  silhouette %.4f  stability %.4f  (%.2f s)",
+                p.k, p.inertia, p.quality.calinski_harabasz, p.quality.davies_bouldin, p.quality.silhouette, p.stability,
+                seconds);
+  log.info(line);
+}
+
+// Every k, then the recommendation; the best fit of each k is kept in `best_of` until the
+// recommended one is known.
+report::SweepSummary sweep_all_k(const mpi::Communicator& comm, const config::SweepConfig& cfg, const SweepInput& in,
+                                 const Logger& log, std::map<std::size_t, kmeans::KMeansResult>& best_of) {
+  // k-means prints every iteration; a sweep prints one line per k unless --verbose.
+  const Logger fit_log(comm.rank(), cfg.common.verbose ? Verbosity::normal : Verbosity::quiet);
+  report::SweepSummary sweep;
+  sweep.restarts = cfg.restarts;
+  sweep.min_stability = cfg.min_stability;
+  sweep.sample_size = in.sample.size();
+  for (auto k = static_cast<std::size_t>(cfg.k_min); k <= static_cast<std::size_t>(cfg.k_max); ++k) {
+    Stopwatch k_clock;
+    KOutcome o = sweep_one_k(comm, cfg, in, k, fit_log);
+    log_k(log, o.point, k_clock.seconds());
+    sweep.points.push_back(o.point);
+    best_of.emplace(k, std::move(o.best));
+  }
+  const stats::KChoice choice = stats::recommend_k(sweep.points, cfg.min_stability, cfg.profile.min_segment_size);
+  sweep.recommended_k = choice.k;
+  sweep.recommended_from_candidates = choice.from_candidates;
+  sweep.rule = stats::recommendation_rule(cfg.min_stability, cfg.profile.min_segment_size);
+  return sweep;
+}
+
+// The recommended k's full profile, with the sweep attached (one summary for every report).
+report::RunSummary profile_recommended(const mpi::Communicator& comm, const config::SweepConfig& cfg, const SweepInput& in,
+                                       report::SweepSummary sweep, kmeans::KMeansResult best) {
+  report::RunSummary summary;
+  summary.k = sweep.recommended_k;
+  summary.kmeans = std::move(best);
+  const std::vector<std::int32_t> block_labels = data::expand_to_block(in.prepared, summary.kmeans.labels, std::int32_t{-1});
+  const stats::ProfileSettings settings{in.profile_columns, cfg.profile.fairness_threshold,
+                                        static_cast<std::uint64_t>(cfg.profile.silhouette_sample), cfg.seed};
+  summary.profiles = stats::profile_segments(comm, in.input.file, in.prepared, summary.kmeans.labels, block_labels,
+                                             summary.k, settings, &in.sample);
+  for (const auto& p : summary.profiles.features) summary.moments.push_back(p.moments);
+  summary.kmeans.labels.clear();
+  summary.kmeans.distance2.clear();
+  record_run(summary, cfg, cfg.restarts, comm.size(), in.prepared);
+  summary.sweep = std::move(sweep);
+  return summary;
+}
+
+void write_reports(const mpi::Communicator& comm, const fs::path& out_dir, const report::RunSummary& summary) {
+  mpi::agree(comm, [&] {
+    if (!comm.is_root()) return;
+    report::write_file_atomically((out_dir / "sweep.csv").string(),
+                                  report::render_sweep_csv(*summary.sweep, summary.min_segment_size));
+    report::write_file_atomically((out_dir / "segments.csv").string(), report::render_segments_csv(summary));
+    report::write_file_atomically((out_dir / "report.json").string(), report::render_json_report(summary));
+    report::write_file_atomically((out_dir / "report.html").string(), report::render_html_report(summary));
+  });
+}
+
+void print_summary(const mpi::Communicator& comm, const Logger& log, const fs::path& out_dir,
+                   const report::RunSummary& summary, double seconds) {
+  if (!comm.is_root() || log.level() == Verbosity::quiet) return;
+  std::printf("\n%s\n%s\n", report::render_sweep_console(*summary.sweep, summary.min_segment_size).c_str(),
+              report::render_console_table(summary).c_str());
+  std::printf("sweep:   %s\nreport:  %s\nsegments: %s (k = %zu)\ntotal %.2f s\n", (out_dir / "sweep.csv").c_str(),
+              (out_dir / "report.html").c_str(), (out_dir / "segments.csv").c_str(), summary.k, seconds);
 }
 
 }  // namespace
@@ -91,93 +203,19 @@ int sweep(const mpi::Communicator& comm, int argc, char** argv) {
   mpi::agree(comm, [&] { run = config::parse_sweep_config(argc, argv, comm.rank(), cfg); });
   if (!run) return 0;
   const Logger log(comm.rank(), cfg.common.verbosity());
-  // k-means prints every iteration; a sweep prints one line per k unless --verbose.
-  const Logger fit_log(comm.rank(), cfg.common.verbose ? Verbosity::normal : Verbosity::quiet);
   const ThreadLimit threads(cfg.common.threads);
   const fs::path out_dir(cfg.output);
-  mpi::agree(comm, [&] {
-    if (comm.is_root())
-      io::prepare_output_dir(cfg.output, {"sweep.csv", "report.json", "segments.csv", "report.html"}, cfg.common.overwrite);
-  });
-  log.info("sweep: " + cfg.input + " -> " + cfg.output + " (k=" + std::to_string(cfg.k_min) + ".." +
-           std::to_string(cfg.k_max) + ", " + std::to_string(cfg.restarts) + " restarts each, seed " +
-           std::to_string(cfg.seed) + ", " + std::to_string(comm.size()) + " ranks)");
+  prepare_output_dir(comm, cfg, log);
   Stopwatch clock;
-
-  // --- read and prepare once ---
-  const data::InputTable input = data::open_input_table(comm, cfg.input);
-  stats::ProfileColumns profile_columns;
-  mpi::agree(comm, [&] {
-    profile_columns = stats::resolve_profile_columns(input.file, input.table, cfg.profile.kpi, cfg.profile.protected_columns,
-                                                     data::select_features(cfg.data.features, input.table, cfg.input),
-                                                     cfg.data.id_column);
-  });
-  const data::PreparedData prepared = data::prepare_features(
-      comm, input.file, input.table,
-      {cfg.data.features, cfg.data.transform, cfg.data.standardize, data::parse_nan_policy(cfg.data.nan_policy)});
-  const std::uint64_t assigned = prepared.rows_total - prepared.rows_dropped;
-  mpi::agree(comm, [&] {
-    if (static_cast<std::uint64_t>(cfg.k_max) > assigned)
-      throw_input("k = " + std::to_string(cfg.k_max) + " exceeds the number of usable rows (" + std::to_string(assigned) + ")");
-  });
-  const stats::RowSample sample =
-      stats::draw_sample(comm, prepared.x, static_cast<std::uint64_t>(cfg.profile.silhouette_sample), cfg.seed);
-  log.info("  " + std::to_string(prepared.rows_total) + " rows x " + std::to_string(prepared.x.dims) + " features, " +
-           std::to_string(prepared.rows_dropped) + " dropped; sample of " + std::to_string(sample.size()) + " rows (" +
-           std::to_string(clock.seconds()) + " s)");
-
-  // --- every k; the best labels of each are kept until the recommendation is known ---
-  report::SweepSummary sweep;
-  sweep.restarts = cfg.restarts;
-  sweep.min_stability = cfg.min_stability;
-  sweep.sample_size = sample.size();
+  const SweepInput in = read_and_prepare(comm, cfg, log, clock);
   std::map<std::size_t, kmeans::KMeansResult> best_of;
-  for (auto k = static_cast<std::size_t>(cfg.k_min); k <= static_cast<std::size_t>(cfg.k_max); ++k) {
-    Stopwatch k_clock;
-    KOutcome o = sweep_one_k(comm, cfg, prepared, sample, k, fit_log);
-    char line[200];
-    std::snprintf(line, sizeof line, "  k=%-3zu inertia %.6g  CH %.6g  DB %.4f  silhouette %.4f  stability %.4f  (%.2f s)", k,
-                  o.point.inertia, o.point.quality.calinski_harabasz, o.point.quality.davies_bouldin,
-                  o.point.quality.silhouette, o.point.stability, k_clock.seconds());
-    log.info(line);
-    sweep.points.push_back(o.point);
-    best_of.emplace(k, std::move(o.best));
-  }
-  const stats::KChoice choice = stats::recommend_k(sweep.points, cfg.min_stability, cfg.profile.min_segment_size);
-  sweep.recommended_k = choice.k;
-  sweep.recommended_from_candidates = choice.from_candidates;
-  sweep.rule = stats::recommendation_rule(cfg.min_stability, cfg.profile.min_segment_size);
-
-  // --- the recommended k's full profile ---
-  report::RunSummary summary;
-  summary.k = choice.k;
-  summary.kmeans = std::move(best_of.at(choice.k));
-  best_of.clear();
-  const std::vector<std::int32_t> block_labels = data::expand_to_block(prepared, summary.kmeans.labels, std::int32_t{-1});
-  const stats::ProfileSettings settings{profile_columns, cfg.profile.fairness_threshold,
-                                        static_cast<std::uint64_t>(cfg.profile.silhouette_sample), cfg.seed};
-  summary.profiles = stats::profile_segments(comm, input.file, prepared, summary.kmeans.labels, block_labels, choice.k, settings, &sample);
-  for (const auto& p : summary.profiles.features) summary.moments.push_back(p.moments);
-  summary.kmeans.labels.clear();
-  summary.kmeans.distance2.clear();
-  record_run(summary, cfg, cfg.restarts, comm.size(), prepared);
-  summary.sweep = std::move(sweep);
+  report::SweepSummary sweep = sweep_all_k(comm, cfg, in, log, best_of);
+  kmeans::KMeansResult best = std::move(best_of.at(sweep.recommended_k));
+  best_of.clear();  // only the recommended k's labels stay in memory for its profile
+  report::RunSummary summary = profile_recommended(comm, cfg, in, std::move(sweep), std::move(best));
   summary.timings.emplace_back("sweep", clock.seconds());
-
-  mpi::agree(comm, [&] {
-    if (!comm.is_root()) return;
-    report::write_file_atomically((out_dir / "sweep.csv").string(),
-                                  report::render_sweep_csv(*summary.sweep, summary.min_segment_size));
-    report::write_file_atomically((out_dir / "segments.csv").string(), report::render_segments_csv(summary));
-    report::write_file_atomically((out_dir / "report.json").string(), report::render_json_report(summary));
-    report::write_file_atomically((out_dir / "report.html").string(), report::render_html_report(summary));
-  });
-  if (comm.is_root() && log.level() != Verbosity::quiet) {
-    std::printf("\n%s\n%s\n", report::render_sweep_console(*summary.sweep, summary.min_segment_size).c_str(),
-                report::render_console_table(summary).c_str());
-    std::printf("sweep:   %s\nreport:  %s\nsegments: %s (k = %zu)\ntotal %.2f s\n", (out_dir / "sweep.csv").c_str(),
-                (out_dir / "report.html").c_str(), (out_dir / "segments.csv").c_str(), choice.k, clock.seconds());
-  }
+  write_reports(comm, out_dir, summary);
+  print_summary(comm, log, out_dir, summary, clock.seconds());
   return 0;
 }
 

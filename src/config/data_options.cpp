@@ -1,6 +1,6 @@
 #include "custseg/config/data_options.hpp"
 
-#include "custseg/util/error.hpp"
+#include "custseg/config/choices.hpp"
 
 namespace custseg::config {
 
@@ -9,13 +9,20 @@ void add_data_options(po::options_description& desc, DataOptions& d, const char*
       ("features", po::value(&d.features), "comma-separated feature columns (default: the behavioural columns)")
       ("transform", po::value(&d.transform), "per-feature transforms, e.g. 'monetary:log1p, frequency:log1p' (others: none)")
       ("standardize", po::value(&d.standardize)->default_value(d.standardize), "z-score each feature after its transform")
-      ("nan-policy", po::value(&d.nan_policy)->default_value(d.nan_policy), nan_policy_help)
-      ("id-column", po::value(&d.id_column)->default_value(d.id_column), "customer id column");
+      ("nan-policy", enum_value(&d.nan_policy, parse_nan_policy), nan_policy_help)
+      ("id-column", po::value(&d.id_column)->default_value(d.id_column), "customer id column")
+      ("precision", enum_value(&d.precision, parse_precision),
+       "feature storage during k-means: float32 (half the memory traffic) or float64");
 }
 
-void validate_data_options(const DataOptions& d) {
-  if (d.nan_policy != "fail" && d.nan_policy != "drop")
-    throw_usage("--nan-policy must be fail or drop (got '" + d.nan_policy + "')");
+data::PrepareOptions prepare_options(const DataOptions& d) {
+  data::PrepareOptions options;
+  options.features = d.features;
+  options.transform = d.transform;
+  options.standardize = d.standardize;
+  options.nan_policy = d.nan_policy;
+  options.precision = d.precision;
+  return options;
 }
 
 }  // namespace custseg::config

@@ -1,5 +1,6 @@
 #include "custseg/config/options.hpp"
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,11 +13,17 @@ void add_common_options(po::options_description& desc, CommonOptions& c) {
   desc.add_options()
       ("help,h", "print this help and exit")
       ("config", po::value(&c.config_file), "INI file with any of these options (command line wins)")
-      ("threads", po::value(&c.threads)->default_value(1),
+      ("threads", po::value(&c.threads)->default_value(c.threads),
        "TBB threads per rank (0 = all cores this process may use); results do not depend on it")
       ("quiet,q", po::bool_switch(&c.quiet), "print errors only")
       ("verbose,v", po::bool_switch(&c.verbose), "print per-phase details")
       ("overwrite", po::bool_switch(&c.overwrite), "replace existing outputs instead of refusing");
+}
+
+std::string shortest_text(double v) {
+  char buf[32];
+  const auto end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general).ptr;
+  return {buf, end};
 }
 
 bool parse_options(const std::string& usage_line, const po::options_description& desc, int argc, char** argv,

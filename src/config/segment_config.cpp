@@ -19,10 +19,6 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
   add_fit_options(desc, c.fit);
   desc.add_options()
       ("init", po::value(&c.init_file), "start from the centroids of a previous results.h5 (/model/centroids)")
-      ("algorithm", po::value(&c.algorithm)->default_value(c.algorithm),
-       "k-means step: lloyd, hamerly, yinyang or auto; all give identical labels, they differ in speed")
-      ("precision", po::value(&c.precision)->default_value(c.precision),
-       "feature storage during k-means: float32 (half the memory traffic) or float64")
       ("memory-limit", po::value(&c.memory_limit)->default_value(c.memory_limit),
        "memory per rank for the features, e.g. 2G; when a rank's block does not fit, every pass streams it "
        "from the input in chunks (identical results, more reading; 0 = no limit)");
@@ -34,14 +30,9 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
   if (c.input.empty()) throw_usage("--input is required (see 'custseg segment --help')");
   if (c.output.empty()) throw_usage("--output is required (see 'custseg segment --help')");
   if (c.k < 1) throw_usage("--k must be at least 1 (got " + std::to_string(c.k) + ")");
-  validate_data_options(c.data);
   if (c.n_init < 1) throw_usage("--n-init must be at least 1");
   validate_fit_options(c.fit);
   if (c.common.threads < 0) throw_usage("--threads must be 0 or more");
-  if (c.algorithm != "lloyd" && c.algorithm != "hamerly" && c.algorithm != "yinyang" && c.algorithm != "auto")
-    throw_usage("--algorithm must be lloyd, hamerly, yinyang or auto (got '" + c.algorithm + "')");
-  if (c.precision != "float32" && c.precision != "float64")
-    throw_usage("--precision must be float32 or float64 (got '" + c.precision + "')");
   c.memory_limit_bytes = parse_byte_size(c.memory_limit, "--memory-limit");
   validate_profile_options(c.profile);
   return true;

@@ -38,7 +38,7 @@ bool parse_sweep_config(int argc, char** argv, int rank, SweepConfig& c) {
        "k-means restarts per k: the lowest inertia is kept, their agreement is the stability");
   add_fit_options(desc, c.fit);
   desc.add_options()
-      ("min-stability", po::value(&c.min_stability)->default_value(c.min_stability, "0.8"),
+      ("min-stability", po::value(&c.min_stability)->default_value(c.min_stability, shortest_text(c.min_stability)),
        "a k is a candidate for the recommendation only if its restarts agree at least this much (mean adjusted Rand "
        "index on the sample)");
   add_profile_options(desc, c.profile);
@@ -48,7 +48,6 @@ bool parse_sweep_config(int argc, char** argv, int rank, SweepConfig& c) {
   if (c.input.empty()) throw_usage("--input is required (see 'custseg sweep --help')");
   if (c.output.empty()) throw_usage("--output is required (see 'custseg sweep --help')");
   parse_k_range(c);
-  validate_data_options(c.data);
   if (c.restarts < 1) throw_usage("--restarts must be at least 1");
   validate_fit_options(c.fit);
   if (!(c.min_stability >= -1 && c.min_stability <= 1)) throw_usage("--min-stability must be in [-1, 1]");

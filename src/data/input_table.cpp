@@ -21,6 +21,4 @@ InputTable open_input_table(const mpi::Communicator& comm, const std::string& pa
   return {std::move(*file), std::move(table)};
 }
 
-NanPolicy parse_nan_policy(const std::string& name) { return name == "drop" ? NanPolicy::drop : NanPolicy::fail; }
-
 }  // namespace custseg::data

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "custseg/util/rng.hpp"
+#include "custseg/util/rng_streams.hpp"
 
 namespace custseg::data {
 
@@ -76,11 +77,15 @@ constexpr std::array<Engagement, 5> kEngagement{{
     {3.0, 4.0, 0.08, 0.06, 0.8, 3.0, 2.0, 0.5},     // occasional store shoppers
 }};
 
-// Streams: one per random quantity, so adding a column never changes the others.
+// Streams: one per random quantity, so adding a column never changes the others. Their ids are
+// part of the reproducibility contract, listed in util/rng_streams.hpp (add, never renumber).
 enum Stream : std::uint64_t {
   kArch = 1, kRecency, kFrequency, kBasket, kTenure, kDiscount, kWeb, kEmail, kAge, kRegion, kGender, kChurn, kNoise,
-  kEngagementFirst = 64  // kEngagementFirst + c for engagement column c (kGender + 100 is taken too)
+  kEngagementFirst = rng::streams::kSyntheticEngagementFirst,  // + c for engagement column c
+  kGenderCoin = kGender + 100,                                 // which of the two main genders
 };
+// The three ranges must not overlap (8 engagement columns).
+static_assert(kNoise < kEngagementFirst && kEngagementFirst + 8 <= kGenderCoin);
 
 double log_normal(std::uint64_t seed, Stream s, std::uint64_t row, double median, double sigma) {
   return median * std::exp(sigma * rng::normal(seed, s, row));
@@ -142,7 +147,7 @@ void generate_block(std::uint64_t seed, const io::RowBlock& block, SyntheticBloc
       out.email_open_rate[i] = logistic_share(seed, kEmail, row, p.email, 0.35);
       out.age[i] = static_cast<std::int32_t>(std::clamp(std::lround(p.age_mean + 11.0 * rng::normal(seed, kAge, row)), 18L, 95L));
       out.region[i] = static_cast<std::int32_t>(rng::bits(seed, kRegion, row) % region_names().size());
-      out.gender[i] = rng::uniform(seed, kGender, row) < 0.03 ? 2 : static_cast<std::int32_t>(rng::bits(seed, kGender + 100, row) & 1U);
+      out.gender[i] = rng::uniform(seed, kGender, row) < 0.03 ? 2 : static_cast<std::int32_t>(rng::bits(seed, kGenderCoin, row) & 1U);
       // Revenue of the last 12 months: the yearly share of lifetime spend, with noise.
       const double yearly = out.monetary[i] * std::min(1.0, 365.0 / tenure);
       out.revenue_12m[i] = std::round(yearly * std::exp(0.1 * rng::normal(seed, kNoise, row)) * 100.0) / 100.0;

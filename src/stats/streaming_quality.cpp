@@ -4,12 +4,9 @@
 
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/util/rng.hpp"
+#include "custseg/util/rng_streams.hpp"
 
 namespace custseg::stats {
-
-namespace {
-constexpr std::uint64_t kSampleStream = 0x5a4d'91e5;  // separates these draws from k-means ones
-}  // namespace
 
 RowSample draw_sample(const mpi::Communicator& comm, data::RowSource& source, std::uint64_t target, std::uint64_t seed) {
   RowSample s;
@@ -17,7 +14,7 @@ RowSample draw_sample(const mpi::Communicator& comm, data::RowSource& source, st
   const std::uint64_t rows = comm.sum(static_cast<std::uint64_t>(source.rows()));
   const double p = rows == 0 ? 0.0 : static_cast<double>(target) / static_cast<double>(rows);
   for (std::size_t i = 0; i < source.rows(); ++i) {
-    if (p < 1.0 && rng::uniform(seed, kSampleStream, source.global_row(i)) >= p) continue;
+    if (p < 1.0 && rng::uniform(seed, rng::streams::kQualitySample, source.global_row(i)) >= p) continue;
     s.local_rows.push_back(i);
   }
   data::FeatureMatrix got;

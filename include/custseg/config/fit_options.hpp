@@ -1,21 +1,35 @@
 #pragma once
-// k-means settings shared by segment and sweep. The number of restarts is not among them: the
-// jobs name and use it differently (segment --n-init keeps the best, sweep --restarts also
-// measures their agreement).
+// k-means settings shared by segment, sweep and bench, and the one builder of kmeans::KMeansOptions
+// from them. The number of restarts is not among them: the jobs name and use it differently
+// (segment --n-init keeps the best, sweep --restarts also measures their agreement, bench runs one).
+#include <cstddef>
+#include <cstdint>
+
 #include "custseg/config/options.hpp"
+#include "custseg/kmeans/driver.hpp"
+#include "custseg/kmeans/local_step.hpp"
 
 namespace custseg::config {
 
+// The built-in defaults of these options are the initializers below and nowhere else: the --help
+// text shows them and kmeans_options copies every field (KMeansOptions' own initializers are not
+// relied on).
 struct FitOptions {
   int max_iter = 300;
   double tol = 1e-4;
   int init_rounds = 5;
   double oversampling = 2.0;
+  kmeans::Algorithm algorithm = kmeans::Algorithm::automatic;  // identical labels whichever
 };
 
-// --max-iter, --tol, --init-rounds, --oversampling.
+// --max-iter, --tol (what bench exposes too).
+void add_convergence_options(po::options_description& desc, FitOptions& f);
+// --max-iter, --tol, --init-rounds, --oversampling, --algorithm.
 void add_fit_options(po::options_description& desc, FitOptions& f);
 // Usage errors for out-of-range values.
 void validate_fit_options(const FitOptions& f);
+
+// The k-means options of one fit: every field set from `f` and the job's k, seed and restarts.
+kmeans::KMeansOptions kmeans_options(const FitOptions& f, std::size_t k, std::uint64_t seed, int n_init);
 
 }  // namespace custseg::config

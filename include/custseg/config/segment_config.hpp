@@ -15,12 +15,10 @@ struct SegmentConfig {
   std::string output;
   std::int64_t k = 8;
   std::uint64_t seed = 1;
-  DataOptions data;  // features, transforms, NaN policy, id column
+  DataOptions data;  // features, transforms, NaN policy, id column, precision
   int n_init = 3;
-  FitOptions fit;  // iterations, tolerance, k-means|| rounds and oversampling
+  FitOptions fit;  // iterations, tolerance, k-means|| rounds and oversampling, step
   std::string init_file;
-  std::string algorithm = "auto";     // lloyd | hamerly | yinyang | auto (identical labels)
-  std::string precision = "float32";  // storage of the features during k-means
   std::string memory_limit = "0";     // per rank, e.g. "2G": beyond it the features stream from the file
   std::uint64_t memory_limit_bytes = 0;  // parsed; 0 = no limit
   ProfileOptions profile;  // KPIs, protected columns, privacy floor, fairness threshold, silhouette sample

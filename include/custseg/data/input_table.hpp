@@ -18,7 +18,4 @@ struct InputTable {
 // Collective. Input errors: the file is missing, is not HDF5, or its /customers table is malformed.
 InputTable open_input_table(const mpi::Communicator& comm, const std::string& path);
 
-// "drop" or "fail" (--nan-policy, validated when the options are parsed).
-NanPolicy parse_nan_policy(const std::string& name);
-
 }  // namespace custseg::data
