@@ -5,6 +5,7 @@
 set(_src ${CMAKE_SOURCE_DIR}/src)
 set(CUSTSEG_CORE_SOURCES
   # option parsing into plain config structs
+  ${_src}/config/choices.cpp
   ${_src}/config/data_options.cpp
   ${_src}/config/fit_options.cpp
   ${_src}/config/generate_config.cpp
@@ -12,8 +13,10 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/config/profile_options.cpp
   ${_src}/config/segment_config.cpp
   ${_src}/config/sweep_config.cpp
-  # synthetic rows (a pure function of seed and global row)
+  # synthetic rows (a pure function of seed and global row), per-feature transforms and scaling
   ${_src}/data/synthetic.cpp
+  ${_src}/data/streaming_plan.cpp
+  ${_src}/data/transform.cpp
   # CSV parsing, value conversion, per-customer aggregation, the quality report
   ${_src}/ingest/byte_ranges.cpp
   ${_src}/ingest/csv.cpp
@@ -36,8 +39,20 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/kmeans/reseed_steps.cpp
   ${_src}/kmeans/weighted_kmeanspp.cpp
   ${_src}/kmeans/yinyang_step.cpp
-  # report renderers
+  # local parts of the statistics: histogram selection of exact quantiles, silhouette and ARI on a
+  # sample, fairness tallies, profile differences, k selection, segment names
+  ${_src}/stats/fairness_tally.cpp
+  ${_src}/stats/k_selection.cpp
+  ${_src}/stats/profile_differences.cpp
+  ${_src}/stats/quantile_selection.cpp
+  ${_src}/stats/sample_metrics.cpp
+  ${_src}/stats/segment_names.cpp
+  # report renderers (plain data in, text out)
+  ${_src}/report/charts.cpp
+  ${_src}/report/html_report.cpp
   ${_src}/report/svg.cpp
+  ${_src}/report/sweep_reports.cpp
+  ${_src}/report/text_reports.cpp
   # exact sums, sizes, clocks, logging
   ${_src}/util/byte_size.cpp
   ${_src}/util/clock.cpp

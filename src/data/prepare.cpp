@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "custseg/data/scaling_fit.hpp"
 #include "custseg/data/synthetic.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/util/error.hpp"

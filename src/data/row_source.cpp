@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "custseg/data/scaling_fit.hpp"
 #include "custseg/io/customer_table.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/mpi/exact_sum.hpp"
@@ -139,24 +140,6 @@ FeatureMatrix Hdf5ChunkedRows::rows_at(const mpi::Communicator& comm, const std:
     out.values32.insert(out.values32.end(), row.values32.begin(), row.values32.end());
   }
   return out;
-}
-
-std::uint64_t streaming_chunk_rows(std::uint64_t memory_limit, std::uint64_t table_rows, int ranks, std::size_t dims,
-                                   Precision precision) {
-  if (memory_limit == 0) return 0;
-  const std::uint64_t rows = io::block_for_rank(table_rows, 0, ranks).count;
-  const std::uint64_t element = precision == Precision::float32 ? sizeof(float) : sizeof(double);
-  // In memory: the float64 staging matrix and the storage copy exist together for a moment.
-  const std::uint64_t per_row_in_memory = dims * (sizeof(double) + element) + kPerRowBytes;
-  if (rows * per_row_in_memory <= memory_limit) return 0;
-  const std::uint64_t fixed = rows * kPerRowBytes;
-  if (fixed >= memory_limit)
-    throw_usage("--memory-limit " + format_bytes(static_cast<double>(memory_limit)) + " is too small for " +
-                std::to_string(rows) + " rows per rank: the per-row ids, labels and distances alone need " +
-                format_bytes(static_cast<double>(fixed)) + " (use more ranks or a larger limit)");
-  // Streaming: a chunk's column read, its float64 matrix and its storage copy.
-  const std::uint64_t per_chunk_row = dims * (2 * sizeof(double) + element);
-  return std::max<std::uint64_t>(256, (memory_limit - fixed) / std::max<std::uint64_t>(1, per_chunk_row));
 }
 
 std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm, const io::File& file,

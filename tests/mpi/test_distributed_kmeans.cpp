@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "custseg/data/scaling_fit.hpp"
 #include "custseg/data/transform.hpp"
 #include "custseg/kmeans/driver.hpp"
 #include "custseg/util/log.hpp"

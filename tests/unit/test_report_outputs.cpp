@@ -8,7 +8,7 @@
 
 #include "custseg/report/html_report.hpp"
 #include "custseg/report/text_reports.hpp"
-#include "custseg/stats/quantiles.hpp"
+#include "custseg/stats/quantile_selection.hpp"
 
 namespace report = custseg::report;
 namespace stats = custseg::stats;

@@ -1,7 +1,7 @@
-// Sizing of the streamed k-means input (--memory-limit) and the in-memory RowSource.
+// Sizing of the streamed k-means input (--memory-limit).
 #include <gtest/gtest.h>
 
-#include "custseg/data/row_source.hpp"
+#include "custseg/data/streaming_plan.hpp"
 #include "custseg/io/partition.hpp"
 #include "custseg/util/byte_size.hpp"
 #include "custseg/util/error.hpp"
@@ -10,7 +10,6 @@ using custseg::Error;
 using custseg::ExitCode;
 using custseg::parse_byte_size;
 using custseg::data::FeatureMatrix;
-using custseg::data::InMemoryRows;
 using custseg::data::kPerRowBytes;
 using custseg::data::Precision;
 using custseg::data::streaming_chunk_rows;
@@ -69,20 +68,4 @@ TEST(StreamingChunkRows, TooSmallForThePerRowVectorsIsAUsageError) {
     EXPECT_EQ(e.code(), ExitCode::usage);
     EXPECT_NE(std::string(e.what()).find("too small"), std::string::npos) << e.what();
   }
-}
-
-TEST(InMemoryRows, IsOneChunkThatIsTheMatrixItself) {
-  FeatureMatrix x;
-  x.rows = 3;
-  x.dims = 2;
-  x.values = {1, 2, 3, 4, 5, 6};
-  x.global_begin = 40;
-  InMemoryRows source(x);
-  EXPECT_EQ(source.rows(), 3u);
-  EXPECT_EQ(source.dims(), 2u);
-  EXPECT_EQ(source.chunk_count(), 1u);
-  EXPECT_EQ(source.chunk_begin(0), 0u);
-  EXPECT_EQ(&source.chunk(0), &x);
-  EXPECT_EQ(source.global_row(2), 42u);
-  EXPECT_FALSE(source.streaming());
 }

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <limits>
 
-#include "custseg/stats/cluster_quality.hpp"
-#include "custseg/stats/fairness.hpp"
+#include "custseg/stats/sample_metrics.hpp"
+#include "custseg/stats/fairness_tally.hpp"
 #include "custseg/stats/k_selection.hpp"
 #include "custseg/stats/segment_names.hpp"
 

@@ -6,7 +6,7 @@
 
 #include "custseg/config/options.hpp"
 #include "custseg/data/feature_matrix.hpp"
-#include "custseg/data/prepare.hpp"
+#include "custseg/data/prepare_options.hpp"
 
 namespace custseg::config {
 

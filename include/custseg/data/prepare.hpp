@@ -6,21 +6,12 @@
 #include <vector>
 
 #include "custseg/data/feature_matrix.hpp"
+#include "custseg/data/prepare_options.hpp"
 #include "custseg/data/transform.hpp"
 #include "custseg/io/customer_table.hpp"
 #include "custseg/mpi/communicator.hpp"
 
 namespace custseg::data {
-
-enum class NanPolicy { fail, drop };
-
-struct PrepareOptions {
-  std::string features;   // comma list; empty = behavioural columns present in the table
-  std::string transform;  // "name:kind, ..."
-  bool standardize = true;
-  NanPolicy nan_policy = NanPolicy::fail;
-  Precision precision = Precision::float32;  // storage of the prepared features (feature_matrix.hpp)
-};
 
 struct PreparedData {
   io::RowBlock block;                // this rank's rows of the table

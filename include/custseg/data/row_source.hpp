@@ -20,6 +20,7 @@
 
 #include "custseg/data/feature_matrix.hpp"
 #include "custseg/data/prepare.hpp"
+#include "custseg/data/streaming_plan.hpp"
 #include "custseg/data/transform.hpp"
 #include "custseg/io/hdf5.hpp"
 #include "custseg/io/partition.hpp"
@@ -92,14 +93,6 @@ class Hdf5ChunkedRows final : public RowSource {
   std::size_t chunks_;
   FeatureMatrix current_;
 };
-
-// Rows per chunk so that this rank's share of the k-means input fits `memory_limit` bytes, or 0
-// when the whole block fits (or there is no limit). Every rank gets the same answer (it is sized
-// for the largest block, rank 0's). Throws a usage error when even the per-row vectors that stay
-// in memory (ids, labels, distances: kPerRowBytes a row) do not fit.
-inline constexpr std::uint64_t kPerRowBytes = 32;
-std::uint64_t streaming_chunk_rows(std::uint64_t memory_limit, std::uint64_t table_rows, int ranks, std::size_t dims,
-                                   Precision precision);
 
 // Preparation without holding the block: validates and fits the scaling in passes over chunks
 // of the file (the same exact sums as fit_scaling), and returns the chunked source. `prepared`

@@ -1,0 +1,39 @@
+#pragma once
+// Fitting the z-score scaling (transform.hpp) across all ranks with exact sums: the same mean
+// and scale for any split of the rows. Collective.
+#include <string>
+#include <vector>
+
+#include "custseg/data/feature_matrix.hpp"
+#include "custseg/data/feature_scaling.hpp"
+#include "custseg/mpi/communicator.hpp"
+#include "custseg/util/fixed_point.hpp"
+
+namespace custseg::data {
+
+// The exact sums behind fit_scaling, fed all at once (in memory) or chunk by chunk (streamed,
+// row_source.cpp), so both paths give the same bits: fixed-point sums of the values, then of the
+// squared deviations from the mean (no cancellation, no order). Use: add_values over every local
+// row, means (collective), add_deviations over every local row, scales (collective).
+class ExactScalingSums {
+ public:
+  // max_abs: the global per-feature maximum magnitude (fixes the fixed-point scales).
+  explicit ExactScalingSums(std::vector<double> max_abs);
+  void add_values(const FeatureMatrix& m);
+  // Global means over `n` rows. Collective.
+  std::vector<double> means(const mpi::Communicator& comm, double n);
+  void add_deviations(const FeatureMatrix& m);
+  // Global standard deviations over `n` rows (1 for a constant feature). Collective.
+  std::vector<double> scales(const mpi::Communicator& comm, double n);
+
+ private:
+  std::vector<double> max_abs_, mean_;
+  std::vector<FixedPoint> scale_;
+  std::vector<Int128> sums_;
+};
+
+// Fits mean and scale across all ranks with exact sums (identical for any split). Collective.
+FeatureScaling fit_scaling(const mpi::Communicator& comm, const FeatureMatrix& transformed,
+                           std::vector<std::string> names, std::vector<TransformKind> kinds);
+
+}  // namespace custseg::data
