@@ -87,10 +87,7 @@ std::string gather_timing_detail(const mpi::Communicator& comm, const RankFigure
   // All ranks must reach this, even with zero rows: the vectors have the same length everywhere
   // because every rank runs the same phases.
   const std::size_t width = local.size();
-  std::vector<double> all(comm.is_root() ? width * static_cast<std::size_t>(comm.size()) : 0);
-  mpi::check(MPI_Gather(local.data(), static_cast<int>(width), MPI_DOUBLE, all.data(), static_cast<int>(width),
-                        MPI_DOUBLE, 0, comm.raw()),
-             "MPI_Gather(timing detail)");
+  const std::vector<double> all = comm.gather(local, 0);
   if (!comm.is_root()) return "";
 
   const int ranks = comm.size();
