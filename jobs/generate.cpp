@@ -23,21 +23,21 @@ using io::column_path;
 // Column name, on-disk type. Order = order in the file.
 struct ColumnDef {
   const char* name;
-  hid_t type;
+  io::ColumnType type;
 };
 
 void create_columns(const io::File& f, std::uint64_t rows, std::uint64_t seed, bool wide) {
   const ColumnDef columns[] = {
-      {"customer_id", H5T_STD_U64LE},    {"recency_days", H5T_IEEE_F64LE}, {"frequency", H5T_STD_I32LE},
-      {"monetary", H5T_IEEE_F64LE},      {"tenure_days", H5T_STD_I32LE},   {"avg_basket", H5T_IEEE_F64LE},
-      {"discount_share", H5T_IEEE_F64LE}, {"web_share", H5T_IEEE_F64LE},   {"email_open_rate", H5T_IEEE_F64LE},
-      {"age", H5T_STD_I32LE},            {"region", H5T_STD_I32LE},        {"gender", H5T_STD_I32LE},
-      {"revenue_12m", H5T_IEEE_F64LE},   {"churned", H5T_STD_I32LE},       {"true_segment", H5T_STD_I32LE},
+      {"customer_id", io::ColumnType::uint64},    {"recency_days", io::ColumnType::float64}, {"frequency", io::ColumnType::int32},
+      {"monetary", io::ColumnType::float64},      {"tenure_days", io::ColumnType::int32},   {"avg_basket", io::ColumnType::float64},
+      {"discount_share", io::ColumnType::float64}, {"web_share", io::ColumnType::float64},   {"email_open_rate", io::ColumnType::float64},
+      {"age", io::ColumnType::int32},            {"region", io::ColumnType::int32},        {"gender", io::ColumnType::int32},
+      {"revenue_12m", io::ColumnType::float64},   {"churned", io::ColumnType::int32},       {"true_segment", io::ColumnType::int32},
   };
   f.create_group(io::kCustomersGroup);
   for (const auto& c : columns) f.create_dataset(column_path(c.name), c.type, {rows});
   if (wide)
-    for (const auto& name : data::engagement_columns()) f.create_dataset(column_path(name), H5T_IEEE_F64LE, {rows});
+    for (const auto& name : data::engagement_columns()) f.create_dataset(column_path(name), io::ColumnType::float64, {rows});
   // Attributes are metadata: every rank writes the same values (collective in parallel HDF5).
   f.write_attribute(column_path("region"), "categories", data::region_names());
   f.write_attribute(column_path("gender"), "categories", data::gender_names());

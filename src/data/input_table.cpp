@@ -1,6 +1,5 @@
 #include "custseg/data/input_table.hpp"
 
-#include <filesystem>
 #include <optional>
 
 #include "custseg/mpi/collective_guard.hpp"
@@ -9,11 +8,7 @@
 namespace custseg::data {
 
 InputTable open_input_table(const mpi::Communicator& comm, const std::string& path) {
-  // Checked before opening so that a wrong path gets a plain message rather than HDF5's.
-  mpi::agree(comm, [&] {
-    if (!std::filesystem::exists(path)) throw_input("input file not found: " + path);
-    if (H5Fis_hdf5(path.c_str()) <= 0) throw_input("not an HDF5 file (or corrupt): " + path);
-  });
+  // open_read checks the path (missing, a directory, not HDF5) on every rank and agrees first.
   std::optional<io::File> file;
   mpi::agree(comm, [&] { file.emplace(io::File::open_read(path, comm)); });
   io::TableInfo table;

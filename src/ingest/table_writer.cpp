@@ -12,12 +12,12 @@
 namespace custseg::ingest {
 
 namespace {
-hid_t file_type(const ColumnValues& v) {
+io::ColumnType file_type(const ColumnValues& v) {
   switch (v.index()) {
-    case 0: return H5T_STD_U64LE;
-    case 1: return H5T_STD_I32LE;
-    case 2: return H5T_STD_I64LE;
-    default: return H5T_IEEE_F64LE;
+    case 0: return io::ColumnType::uint64;
+    case 1: return io::ColumnType::int32;
+    case 2: return io::ColumnType::int64;
+    default: return io::ColumnType::float64;
   }
 }
 

@@ -16,8 +16,8 @@ TableInfo inspect_table(const File& file) {
   for (const auto& name : info.columns) {
     const auto dims = file.dims(column_path(name));
     if (dims.size() != 1) throw_input("column " + name + " in " + file.path() + " is not one-dimensional");
-    const H5T_class_t cls = file.type_class(column_path(name));
-    if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+    const TypeClass cls = file.type_class(column_path(name));
+    if (cls != TypeClass::integer && cls != TypeClass::floating)
       throw_input("column " + name + " in " + file.path() + " is not numeric");
     if (first.empty()) {
       first = name;

@@ -4,19 +4,23 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <stdexcept>
+#include <limits>
 
-#include "custseg/util/error.hpp"
+#include "custseg/mpi/collective_guard.hpp"
+#include "hdf5_call.hpp"
 
 namespace custseg::io {
-namespace {
 
+namespace detail {
+namespace {
 herr_t collect_error(unsigned, const H5E_error2_t* e, void* client) {
   auto* text = static_cast<std::string*>(client);
   if (!text->empty()) *text += "; ";
+  if (e->func_name) *text += std::string(e->func_name) + "(): ";
   *text += e->desc ? e->desc : "?";
   return 0;
 }
+}  // namespace
 
 std::string hdf5_error_stack() {
   std::string text;
@@ -25,28 +29,98 @@ std::string hdf5_error_stack() {
   return text;
 }
 
-[[noreturn]] void fail(const char* what) {
-  throw std::runtime_error(std::string("HDF5: ") + what + " failed: " + hdf5_error_stack());
+void quiet_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+std::string describe(const Site& site) {
+  const char* verb = site.code == ExitCode::input ? "cannot read " : site.code == ExitCode::output ? "cannot write " : "";
+  std::string text = std::string(verb) + site.file;
+  if (!site.object.empty()) text += " (object " + site.object + ")";
+  return text;
 }
 
-Hid make_fapl(const mpi::Communicator* comm) {
-  Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate(fapl)");
-  if (comm) check_h5(H5Pset_fapl_mpio(fapl.get(), comm->raw(), MPI_INFO_NULL), "H5Pset_fapl_mpio");
+void fail(const Site& site, const char* call) {
+  const std::string stack = hdf5_error_stack();
+  std::string message = describe(site) + ": HDF5 " + std::string(call) + " failed";
+  if (!stack.empty()) message += ": " + stack;
+  throw Hdf5Error(site.code, message);
+}
+}  // namespace detail
+
+using detail::check;
+using detail::check_size;
+using detail::own;
+using detail::raw;
+using detail::Site;
+
+namespace {
+
+Site at(const File& file, const std::string& object = {}) { return {file.path(), object, file.failure_code()}; }
+
+// A predefined HDF5 type: not owned (closing it is an error), so the Hid has no closer.
+Hid predefined(hid_t type) { return detail::HidAccess::adopt(type, nullptr); }
+
+hid_t stored_type(ColumnType type) {
+  switch (type) {
+    case ColumnType::uint8: return H5T_STD_U8LE;
+    case ColumnType::int32: return H5T_STD_I32LE;
+    case ColumnType::int64: return H5T_STD_I64LE;
+    case ColumnType::uint64: return H5T_STD_U64LE;
+    case ColumnType::float32: return H5T_IEEE_F32LE;
+    case ColumnType::float64: return H5T_IEEE_F64LE;
+  }
+  return H5I_INVALID_HID;
+}
+
+hid_t memory_type(ColumnType type) {
+  switch (type) {
+    case ColumnType::uint8: return H5T_NATIVE_UINT8;
+    case ColumnType::int32: return H5T_NATIVE_INT32;
+    case ColumnType::int64: return H5T_NATIVE_INT64;
+    case ColumnType::uint64: return H5T_NATIVE_UINT64;
+    case ColumnType::float32: return H5T_NATIVE_FLOAT;
+    case ColumnType::float64: return H5T_NATIVE_DOUBLE;
+  }
+  return H5I_INVALID_HID;
+}
+
+// A header field that cannot be a real size: the message names it and blames the file.
+[[noreturn]] void implausible(const Site& site, const std::string& what) {
+  throw Hdf5Error(site.code, detail::describe(site) + ": " + what + " (corrupt file?)");
+}
+
+std::uint64_t checked_product(std::uint64_t a, std::uint64_t b, const Site& site) {
+  if (b != 0 && a > std::numeric_limits<std::uint64_t>::max() / b) implausible(site, "size overflows 64 bits");
+  return a * b;
+}
+
+// Raw data that is not compressed lies inside the file, so a header claiming more bytes than the
+// file holds is corrupt. Checked on input files before anyone allocates that many bytes.
+void check_fits_in_file(const File& file, std::uint64_t bytes, const Site& site) {
+  if (file.failure_code() != ExitCode::input) return;
+  hsize_t file_size = 0;
+  check(H5Fget_filesize(raw(file), &file_size), site, "H5Fget_filesize");
+  if (bytes > file_size)
+    implausible(site, "header claims " + std::to_string(bytes) + " bytes in a file of " + std::to_string(file_size));
+}
+
+Hid make_fapl(const mpi::Communicator* comm, const Site& site) {
+  Hid fapl = own(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, site, "H5Pcreate(file access)");
+  if (comm) check(H5Pset_fapl_mpio(raw(fapl), comm->raw(), MPI_INFO_NULL), site, "H5Pset_fapl_mpio");
   return fapl;
 }
 
-Hid open_dataset(hid_t file, const std::string& path) {
-  return Hid(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose, ("open dataset " + path).c_str());
+Hid open_dataset(const File& file, const std::string& path) {
+  return own(H5Dopen2(raw(file), path.c_str(), H5P_DEFAULT), H5Dclose, at(file, path), "H5Dopen2");
 }
 
-Hid open_object(hid_t file, const std::string& path) {
-  return Hid(H5Oopen(file, path.c_str(), H5P_DEFAULT), H5Oclose, ("open object " + path).c_str());
+Hid open_object(const File& file, const std::string& path) {
+  return own(H5Oopen(raw(file), path.c_str(), H5P_DEFAULT), H5Oclose, at(file, path), "H5Oopen");
 }
 
-Hid fixed_string_type(std::size_t length) {
-  Hid type(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy");
-  check_h5(H5Tset_size(type.get(), std::max<std::size_t>(length, 1)), "H5Tset_size");
-  check_h5(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "H5Tset_strpad");
+Hid fixed_string_type(std::size_t length, const Site& site) {
+  Hid type = own(H5Tcopy(H5T_C_S1), H5Tclose, site, "H5Tcopy");
+  check(H5Tset_size(raw(type), std::max<std::size_t>(length, 1)), site, "H5Tset_size");
+  check(H5Tset_strpad(raw(type), H5T_STR_NULLPAD), site, "H5Tset_strpad");
   return type;
 }
 
@@ -62,51 +136,59 @@ std::vector<char> pack_fixed(const std::vector<std::string>& values, std::size_t
   return buffer;
 }
 
-// Reads strings (fixed or variable length) from an attribute or dataset of `type` and `space`.
+// Reads variable-length strings: HDF5 allocates each one, and we hand them back after copying.
 template <class ReadFn>
-std::vector<std::string> read_string_values(hid_t type, hid_t space, ReadFn read) {
-  const hssize_t n = H5Sget_simple_extent_npoints(space);
+std::vector<std::string> read_variable_strings(hid_t space, std::size_t n, ReadFn read, const Site& site) {
+  Hid mem = own(H5Tcopy(H5T_C_S1), H5Tclose, site, "H5Tcopy");
+  check(H5Tset_size(raw(mem), H5T_VARIABLE), site, "H5Tset_size");
+  std::vector<char*> ptrs(n, nullptr);
+  read(raw(mem), ptrs.data());
   std::vector<std::string> out;
-  if (H5Tget_class(type) != H5T_STRING) throw_input("expected a string attribute or dataset");
-  if (H5Tis_variable_str(type) > 0) {
-    Hid mem(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy");
-    check_h5(H5Tset_size(mem.get(), H5T_VARIABLE), "H5Tset_size");
-    std::vector<char*> ptrs(static_cast<std::size_t>(n));
-    read(mem.get(), ptrs.data());
-    for (char* p : ptrs) out.emplace_back(p ? p : "");
-    Hid s(H5Scopy(space), H5Sclose, "H5Scopy");
-    H5Dvlen_reclaim(mem.get(), s.get(), H5P_DEFAULT, ptrs.data());
-  } else {
-    const std::size_t width = H5Tget_size(type);
-    Hid mem = fixed_string_type(width);
-    std::vector<char> buffer(static_cast<std::size_t>(n) * width);
-    read(mem.get(), buffer.data());
-    for (hssize_t i = 0; i < n; ++i) {
-      const char* p = &buffer[static_cast<std::size_t>(i) * width];
-      out.emplace_back(p, strnlen(p, width));
-    }
+  for (char* p : ptrs) out.emplace_back(p ? p : "");
+  check(H5Dvlen_reclaim(raw(mem), space, H5P_DEFAULT, ptrs.data()), site, "H5Dvlen_reclaim");
+  return out;
+}
+
+template <class ReadFn>
+std::vector<std::string> read_fixed_strings(std::size_t n, std::size_t width, ReadFn read, const Site& site) {
+  Hid mem = fixed_string_type(width, site);
+  std::vector<char> buffer(n * width);
+  read(raw(mem), buffer.data());
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    const char* p = &buffer[i * width];
+    out.emplace_back(p, strnlen(p, width));
   }
   return out;
 }
 
+// Reads strings (fixed or variable length) from an attribute or dataset of `type` and `space`.
+template <class ReadFn>
+std::vector<std::string> read_string_values(const File& file, hid_t type, hid_t space, ReadFn read, const Site& site) {
+  const auto n = static_cast<std::uint64_t>(check(H5Sget_simple_extent_npoints(space), site, "H5Sget_simple_extent_npoints"));
+  if (check(H5Tget_class(type), site, "H5Tget_class") != H5T_STRING)
+    throw_input(file.path() + " (object " + site.object + "): expected strings");
+  if (check(H5Tis_variable_str(type), site, "H5Tis_variable_str") > 0) {
+    check_fits_in_file(file, n, site);  // at least one byte of heap per string
+    return read_variable_strings(space, static_cast<std::size_t>(n), read, site);
+  }
+  const std::size_t width = check_size(H5Tget_size(type), site, "H5Tget_size");
+  check_fits_in_file(file, checked_product(n, width, site), site);
+  return read_fixed_strings(static_cast<std::size_t>(n), width, read, site);
+}
+
 }  // namespace
 
-void quiet_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
-
-void check_h5(herr_t status, const char* what) {
-  if (status < 0) fail(what);
-}
-
-Hid::Hid(hid_t id, Closer closer, const char* what) : id_(id), closer_(closer) {
-  if (id_ < 0) fail(what);
-}
-Hid::~Hid() {
+Hid::~Hid() { reset(); }
+void Hid::reset() noexcept {
+  // A failed close cannot be reported from a destructor; HDF5 keeps it on its error stack.
   if (id_ >= 0 && closer_) closer_(id_);
+  id_ = H5I_INVALID_HID;
 }
 Hid::Hid(Hid&& other) noexcept : id_(other.id_), closer_(other.closer_) { other.id_ = H5I_INVALID_HID; }
 Hid& Hid::operator=(Hid&& other) noexcept {
   if (this != &other) {
-    if (id_ >= 0 && closer_) closer_(id_);
+    reset();
     id_ = other.id_;
     closer_ = other.closer_;
     other.id_ = H5I_INVALID_HID;
@@ -114,162 +196,323 @@ Hid& Hid::operator=(Hid&& other) noexcept {
   return *this;
 }
 
+namespace {
+// Plain messages for the usual mistakes, before HDF5 sees the path.
+void check_input_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (!fs::exists(status)) throw_input("input file not found: " + path);
+  if (fs::is_directory(status)) throw_input("input is a directory, not an HDF5 file: " + path);
+  const Site site{path, {}, ExitCode::input};
+  if (check(H5Fis_hdf5(path.c_str()), site, "H5Fis_hdf5") == 0) throw_input("not an HDF5 file (or corrupt): " + path);
+}
+}  // namespace
+
 File File::open_read(const std::string& path, const mpi::Communicator& comm) {
-  quiet_hdf5_errors();
-  if (!std::filesystem::exists(path)) throw_input("input file not found: " + path);
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw_input("not an HDF5 file (or corrupt): " + path);
-  Hid fapl = make_fapl(&comm);
-  hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get());
-  if (id < 0) throw_input("cannot open HDF5 file " + path + ": " + hdf5_error_stack());
-  return File(Hid(id, H5Fclose, "H5Fopen"), path, Access::parallel);
+  detail::quiet_hdf5_errors();
+  // All ranks check and agree before H5Fopen, which is collective: a rank that cannot read the
+  // file must not leave the others waiting inside it.
+  mpi::agree(comm, [&] { check_input_path(path); });
+  const Site site{path, {}, ExitCode::input};
+  Hid fapl = make_fapl(&comm, site);
+  Hid file = own(H5Fopen(path.c_str(), H5F_ACC_RDONLY, raw(fapl)), H5Fclose, site, "H5Fopen");
+  return File(std::move(file), path, Access::parallel, false);
 }
 
 File File::create(const std::string& path, const mpi::Communicator& comm) { return create(path, comm, Layout{}); }
 
 File File::create(const std::string& path, const mpi::Communicator& comm, const Layout& layout) {
-  quiet_hdf5_errors();
-  Hid fapl = make_fapl(&comm);
+  detail::quiet_hdf5_errors();
+  const Site site{path, {}, ExitCode::output};
+  Hid fapl = make_fapl(&comm, site);
   // Large datasets start on file-system block (or stripe) boundaries, so one rank's collective
   // write or read does not share a block with its neighbour's; small metadata stays packed.
-  if (layout.alignment > 0) check_h5(H5Pset_alignment(fapl.get(), 64 * 1024, layout.alignment), "H5Pset_alignment");
-  hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-  if (id < 0) throw_output("cannot create " + path + ": " + hdf5_error_stack());
-  File file(Hid(id, H5Fclose, "H5Fcreate"), path, Access::parallel);
+  if (layout.alignment > 0) check(H5Pset_alignment(raw(fapl), 64 * 1024, layout.alignment), site, "H5Pset_alignment");
+  Hid id = own(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, raw(fapl)), H5Fclose, site, "H5Fcreate");
+  File file(std::move(id), path, Access::parallel, true);
   file.layout_ = layout;
   return file;
 }
 
 File File::open_serial(const std::string& path, bool writable) {
-  quiet_hdf5_errors();
+  detail::quiet_hdf5_errors();
   if (!std::filesystem::exists(path)) throw_input("file not found: " + path);
-  hid_t id = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) throw_input("cannot open HDF5 file " + path + ": " + hdf5_error_stack());
-  return File(Hid(id, H5Fclose, "H5Fopen"), path, Access::serial);
+  const Site site{path, {}, writable ? ExitCode::output : ExitCode::input};
+  Hid id = own(H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, site, "H5Fopen");
+  return File(std::move(id), path, Access::serial, writable);
 }
 
 File File::create_serial(const std::string& path) {
-  quiet_hdf5_errors();
-  hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (id < 0) throw_output("cannot create " + path + ": " + hdf5_error_stack());
-  return File(Hid(id, H5Fclose, "H5Fcreate"), path, Access::serial);
+  detail::quiet_hdf5_errors();
+  const Site site{path, {}, ExitCode::output};
+  Hid id = own(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, site, "H5Fcreate");
+  return File(std::move(id), path, Access::serial, true);
 }
 
 void File::close() { file_ = Hid(); }
 
 bool File::exists(const std::string& object_path) const {
   // Walk the path one link at a time: H5Lexists fails if an intermediate group is missing.
-  std::string partial;
   std::size_t pos = 0;
   while (pos < object_path.size()) {
     std::size_t next = object_path.find('/', pos + 1);
     if (next == std::string::npos) next = object_path.size();
-    partial = object_path.substr(0, next);
+    const std::string partial = object_path.substr(0, next);
     if (partial != "/" && !partial.empty()) {
-      if (H5Lexists(id(), partial.c_str(), H5P_DEFAULT) <= 0) return false;
+      if (check(H5Lexists(raw(*this), partial.c_str(), H5P_DEFAULT), at(*this, partial), "H5Lexists") == 0) return false;
     }
     pos = next;
   }
   return true;
 }
 
+namespace {
+// Link names are short; a longer "name" is a corrupt heap, refused before it is allocated.
+constexpr ssize_t kMaxLinkName = 64 * 1024;
+
+// Creation order when the group tracks it (custseg writes it so), else name order (h5py's default).
+H5_index_t link_order(hid_t group, const Site& site) {
+  Hid gcpl = own(H5Gget_create_plist(group), H5Pclose, site, "H5Gget_create_plist");
+  unsigned flags = 0;
+  check(H5Pget_link_creation_order(raw(gcpl), &flags), site, "H5Pget_link_creation_order");
+  return (flags & H5P_CRT_ORDER_TRACKED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
+}
+
+std::string link_name(hid_t group, H5_index_t order, hsize_t i, const Site& site) {
+  const ssize_t length =
+      check(H5Lget_name_by_idx(group, ".", order, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT), site, "H5Lget_name_by_idx");
+  if (length > kMaxLinkName) implausible(site, "a link name of " + std::to_string(length) + " bytes");
+  std::string name(static_cast<std::size_t>(length), '\0');
+  check(H5Lget_name_by_idx(group, ".", order, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT), site,
+        "H5Lget_name_by_idx");
+  return name;
+}
+}  // namespace
+
 std::vector<std::string> File::children(const std::string& group_path) const {
   std::vector<std::string> names;
   if (!exists(group_path)) return names;
-  Hid group(H5Gopen2(id(), group_path.c_str(), H5P_DEFAULT), H5Gclose, "H5Gopen2");
+  const Site site = at(*this, group_path);
+  Hid group = own(H5Gopen2(raw(*this), group_path.c_str(), H5P_DEFAULT), H5Gclose, site, "H5Gopen2");
   H5G_info_t info{};
-  check_h5(H5Gget_info(group.get(), &info), "H5Gget_info");
-  for (hsize_t i = 0; i < info.nlinks; ++i) {
-    const ssize_t length = H5Lget_name_by_idx(group.get(), ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-    std::string name;
-    if (length < 0) {
-      // Creation order is not tracked in every file; fall back to name order.
-      const ssize_t l2 = H5Lget_name_by_idx(group.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-      H5Eclear2(H5E_DEFAULT);
-      name.resize(static_cast<std::size_t>(l2));
-      H5Lget_name_by_idx(group.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT);
-    } else {
-      name.resize(static_cast<std::size_t>(length));
-      H5Lget_name_by_idx(group.get(), ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT);
-    }
-    names.push_back(name);
-  }
+  check(H5Gget_info(raw(group), &info), site, "H5Gget_info");
+  const H5_index_t order = link_order(raw(group), site);
+  for (hsize_t i = 0; i < info.nlinks; ++i) names.push_back(link_name(raw(group), order, i, site));
   return names;
 }
 
 void File::create_group(const std::string& group_path) const {
   if (exists(group_path)) return;
-  Hid lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose, "H5Pcreate(lcpl)");
-  check_h5(H5Pset_create_intermediate_group(lcpl.get(), 1), "H5Pset_create_intermediate_group");
-  Hid gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "H5Pcreate(gcpl)");
-  check_h5(H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-           "H5Pset_link_creation_order");
-  Hid g(H5Gcreate2(id(), group_path.c_str(), lcpl.get(), gcpl.get(), H5P_DEFAULT), H5Gclose,
-        ("create group " + group_path).c_str());
+  const Site site = at(*this, group_path);
+  Hid lcpl = own(H5Pcreate(H5P_LINK_CREATE), H5Pclose, site, "H5Pcreate(link create)");
+  check(H5Pset_create_intermediate_group(raw(lcpl), 1), site, "H5Pset_create_intermediate_group");
+  Hid gcpl = own(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, site, "H5Pcreate(group create)");
+  check(H5Pset_link_creation_order(raw(gcpl), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), site,
+        "H5Pset_link_creation_order");
+  own(H5Gcreate2(raw(*this), group_path.c_str(), raw(lcpl), raw(gcpl), H5P_DEFAULT), H5Gclose, site, "H5Gcreate2");
+}
+
+namespace {
+std::vector<std::uint64_t> extent(hid_t space, const Site& site) {
+  const int rank = check(H5Sget_simple_extent_ndims(space), site, "H5Sget_simple_extent_ndims");
+  if (rank > H5S_MAX_RANK) implausible(site, std::to_string(rank) + " dimensions");
+  std::vector<hsize_t> d(static_cast<std::size_t>(rank));
+  check(H5Sget_simple_extent_dims(space, d.data(), nullptr), site, "H5Sget_simple_extent_dims");
+  return {d.begin(), d.end()};
+}
+
+bool contiguous(hid_t dataset, const Site& site) {
+  Hid dcpl = own(H5Dget_create_plist(dataset), H5Pclose, site, "H5Dget_create_plist");
+  return check(H5Pget_layout(raw(dcpl)), site, "H5Pget_layout") == H5D_CONTIGUOUS;
+}
+}  // namespace
+
+std::uint64_t File::elements(const std::vector<std::uint64_t>& dims) const {
+  std::uint64_t total = 1;
+  for (auto x : dims) total = checked_product(total, x, at(*this));
+  return total;
 }
 
 std::vector<std::uint64_t> File::dims(const std::string& dataset_path) const {
   if (!exists(dataset_path)) throw_input("dataset " + dataset_path + " not found in " + path_);
-  Hid ds = open_dataset(id(), dataset_path);
-  Hid space(H5Dget_space(ds.get()), H5Sclose, "H5Dget_space");
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  std::vector<hsize_t> d(static_cast<std::size_t>(std::max(rank, 0)));
-  H5Sget_simple_extent_dims(space.get(), d.data(), nullptr);
-  return {d.begin(), d.end()};
+  const Site site = at(*this, dataset_path);
+  Hid ds = open_dataset(*this, dataset_path);
+  Hid space = own(H5Dget_space(raw(ds)), H5Sclose, site, "H5Dget_space");
+  const std::vector<std::uint64_t> d = extent(raw(space), site);
+  // Callers allocate from these dimensions: a corrupt header must not become a huge allocation.
+  std::uint64_t count = 1;
+  for (auto x : d) count = checked_product(count, x, site);
+  if (contiguous(raw(ds), site)) {
+    Hid type = own(H5Dget_type(raw(ds)), H5Tclose, site, "H5Dget_type");
+    check_fits_in_file(*this, checked_product(count, check_size(H5Tget_size(raw(type)), site, "H5Tget_size"), site), site);
+  }
+  return d;
 }
 
-H5T_class_t File::type_class(const std::string& dataset_path) const {
-  Hid ds = open_dataset(id(), dataset_path);
-  Hid type(H5Dget_type(ds.get()), H5Tclose, "H5Dget_type");
-  return H5Tget_class(type.get());
+TypeClass File::type_class(const std::string& dataset_path) const {
+  const Site site = at(*this, dataset_path);
+  Hid ds = open_dataset(*this, dataset_path);
+  Hid type = own(H5Dget_type(raw(ds)), H5Tclose, site, "H5Dget_type");
+  switch (check(H5Tget_class(raw(type)), site, "H5Tget_class")) {
+    case H5T_INTEGER: return TypeClass::integer;
+    case H5T_FLOAT: return TypeClass::floating;
+    case H5T_STRING: return TypeClass::string;
+    default: return TypeClass::other;
+  }
 }
 
-void File::create_dataset(const std::string& path, hid_t file_type, const std::vector<std::uint64_t>& dims) const {
+void File::create_dataset(const std::string& path, ColumnType type, const std::vector<std::uint64_t>& dims) const {
+  create_dataset(path, predefined(stored_type(type)), dims);
+}
+
+void File::create_dataset(const std::string& path, const Hid& file_type, const std::vector<std::uint64_t>& dims) const {
   const auto slash = path.rfind('/');
   if (slash != std::string::npos && slash > 0) create_group(path.substr(0, slash));
+  const Site site = at(*this, path);
   std::vector<hsize_t> d(dims.begin(), dims.end());
-  Hid space(H5Screate_simple(static_cast<int>(d.size()), d.data(), nullptr), H5Sclose, "H5Screate_simple");
-  Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "H5Pcreate(dcpl)");
+  Hid space = own(H5Screate_simple(static_cast<int>(d.size()), d.data(), nullptr), H5Sclose, site, "H5Screate_simple");
+  Hid dcpl = own(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, site, "H5Pcreate(dataset create)");
   // No modification times and no fill pass: the file's bytes depend only on its content, and
   // large columns are written once instead of twice.
-  check_h5(H5Pset_obj_track_times(dcpl.get(), 0), "H5Pset_obj_track_times");
-  check_h5(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
-  check_h5(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), "H5Pset_alloc_time");
+  check(H5Pset_obj_track_times(raw(dcpl), 0), site, "H5Pset_obj_track_times");
+  check(H5Pset_fill_time(raw(dcpl), H5D_FILL_TIME_NEVER), site, "H5Pset_fill_time");
+  check(H5Pset_alloc_time(raw(dcpl), H5D_ALLOC_TIME_EARLY), site, "H5Pset_alloc_time");
   if (layout_.chunk_rows > 0 && !d.empty() && d[0] > 0) {
     // A fixed-size dataset's chunk may not exceed it; other axes are kept whole.
     std::vector<hsize_t> chunk(d);
     chunk[0] = std::min<hsize_t>(layout_.chunk_rows, d[0]);
-    check_h5(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk");
+    check(H5Pset_chunk(raw(dcpl), static_cast<int>(chunk.size()), chunk.data()), site, "H5Pset_chunk");
   }
-  Hid ds(H5Dcreate2(id(), path.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose,
-         ("create dataset " + path).c_str());
+  own(H5Dcreate2(raw(*this), path.c_str(), raw(file_type), raw(space), H5P_DEFAULT, raw(dcpl), H5P_DEFAULT), H5Dclose,
+      site, "H5Dcreate2");
 }
+
+// ---- Raw-data transfers ----
 
 namespace {
 
 TransferStats g_transfer_stats;
 
-bool is_numeric(hid_t type) {
-  const H5T_class_t c = H5Tget_class(type);
+bool is_numeric(hid_t type, const Site& site) {
+  const H5T_class_t c = check(H5Tget_class(type), site, "H5Tget_class");
   return c == H5T_INTEGER || c == H5T_FLOAT;
 }
 
+// The rows a transfer touches, in the file and in memory. A rank with no rows still takes part
+// in a collective transfer, selecting nothing.
+struct RowSelection {
+  Hid file_space;
+  Hid mem_space;
+  std::uint64_t elements = 0;
+};
+
+RowSelection select_rows(const File& file, hid_t dataset, const RowBlock& block, const Site& site) {
+  RowSelection s;
+  s.file_space = own(H5Dget_space(dataset), H5Sclose, site, "H5Dget_space");
+  const std::vector<std::uint64_t> full = extent(raw(s.file_space), site);
+  std::vector<hsize_t> start(full.size(), 0), count(full.begin(), full.end());
+  if (!full.empty()) {
+    if (block.end() > full[0]) throw_input("rows past the end of " + site.object + " in " + file.path());
+    start[0] = block.begin;
+    count[0] = block.count;
+  }
+  s.elements = 1;
+  for (auto c : count) s.elements = checked_product(s.elements, c, site);
+  hsize_t mem_extent = s.elements;
+  s.mem_space = own(H5Screate_simple(1, &mem_extent, nullptr), H5Sclose, site, "H5Screate_simple");
+  if (s.elements == 0) {
+    check(H5Sselect_none(raw(s.file_space)), site, "H5Sselect_none");
+    check(H5Sselect_none(raw(s.mem_space)), site, "H5Sselect_none");
+  } else if (!full.empty()) {
+    check(H5Sselect_hyperslab(raw(s.file_space), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), site,
+          "H5Sselect_hyperslab");
+  }
+  return s;
+}
+
+// Parallel HDF5 does a transfer that needs a type conversion (an int32 column read as double)
+// independently, rank by rank. So on parallel files the bytes travel collectively in the file's
+// own type and are converted here, in memory, with the same HDF5 conversion. Every rank takes
+// the same branch, those with no rows too: one rank converting would be enough to make HDF5 drop
+// collective I/O for all.
+class InMemoryConversion {
+ public:
+  InMemoryConversion(hid_t dataset, hid_t mem_type, bool parallel, const Site& site) : mem_type_(mem_type), site_(site) {
+    Hid file_type = own(H5Dget_type(dataset), H5Tclose, site, "H5Dget_type");
+    stored_bytes_ = check_size(H5Tget_size(raw(file_type)), site, "H5Tget_size");
+    stored_ = own(H5Tget_native_type(raw(file_type), H5T_DIR_ASCEND), H5Tclose, site, "H5Tget_native_type");
+    active_ = parallel && is_numeric(raw(stored_), site) && is_numeric(mem_type, site) &&
+              check(H5Tequal(raw(stored_), mem_type), site, "H5Tequal") == 0;
+  }
+  // The type the bytes travel in.
+  [[nodiscard]] hid_t transfer_type() const { return active_ ? raw(stored_) : mem_type_; }
+  // Bytes per element as stored in the file (for the transfer statistics).
+  [[nodiscard]] std::size_t stored_bytes() const { return stored_bytes_; }
+
+  // The buffer HDF5 transfers: the caller's, or a staging copy when converting a write or
+  // reading into a narrower type; writes are converted into it here.
+  void* prepare(void* data, std::uint64_t elements, bool write) {
+    if (!active_ || elements == 0 || data == nullptr) return data;
+    const std::size_t mem_size = check_size(H5Tget_size(mem_type_), site_, "H5Tget_size");
+    const std::size_t stored_size = check_size(H5Tget_size(raw(stored_)), site_, "H5Tget_size");
+    if (!write && stored_size <= mem_size) return data;  // converted in place after the read
+    staging_.resize(checked_product(elements, std::max(mem_size, stored_size), site_));
+    if (write) {
+      std::memcpy(staging_.data(), data, static_cast<std::size_t>(elements) * mem_size);
+      check(H5Tconvert(mem_type_, raw(stored_), elements, staging_.data(), nullptr, H5P_DEFAULT), site_, "H5Tconvert");
+    }
+    return staging_.data();
+  }
+
+  // After a read: the transferred bytes converted into the caller's buffer (HDF5 converts
+  // overlapping buffers, so in place when the memory type is at least as wide).
+  void finish_read(void* data, void* transferred, std::uint64_t elements) const {
+    if (!active_ || elements == 0 || data == nullptr) return;
+    check(H5Tconvert(raw(stored_), mem_type_, elements, transferred, nullptr, H5P_DEFAULT), site_, "H5Tconvert");
+    if (transferred != data)
+      std::memcpy(data, transferred, static_cast<std::size_t>(elements) * check_size(H5Tget_size(mem_type_), site_, "H5Tget_size"));
+  }
+
+ private:
+  hid_t mem_type_;
+  Site site_;
+  Hid stored_;
+  std::size_t stored_bytes_ = 0;
+  bool active_ = false;
+  std::vector<unsigned char> staging_;
+};
+
 // After a parallel transfer: did HDF5 really do it collectively? (It falls back silently.)
-void record_io_mode(hid_t dxpl) {
+void record_io_mode(hid_t dxpl, const Site& site) {
   H5D_mpio_actual_io_mode_t mode = H5D_MPIO_NO_COLLECTIVE;
-  if (H5Pget_mpio_actual_io_mode(dxpl, &mode) < 0) return;
+  check(H5Pget_mpio_actual_io_mode(dxpl, &mode), site, "H5Pget_mpio_actual_io_mode");
   if (mode != H5D_MPIO_NO_COLLECTIVE) {
     ++g_transfer_stats.collective;
     return;
   }
   ++g_transfer_stats.independent;
   std::uint32_t local = 0, global = 0;
-  if (H5Pget_mpio_no_collective_cause(dxpl, &local, &global) >= 0) g_transfer_stats.no_collective_causes |= local | global;
+  check(H5Pget_mpio_no_collective_cause(dxpl, &local, &global), site, "H5Pget_mpio_no_collective_cause");
+  g_transfer_stats.no_collective_causes |= local | global;
+}
+
+void record_transfer(bool write, std::uint64_t bytes, double seconds) {
+  auto& stats = g_transfer_stats;
+  if (write) {
+    ++stats.writes;
+    stats.write_bytes += bytes;
+    stats.write_seconds += seconds;
+  } else {
+    ++stats.reads;
+    stats.read_bytes += bytes;
+    stats.read_seconds += seconds;
+  }
 }
 
 }  // namespace
 
 const TransferStats& transfer_stats() { return g_transfer_stats; }
-void reset_transfer_stats() { g_transfer_stats = TransferStats{}; }
 
 std::string describe_no_collective_cause(std::uint32_t causes) {
   static const std::pair<std::uint32_t, const char*> names[] = {
@@ -289,157 +532,112 @@ std::string describe_no_collective_cause(std::uint32_t causes) {
   return text;
 }
 
-void File::transfer_rows(const std::string& path, const RowBlock& block, hid_t mem_type, void* data, bool write) const {
-  Hid ds = open_dataset(id(), path);
-  Hid file_space(H5Dget_space(ds.get()), H5Sclose, "H5Dget_space");
-  const int rank = H5Sget_simple_extent_ndims(file_space.get());
-  std::vector<hsize_t> full(static_cast<std::size_t>(rank));
-  H5Sget_simple_extent_dims(file_space.get(), full.data(), nullptr);
-  std::vector<hsize_t> start(full.size(), 0), count(full);
-  if (rank >= 1) {
-    if (block.end() > full[0]) throw_input("rows past the end of " + path);
-    start[0] = block.begin;
-    count[0] = block.count;
-  }
-  hsize_t elements = 1;
-  for (auto c : count) elements *= c;
-  Hid mem_space(H5Screate_simple(1, &elements, nullptr), H5Sclose, "H5Screate_simple");
-  if (elements == 0) {
-    // A rank with no rows still takes part in the collective transfer, selecting nothing.
-    check_h5(H5Sselect_none(file_space.get()), "H5Sselect_none");
-    check_h5(H5Sselect_none(mem_space.get()), "H5Sselect_none");
-  } else if (rank >= 1) {
-    check_h5(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
-             "H5Sselect_hyperslab");
-  }
-  Hid dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "H5Pcreate(dxpl)");
-  if (parallel()) check_h5(H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio");
-  static double dummy = 0;
-  void* buffer = (elements == 0 || data == nullptr) ? &dummy : data;
+void File::transfer_rows(const std::string& path, const RowBlock& block, ColumnType mem, void* data, bool write) const {
+  const Site site = at(*this, path);
+  Hid ds = open_dataset(*this, path);
+  RowSelection rows = select_rows(*this, raw(ds), block, site);
+  Hid dxpl = own(H5Pcreate(H5P_DATASET_XFER), H5Pclose, site, "H5Pcreate(dataset transfer)");
+  if (parallel()) check(H5Pset_dxpl_mpio(raw(dxpl), H5FD_MPIO_COLLECTIVE), site, "H5Pset_dxpl_mpio");
+  // HDF5 wants a valid pointer even when nothing is selected.
+  static double nothing = 0;
+  void* buffer = (rows.elements == 0 || data == nullptr) ? &nothing : data;
 
-  // Parallel HDF5 does a transfer that needs a type conversion (an int32 column read as double)
-  // independently, rank by rank. So on parallel files the bytes travel collectively in the
-  // file's own type and are converted here, in memory, with the same HDF5 conversion. Every
-  // rank takes the same branch, those with no rows too: one rank converting would be enough to
-  // make HDF5 drop collective I/O for all.
-  Hid file_type(H5Dget_type(ds.get()), H5Tclose, "H5Dget_type");
-  Hid stored(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), H5Tclose, "H5Tget_native_type");
-  const bool convert = parallel() && is_numeric(stored.get()) && is_numeric(mem_type) &&
-                       H5Tequal(stored.get(), mem_type) <= 0;
-  const std::size_t mem_size = H5Tget_size(mem_type), stored_size = H5Tget_size(stored.get());
-  std::vector<unsigned char> staging;  // only when the stored type is wider, or for writes
-  hid_t transfer_type = mem_type;
-  void* transfer_buffer = buffer;
-  if (convert) transfer_type = stored.get();
-  if (convert && buffer != &dummy) {
-    if (write || stored_size > mem_size) {
-      staging.resize(static_cast<std::size_t>(elements) * std::max(mem_size, stored_size));
-      transfer_buffer = staging.data();
-    }
-    if (write) {
-      std::memcpy(staging.data(), data, static_cast<std::size_t>(elements) * mem_size);
-      check_h5(H5Tconvert(mem_type, stored.get(), elements, staging.data(), nullptr, H5P_DEFAULT), "H5Tconvert");
-    }
-  }
-
+  InMemoryConversion conversion(raw(ds), memory_type(mem), parallel(), site);
+  void* transferred = conversion.prepare(buffer == &nothing ? nullptr : buffer, rows.elements, write);
+  if (transferred == nullptr) transferred = buffer;
   const auto clock = std::chrono::steady_clock::now();
-  const herr_t status = write ? H5Dwrite(ds.get(), transfer_type, mem_space.get(), file_space.get(), dxpl.get(), transfer_buffer)
-                              : H5Dread(ds.get(), transfer_type, mem_space.get(), file_space.get(), dxpl.get(), transfer_buffer);
+  if (write)
+    check(H5Dwrite(raw(ds), conversion.transfer_type(), raw(rows.mem_space), raw(rows.file_space), raw(dxpl), transferred),
+          site, "H5Dwrite");
+  else
+    check(H5Dread(raw(ds), conversion.transfer_type(), raw(rows.mem_space), raw(rows.file_space), raw(dxpl), transferred),
+          site, "H5Dread");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - clock).count();
-  if (status < 0) {
-    const std::string stack = hdf5_error_stack();
-    if (write) throw_output("writing " + path + " in " + path_ + " failed: " + stack);
-    throw_input("reading " + path + " from " + path_ + " failed (wrong type or corrupt file?): " + stack);
-  }
-  if (convert && !write && buffer != &dummy) {
-    // In place when the memory type is at least as wide (HDF5 converts overlapping buffers).
-    check_h5(H5Tconvert(stored.get(), mem_type, elements, transfer_buffer, nullptr, H5P_DEFAULT), "H5Tconvert");
-    if (transfer_buffer != buffer) std::memcpy(buffer, transfer_buffer, static_cast<std::size_t>(elements) * mem_size);
-  }
-  auto& stats = g_transfer_stats;
-  const std::uint64_t bytes = static_cast<std::uint64_t>(elements) * H5Tget_size(file_type.get());
-  if (write) {
-    ++stats.writes;
-    stats.write_bytes += bytes;
-    stats.write_seconds += seconds;
-  } else {
-    ++stats.reads;
-    stats.read_bytes += bytes;
-    stats.read_seconds += seconds;
-  }
-  if (parallel()) record_io_mode(dxpl.get());
+  if (!write) conversion.finish_read(buffer == &nothing ? nullptr : buffer, transferred, rows.elements);
+  record_transfer(write, rows.elements * conversion.stored_bytes(), seconds);
+  if (parallel()) record_io_mode(raw(dxpl), site);
 }
 
+// ---- Attributes and string datasets ----
+
 namespace {
-void write_attr(hid_t file, const std::string& obj, const std::string& name, hid_t file_type, hid_t mem_type,
+void write_attr(const File& file, const std::string& obj, const std::string& name, hid_t file_type, hid_t mem_type,
                 hsize_t n, const void* data, bool scalar) {
+  const Site site = at(file, obj + " attribute " + name);
   Hid o = open_object(file, obj);
-  if (H5Aexists(o.get(), name.c_str()) > 0) check_h5(H5Adelete(o.get(), name.c_str()), "H5Adelete");
-  Hid space(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr), H5Sclose, "H5Screate");
-  Hid attr(H5Acreate2(o.get(), name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-           ("create attribute " + name).c_str());
-  check_h5(H5Awrite(attr.get(), mem_type, data), "H5Awrite");
+  if (check(H5Aexists(raw(o), name.c_str()), site, "H5Aexists") > 0) check(H5Adelete(raw(o), name.c_str()), site, "H5Adelete");
+  Hid space = own(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr), H5Sclose, site, "H5Screate");
+  Hid attr = own(H5Acreate2(raw(o), name.c_str(), file_type, raw(space), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, site,
+                 "H5Acreate2");
+  check(H5Awrite(raw(attr), mem_type, data), site, "H5Awrite");
 }
 }  // namespace
 
 void File::write_attribute(const std::string& obj, const std::string& name, double value) const {
-  write_attr(id(), obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &value, true);
+  write_attr(*this, obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &value, true);
 }
 void File::write_attribute(const std::string& obj, const std::string& name, std::int64_t value) const {
-  write_attr(id(), obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, 1, &value, true);
+  write_attr(*this, obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, 1, &value, true);
 }
 void File::write_attribute(const std::string& obj, const std::string& name, const std::string& value) const {
-  Hid type = fixed_string_type(value.size());
+  Hid type = fixed_string_type(value.size(), at(*this, obj));
   std::vector<char> buffer = pack_fixed({value}, std::max<std::size_t>(value.size(), 1));
-  write_attr(id(), obj, name, type.get(), type.get(), 1, buffer.data(), true);
+  write_attr(*this, obj, name, raw(type), raw(type), 1, buffer.data(), true);
 }
 void File::write_attribute(const std::string& obj, const std::string& name,
                            const std::vector<std::string>& values) const {
   const std::size_t width = longest(values);
-  Hid type = fixed_string_type(width);
+  Hid type = fixed_string_type(width, at(*this, obj));
   std::vector<char> buffer = pack_fixed(values, width);
-  write_attr(id(), obj, name, type.get(), type.get(), values.size(), buffer.data(), false);
+  write_attr(*this, obj, name, raw(type), raw(type), values.size(), buffer.data(), false);
 }
 
 bool File::has_attribute(const std::string& obj, const std::string& name) const {
   if (!exists(obj)) return false;
-  Hid o = open_object(id(), obj);
-  return H5Aexists(o.get(), name.c_str()) > 0;
+  Hid o = open_object(*this, obj);
+  return check(H5Aexists(raw(o), name.c_str()), at(*this, obj + " attribute " + name), "H5Aexists") > 0;
 }
 
 std::vector<std::string> File::read_string_attribute(const std::string& obj, const std::string& name) const {
-  Hid o = open_object(id(), obj);
-  Hid attr(H5Aopen(o.get(), name.c_str(), H5P_DEFAULT), H5Aclose, ("open attribute " + name).c_str());
-  Hid type(H5Aget_type(attr.get()), H5Tclose, "H5Aget_type");
-  Hid space(H5Aget_space(attr.get()), H5Sclose, "H5Aget_space");
-  return read_string_values(type.get(), space.get(),
-                            [&](hid_t mem, void* buf) { check_h5(H5Aread(attr.get(), mem, buf), "H5Aread"); });
+  const Site site = at(*this, obj + " attribute " + name);
+  Hid o = open_object(*this, obj);
+  Hid attr = own(H5Aopen(raw(o), name.c_str(), H5P_DEFAULT), H5Aclose, site, "H5Aopen");
+  Hid type = own(H5Aget_type(raw(attr)), H5Tclose, site, "H5Aget_type");
+  Hid space = own(H5Aget_space(raw(attr)), H5Sclose, site, "H5Aget_space");
+  return read_string_values(
+      *this, raw(type), raw(space), [&](hid_t mem, void* buf) { check(H5Aread(raw(attr), mem, buf), site, "H5Aread"); },
+      site);
 }
 
 double File::read_double_attribute(const std::string& obj, const std::string& name) const {
-  Hid o = open_object(id(), obj);
-  Hid attr(H5Aopen(o.get(), name.c_str(), H5P_DEFAULT), H5Aclose, ("open attribute " + name).c_str());
+  const Site site = at(*this, obj + " attribute " + name);
+  Hid o = open_object(*this, obj);
+  Hid attr = own(H5Aopen(raw(o), name.c_str(), H5P_DEFAULT), H5Aclose, site, "H5Aopen");
   double value = 0;
-  check_h5(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &value), "H5Aread");
+  check(H5Aread(raw(attr), H5T_NATIVE_DOUBLE, &value), site, "H5Aread");
   return value;
 }
 
 void File::write_strings(const std::string& path, const std::vector<std::string>& values) const {
+  const Site site = at(*this, path);
   const std::size_t width = longest(values);
-  Hid type = fixed_string_type(width);
-  create_dataset(path, type.get(), {values.size()});
-  Hid ds = open_dataset(id(), path);
+  Hid type = fixed_string_type(width, site);
+  create_dataset(path, type, {values.size()});
+  Hid ds = open_dataset(*this, path);
   std::vector<char> buffer = pack_fixed(values, width);
-  if (!values.empty()) check_h5(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "H5Dwrite(strings)");
+  if (!values.empty())
+    check(H5Dwrite(raw(ds), raw(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), site, "H5Dwrite(strings)");
 }
 
 std::vector<std::string> File::read_strings(const std::string& path) const {
-  Hid ds = open_dataset(id(), path);
-  Hid type(H5Dget_type(ds.get()), H5Tclose, "H5Dget_type");
-  Hid space(H5Dget_space(ds.get()), H5Sclose, "H5Dget_space");
-  return read_string_values(type.get(), space.get(), [&](hid_t mem, void* buf) {
-    check_h5(H5Dread(ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf), "H5Dread(strings)");
-  });
+  const Site site = at(*this, path);
+  Hid ds = open_dataset(*this, path);
+  Hid type = own(H5Dget_type(raw(ds)), H5Tclose, site, "H5Dget_type");
+  Hid space = own(H5Dget_space(raw(ds)), H5Sclose, site, "H5Dget_space");
+  return read_string_values(
+      *this, raw(type), raw(space),
+      [&](hid_t mem, void* buf) { check(H5Dread(raw(ds), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf), site, "H5Dread(strings)"); },
+      site);
 }
 
 }  // namespace custseg::io

@@ -10,9 +10,9 @@ void write_assignments(const mpi::Communicator& comm, const std::string& path, s
                        const RowBlock& block, std::span<const std::uint64_t> ids,
                        std::span<const std::int32_t> segments, std::span<const float> distances) {
   File file = File::create(path, comm);
-  file.create_dataset("/assignments/customer_id", H5T_STD_U64LE, {rows_total});
-  file.create_dataset("/assignments/segment", H5T_STD_I32LE, {rows_total});
-  file.create_dataset("/assignments/distance", H5T_IEEE_F32LE, {rows_total});
+  file.create_dataset("/assignments/customer_id", ColumnType::uint64, {rows_total});
+  file.create_dataset("/assignments/segment", ColumnType::int32, {rows_total});
+  file.create_dataset("/assignments/distance", ColumnType::float32, {rows_total});
   file.write_rows<std::uint64_t>("/assignments/customer_id", block, ids);
   file.write_rows<std::int32_t>("/assignments/segment", block, segments);
   file.write_rows<float>("/assignments/distance", block, distances);
@@ -23,12 +23,12 @@ namespace {
 
 void write_matrix(const File& f, const std::string& path, const std::vector<double>& values, std::size_t rows,
                   std::size_t cols) {
-  f.create_dataset(path, H5T_IEEE_F64LE, {rows, cols});
+  f.create_dataset(path, ColumnType::float64, {rows, cols});
   f.write_rows<double>(path, RowBlock{0, rows}, values);
 }
 
 void write_vector(const File& f, const std::string& path, const std::vector<double>& values) {
-  f.create_dataset(path, H5T_IEEE_F64LE, {values.size()});
+  f.create_dataset(path, ColumnType::float64, {values.size()});
   f.write_rows<double>(path, RowBlock{0, values.size()}, values);
 }
 
@@ -48,14 +48,14 @@ void write_profiles(const File& f, const report::RunSummary& s) {
       index[c * d + j] = prof.features[j].index[c];
       std_diff[c * d + j] = prof.features[j].std_diff[c];
     }
-  f.create_dataset("/segments/quantiles", H5T_IEEE_F64LE, {k, d, nq});
+  f.create_dataset("/segments/quantiles", ColumnType::float64, {k, d, nq});
   f.write_rows<double>("/segments/quantiles", RowBlock{0, k}, quantiles);
   f.write_attribute("/segments/quantiles", "probabilities", std::string("0.05, 0.25, 0.5, 0.75, 0.95 (numpy linear)"));
   write_matrix(f, "/segments/index", index, k, d);
   write_matrix(f, "/segments/std_diff", std_diff, k, d);
   std::vector<std::int64_t> substantial(k);
   for (std::size_t c = 0; c < k; ++c) substantial[c] = s.substantial(c) ? 1 : 0;
-  f.create_dataset("/segments/substantial", H5T_STD_I64LE, {k});
+  f.create_dataset("/segments/substantial", ColumnType::int64, {k});
   f.write_rows<std::int64_t>("/segments/substantial", RowBlock{0, k}, substantial);
   f.write_attribute("/segments", "min_segment_size", s.min_segment_size);
   if (prof.names.size() == k) f.write_strings("/segments/names", prof.names);
@@ -121,7 +121,7 @@ void write_model_and_segments(const std::string& path, const report::RunSummary&
       max[c * d + j] = m.max[c];
     }
   }
-  f.create_dataset("/segments/count", H5T_STD_I64LE, {k});
+  f.create_dataset("/segments/count", ColumnType::int64, {k});
   f.write_rows<std::int64_t>("/segments/count", RowBlock{0, k}, s.kmeans.counts);
   write_vector(f, "/segments/share", share);
   f.write_strings("/segments/feature_names", s.scaling.names);

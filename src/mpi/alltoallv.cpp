@@ -1,31 +1,10 @@
 #include "custseg/mpi/alltoallv.hpp"
 
-#include <climits>
 #include <cstring>
-#include <numeric>
+#include <span>
 #include <stdexcept>
 
 namespace custseg::mpi {
-
-namespace {
-int checked_count(std::size_t bytes, const char* what) {
-  if (bytes > static_cast<std::size_t>(INT_MAX))
-    throw std::runtime_error(std::string(what) + ": a single transfer of " + std::to_string(bytes) +
-                             " bytes exceeds MPI's int count limit");
-  return static_cast<int>(bytes);
-}
-
-std::vector<int> displacements(const std::vector<int>& counts, const char* what) {
-  std::vector<int> displs(counts.size(), 0);
-  std::size_t total = 0;
-  for (std::size_t r = 0; r < counts.size(); ++r) {
-    displs[r] = checked_count(total, what);
-    total += static_cast<std::size_t>(counts[r]);
-  }
-  checked_count(total, what);
-  return displs;
-}
-}  // namespace
 
 ReceivedBytes alltoallv_bytes(const Communicator& comm, const std::vector<std::vector<char>>& to_rank) {
   const auto size = static_cast<std::size_t>(comm.size());
@@ -53,20 +32,10 @@ ReceivedBytes alltoallv_bytes(const Communicator& comm, const std::vector<std::v
 }
 
 ReceivedBytes allgatherv_bytes(const Communicator& comm, const std::vector<char>& mine) {
-  const auto size = static_cast<std::size_t>(comm.size());
-  int my_count = checked_count(mine.size(), "MPI_Allgatherv");
-  std::vector<int> counts(size);
-  check(MPI_Allgather(&my_count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm.raw()), "MPI_Allgather");
-  const std::vector<int> displs = displacements(counts, "MPI_Allgatherv");
+  std::vector<std::int64_t> offsets;
   ReceivedBytes out;
-  out.bytes.resize(static_cast<std::size_t>(displs.back()) + static_cast<std::size_t>(counts.back()));
-  char dummy = 0;
-  check(MPI_Allgatherv(mine.empty() ? &dummy : mine.data(), my_count, MPI_BYTE,
-                       out.bytes.empty() ? &dummy : out.bytes.data(), counts.data(), displs.data(), MPI_BYTE,
-                       comm.raw()),
-        "MPI_Allgatherv");
-  out.offsets.assign(displs.begin(), displs.end());
-  out.offsets.push_back(out.bytes.size());
+  out.bytes = comm.allgatherv(std::span<const char>(mine), &offsets);
+  out.offsets.assign(offsets.begin(), offsets.end());
   return out;
 }
 

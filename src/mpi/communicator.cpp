@@ -1,7 +1,9 @@
 #include "custseg/mpi/communicator.hpp"
 
+#include <climits>
 #include <numeric>
-#include <stdexcept>
+
+#include "custseg/util/error.hpp"
 
 namespace custseg::mpi {
 
@@ -10,7 +12,25 @@ void check(int mpi_status, const char* what) {
   char text[MPI_MAX_ERROR_STRING];
   int length = 0;
   MPI_Error_string(mpi_status, text, &length);
-  throw std::runtime_error(std::string(what) + " failed: " + std::string(text, length));
+  throw MpiError(std::string(what) + " failed: " + std::string(text, length));
+}
+
+int checked_count(std::size_t n, const char* what) {
+  if (n > static_cast<std::size_t>(INT_MAX))
+    throw MpiError(std::string(what) + ": a single transfer of " + std::to_string(n) +
+                   " values exceeds MPI's int count limit");
+  return static_cast<int>(n);
+}
+
+std::vector<int> displacements(const std::vector<int>& counts, const char* what) {
+  std::vector<int> displs(counts.size(), 0);
+  std::size_t total = 0;
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    displs[r] = checked_count(total, what);
+    total += static_cast<std::size_t>(counts[r]);
+  }
+  checked_count(total, what);
+  return displs;
 }
 
 Environment::Environment(int& argc, char**& argv) {
@@ -18,7 +38,7 @@ Environment::Environment(int& argc, char**& argv) {
   check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
   // Errors come back as codes so check() can turn them into exceptions and the collective
   // guard can agree on them, instead of MPI aborting one rank and hanging the others.
-  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
 }
 
 Environment::~Environment() {
@@ -86,15 +106,20 @@ void Communicator::broadcast(std::string& text, int root) const {
 }
 
 namespace {
+// The one MPI_Allgatherv: every variable-length gather (typed values, or bytes for alltoallv.hpp)
+// comes through here and its int-count check. All ranks must reach it, also with nothing to send.
 template <class T>
 std::vector<T> gatherv_impl(MPI_Comm comm, int size, std::span<const T> mine, MPI_Datatype type,
                             std::vector<std::int64_t>* offsets_out) {
-  int my_count = static_cast<int>(mine.size());
-  std::vector<int> counts(size), displs(size);
+  int my_count = checked_count(mine.size(), "MPI_Allgatherv");
+  std::vector<int> counts(static_cast<std::size_t>(size));
   check(MPI_Allgather(&my_count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm), "MPI_Allgather");
-  std::exclusive_scan(counts.begin(), counts.end(), displs.begin(), 0);
-  std::vector<T> all(static_cast<std::size_t>(displs.back() + counts.back()));
-  check(MPI_Allgatherv(mine.data(), my_count, type, all.data(), counts.data(), displs.data(), type, comm),
+  const std::vector<int> displs = displacements(counts, "MPI_Allgatherv");
+  std::vector<T> all(static_cast<std::size_t>(displs.back()) + static_cast<std::size_t>(counts.back()));
+  // MPI wants valid buffers even for zero counts.
+  T nothing{};
+  check(MPI_Allgatherv(mine.empty() ? &nothing : mine.data(), my_count, type, all.empty() ? &nothing : all.data(),
+                       counts.data(), displs.data(), type, comm),
         "MPI_Allgatherv");
   if (offsets_out) {
     offsets_out->assign(displs.begin(), displs.end());
@@ -110,6 +135,18 @@ std::vector<double> Communicator::allgatherv(std::span<const double> mine, std::
 std::vector<std::int64_t> Communicator::allgatherv(std::span<const std::int64_t> mine) const {
   return gatherv_impl<std::int64_t>(comm_, size_, mine, MPI_INT64_T, nullptr);
 }
+std::vector<char> Communicator::allgatherv(std::span<const char> mine, std::vector<std::int64_t>* offsets) const {
+  return gatherv_impl(comm_, size_, mine, MPI_BYTE, offsets);
+}
+
+std::vector<double> Communicator::gather(std::span<const double> mine, int root) const {
+  const int count = checked_count(mine.size(), "MPI_Gather");
+  std::vector<double> all(rank_ == root ? mine.size() * static_cast<std::size_t>(size_) : 0);
+  checked_count(all.size(), "MPI_Gather");
+  check(MPI_Gather(mine.data(), count, MPI_DOUBLE, all.data(), count, MPI_DOUBLE, root, comm_), "MPI_Gather");
+  return all;
+}
+
 std::vector<std::uint64_t> Communicator::allgather(std::uint64_t mine) const {
   std::vector<std::uint64_t> all(static_cast<std::size_t>(size_));
   check(MPI_Allgather(&mine, 1, MPI_UINT64_T, all.data(), 1, MPI_UINT64_T, comm_), "MPI_Allgather");

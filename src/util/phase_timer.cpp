@@ -62,8 +62,10 @@ CommCounter& lloyd_allreduce() {
   return counter;
 }
 
-std::string gather_timing_detail(const mpi::Communicator& comm, const RankFigures& mine) {
-  const auto phases = split_read(mine);
+namespace {
+
+// This rank's figures in one row: the phase seconds, then the kExtras counters.
+std::vector<double> local_row(const std::vector<std::pair<std::string, double>>& phases, const RankFigures& mine) {
   const auto& io = io::transfer_stats();
   const auto& ar = lloyd_allreduce();
   std::vector<double> local;
@@ -83,33 +85,34 @@ std::string gather_timing_detail(const mpi::Communicator& comm, const RankFigure
   extra[kCauses] = static_cast<double>(io.no_collective_causes);
   extra[kRows] = static_cast<double>(mine.rows);
   extra[kPeakRss] = peak_rss_bytes();
+  return local;
+}
 
-  // All ranks must reach this, even with zero rows: the vectors have the same length everywhere
-  // because every rank runs the same phases.
-  const std::size_t width = local.size();
-  std::vector<double> all(comm.is_root() ? width * static_cast<std::size_t>(comm.size()) : 0);
-  mpi::check(MPI_Gather(local.data(), static_cast<int>(width), MPI_DOUBLE, all.data(), static_cast<int>(width),
-                        MPI_DOUBLE, 0, comm.raw()),
-             "MPI_Gather(timing detail)");
-  if (!comm.is_root()) return "";
+// Every rank's row, as gathered on the root: rank r's value `index` is at(r, index).
+struct GatheredRows {
+  const std::vector<double>& all;
+  std::size_t width;
+  std::size_t n_phases;
+  int ranks;
+  [[nodiscard]] double at(int r, std::size_t index) const { return all[static_cast<std::size_t>(r) * width + index]; }
+  [[nodiscard]] ordered_json per_rank(std::size_t index) const { return column(all, width, index, ranks); }
+  [[nodiscard]] ordered_json extra_per_rank(std::size_t extra) const { return per_rank(n_phases + extra); }
+};
 
-  const int ranks = comm.size();
-  ordered_json j;
-  j["ranks"] = ranks;
+void add_phases(ordered_json& j, const GatheredRows& g, const std::vector<std::pair<std::string, double>>& phases) {
   ordered_json names = ordered_json::array();
   ordered_json per_rank = ordered_json::object(), max_s = ordered_json::object(), mean_s = ordered_json::object(),
                imbalance = ordered_json::object();
-  for (std::size_t p = 0; p < n_phases; ++p) {
+  for (std::size_t p = 0; p < g.n_phases; ++p) {
     const std::string& name = phases[p].first;
     names.push_back(name);
     double mx = 0.0, sum = 0.0;
-    for (int r = 0; r < ranks; ++r) {
-      const double v = all[static_cast<std::size_t>(r) * width + p];
-      mx = std::max(mx, v);
-      sum += v;
+    for (int r = 0; r < g.ranks; ++r) {
+      mx = std::max(mx, g.at(r, p));
+      sum += g.at(r, p);
     }
-    const double mean = sum / ranks;
-    per_rank[name] = column(all, width, p, ranks);
+    const double mean = sum / g.ranks;
+    per_rank[name] = g.per_rank(p);
     max_s[name] = mx;
     mean_s[name] = mean;
     imbalance[name] = mean > 0.0 ? mx / mean : 1.0;
@@ -119,43 +122,64 @@ std::string gather_timing_detail(const mpi::Communicator& comm, const RankFigure
   j["seconds_max"] = max_s;
   j["seconds_mean"] = mean_s;
   j["imbalance_max_over_mean"] = imbalance;
-  j["rows_per_rank"] = column(all, width, n_phases + kRows, ranks);
-  j["peak_rss_bytes_per_rank"] = column(all, width, n_phases + kPeakRss, ranks);
+}
 
-  const double calls = all[n_phases + kAllreduceCalls];
-  const double bytes = all[n_phases + kAllreduceBytes];
+ordered_json allreduce_json(const GatheredRows& g) {
+  const double calls = g.at(0, g.n_phases + kAllreduceCalls);
+  const double bytes = g.at(0, g.n_phases + kAllreduceBytes);
   ordered_json allreduce;
   allreduce["what"] = "Lloyd per-iteration allreduce of the exact Int128 cluster sums (wall time, waits included)";
   allreduce["calls"] = calls;
   allreduce["bytes_per_call"] = calls > 0 ? bytes / calls : 0.0;
-  allreduce["seconds_per_rank"] = column(all, width, n_phases + kAllreduceSeconds, ranks);
+  allreduce["seconds_per_rank"] = g.extra_per_rank(kAllreduceSeconds);
   double ar_max = 0.0, ar_min = 0.0;
-  for (int r = 0; r < ranks; ++r) {
-    const double v = all[static_cast<std::size_t>(r) * width + n_phases + kAllreduceSeconds];
+  for (int r = 0; r < g.ranks; ++r) {
+    const double v = g.at(r, g.n_phases + kAllreduceSeconds);
     ar_max = std::max(ar_max, v);
     ar_min = r == 0 ? v : std::min(ar_min, v);
   }
   allreduce["seconds_max"] = ar_max;
   allreduce["seconds_min"] = ar_min;
-  j["allreduce"] = allreduce;
+  return allreduce;
+}
 
+ordered_json hdf5_json(const GatheredRows& g) {
   std::uint32_t causes = 0;
   double collective = 0.0, independent = 0.0;
-  for (int r = 0; r < ranks; ++r) {
-    const double* e = all.data() + static_cast<std::size_t>(r) * width + n_phases;
-    causes |= static_cast<std::uint32_t>(e[kCauses]);
-    collective += e[kCollective];
-    independent += e[kIndependent];
+  for (int r = 0; r < g.ranks; ++r) {
+    causes |= static_cast<std::uint32_t>(g.at(r, g.n_phases + kCauses));
+    collective += g.at(r, g.n_phases + kCollective);
+    independent += g.at(r, g.n_phases + kIndependent);
   }
   ordered_json h5;
-  h5["read_bytes_per_rank"] = column(all, width, n_phases + kReadBytes, ranks);
-  h5["read_seconds_per_rank"] = column(all, width, n_phases + kReadSeconds, ranks);
-  h5["write_bytes_per_rank"] = column(all, width, n_phases + kWriteBytes, ranks);
-  h5["write_seconds_per_rank"] = column(all, width, n_phases + kWriteSeconds, ranks);
+  h5["read_bytes_per_rank"] = g.extra_per_rank(kReadBytes);
+  h5["read_seconds_per_rank"] = g.extra_per_rank(kReadSeconds);
+  h5["write_bytes_per_rank"] = g.extra_per_rank(kWriteBytes);
+  h5["write_seconds_per_rank"] = g.extra_per_rank(kWriteSeconds);
   h5["collective_transfers"] = collective;
   h5["independent_transfers"] = independent;
   h5["no_collective_cause"] = io::describe_no_collective_cause(causes);
-  j["hdf5"] = h5;
+  return h5;
+}
+
+}  // namespace
+
+std::string gather_timing_detail(const mpi::Communicator& comm, const RankFigures& mine) {
+  const auto phases = split_read(mine);
+  const std::vector<double> local = local_row(phases, mine);
+  // All ranks must reach this, even with zero rows: the rows have the same length everywhere
+  // because every rank runs the same phases.
+  const std::vector<double> all = comm.gather(local, 0);
+  if (!comm.is_root()) return "";
+
+  const GatheredRows g{all, local.size(), phases.size(), comm.size()};
+  ordered_json j;
+  j["ranks"] = g.ranks;
+  add_phases(j, g, phases);
+  j["rows_per_rank"] = g.extra_per_rank(kRows);
+  j["peak_rss_bytes_per_rank"] = g.extra_per_rank(kPeakRss);
+  j["allreduce"] = allreduce_json(g);
+  j["hdf5"] = hdf5_json(g);
   return j.dump();
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "custseg/io/detail/hdf5_handle.hpp"  // tests may inspect files with the C API
 #include "custseg/io/hdf5.hpp"
 
 namespace custseg::testing {

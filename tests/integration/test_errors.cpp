@@ -40,7 +40,7 @@ class Errors : public GeneratedTable<Errors> {
 void write_table(const std::string& path, const std::vector<std::pair<std::string, std::vector<double>>>& columns) {
   File f = File::create_serial(path);
   for (const auto& [name, values] : columns) {
-    f.create_dataset(custseg::io::column_path(name), H5T_IEEE_F64LE, {values.size()});
+    f.create_dataset(custseg::io::column_path(name), custseg::io::ColumnType::float64, {values.size()});
     f.write_rows<double>(custseg::io::column_path(name), {0, values.size()}, values);
   }
 }
@@ -129,7 +129,7 @@ TEST_F(Errors, NonNumericColumn) {
   {
     File f = File::create_serial(out("strings.h5"));
     f.write_strings("/customers/segment_name", {"a", "b", "c"});
-    f.create_dataset("/customers/customer_id", H5T_STD_U64LE, {3});
+    f.create_dataset("/customers/customer_id", custseg::io::ColumnType::uint64, {3});
   }
   expect_failure("--input " + out("strings.h5") + " --output " + out("o12") + " --features customer_id", 3, "not numeric");
 }

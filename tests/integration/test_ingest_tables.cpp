@@ -87,7 +87,7 @@ TEST_F(IngestTables, WholesaleWithoutIdColumnIsNumberedFromOne) {
   const auto ids = f.read_all<std::uint64_t>("/customers/customer_id");
   ASSERT_EQ(ids.size(), 440U);
   for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], i + 1);
-  EXPECT_EQ(f.type_class("/customers/fresh"), H5T_INTEGER);
+  EXPECT_EQ(f.type_class("/customers/fresh"), custseg::io::TypeClass::integer);
   EXPECT_EQ(sum(f.read_all<std::int32_t>("/customers/fresh")), 5280131);
   EXPECT_EQ(sum(f.read_all<std::int32_t>("/customers/delicassen")), 670943);
   EXPECT_EQ(sum(f.read_all<std::int32_t>("/customers/channel")), 582);

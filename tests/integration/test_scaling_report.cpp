@@ -120,7 +120,7 @@ TEST_F(ScalingReport, AlignedChunkedFileGivesTheSameResults) {
   {
     // The layout really is chunked, with the requested chunk, and datasets start aligned.
     custseg::io::File f = custseg::io::File::open_serial(chunked, false);
-    const hid_t ds = H5Dopen2(f.id(), "/customers/monetary", H5P_DEFAULT);
+    const hid_t ds = H5Dopen2(custseg::io::detail::raw(f), "/customers/monetary", H5P_DEFAULT);
     ASSERT_GE(ds, 0);
     const hid_t dcpl = H5Dget_create_plist(ds);
     EXPECT_EQ(H5Pget_layout(dcpl), H5D_CHUNKED);
@@ -129,7 +129,7 @@ TEST_F(ScalingReport, AlignedChunkedFileGivesTheSameResults) {
     EXPECT_EQ(chunk, 5000u);
     H5Pclose(dcpl);
     H5Dclose(ds);
-    const hid_t plain = H5Dopen2(f.id(), "/customers/customer_id", H5P_DEFAULT);
+    const hid_t plain = H5Dopen2(custseg::io::detail::raw(f), "/customers/customer_id", H5P_DEFAULT);
     const hid_t plain_dcpl = H5Dget_create_plist(plain);
     EXPECT_EQ(H5Pget_layout(plain_dcpl), H5D_CHUNKED);
     H5Pclose(plain_dcpl);
@@ -138,7 +138,7 @@ TEST_F(ScalingReport, AlignedChunkedFileGivesTheSameResults) {
   {
     // The default stays contiguous.
     custseg::io::File f = custseg::io::File::open_serial(table(), false);
-    const hid_t ds = H5Dopen2(f.id(), "/customers/monetary", H5P_DEFAULT);
+    const hid_t ds = H5Dopen2(custseg::io::detail::raw(f), "/customers/monetary", H5P_DEFAULT);
     const hid_t dcpl = H5Dget_create_plist(ds);
     EXPECT_EQ(H5Pget_layout(dcpl), H5D_CONTIGUOUS);
     H5Pclose(dcpl);
@@ -151,7 +151,7 @@ TEST_F(ScalingReport, AlignedChunkedFileGivesTheSameResults) {
     ASSERT_EQ(a.exit_code, 0) << a.output;
     custseg::io::File f = custseg::io::File::open_serial(aligned, false);
     for (const char* column : {"/customers/monetary", "/customers/customer_id", "/customers/age"}) {
-      const hid_t ds = H5Dopen2(f.id(), column, H5P_DEFAULT);
+      const hid_t ds = H5Dopen2(custseg::io::detail::raw(f), column, H5P_DEFAULT);
       const haddr_t offset = H5Dget_offset(ds);
       ASSERT_NE(offset, HADDR_UNDEF) << column;
       EXPECT_EQ(offset % 65536, 0u) << column << " starts at " << offset;

@@ -28,14 +28,14 @@ std::map<std::string, std::vector<unsigned char>> all_datasets(const std::string
   std::map<std::string, std::vector<unsigned char>> out;
   custseg::io::File f = custseg::io::File::open_serial(path, false);
   std::vector<std::string> links;
-  H5Lvisit(f.id(), H5_INDEX_NAME, H5_ITER_INC, collect_link, &links);
+  H5Lvisit(custseg::io::detail::raw(f), H5_INDEX_NAME, H5_ITER_INC, collect_link, &links);
   for (const auto& name : links) {
-    const hid_t obj = H5Oopen(f.id(), name.c_str(), H5P_DEFAULT);
+    const hid_t obj = H5Oopen(custseg::io::detail::raw(f), name.c_str(), H5P_DEFAULT);
     if (obj < 0) continue;
     const bool dataset = H5Iget_type(obj) == H5I_DATASET;
     H5Oclose(obj);
     if (!dataset) continue;
-    const hid_t ds = H5Dopen2(f.id(), name.c_str(), H5P_DEFAULT);
+    const hid_t ds = H5Dopen2(custseg::io::detail::raw(f), name.c_str(), H5P_DEFAULT);
     const hid_t type = H5Dget_type(ds);
     const hid_t space = H5Dget_space(ds);
     std::vector<unsigned char> bytes(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)) * H5Tget_size(type));

@@ -15,9 +15,9 @@ namespace {
 // Writes `rows` generated rows (two columns) in parallel, each rank its block.
 void write_table(const mpi::Communicator& comm, const std::string& path, std::uint64_t rows) {
   io::File f = io::File::create(path, comm);
-  f.create_dataset(io::column_path("customer_id"), H5T_STD_U64LE, {rows});
-  f.create_dataset(io::column_path("monetary"), H5T_IEEE_F64LE, {rows});
-  f.create_dataset(io::column_path("frequency"), H5T_STD_I32LE, {rows});
+  f.create_dataset(io::column_path("customer_id"), io::ColumnType::uint64, {rows});
+  f.create_dataset(io::column_path("monetary"), io::ColumnType::float64, {rows});
+  f.create_dataset(io::column_path("frequency"), io::ColumnType::int32, {rows});
   const io::RowBlock mine = io::block_for_rank(rows, comm.rank(), comm.size());
   data::SyntheticBlock b;
   data::generate_block(5, mine, b);
@@ -70,8 +70,8 @@ TEST(TableReaderErrors, MissingFileAndColumnsOfDifferentLengthsFailOnEveryRank) 
   const std::string path = custseg::testing::shared_temp_path(comm, "custseg-ragged");
   {
     io::File f = io::File::create(path, comm);
-    f.create_dataset(io::column_path("a"), H5T_IEEE_F64LE, {10});
-    f.create_dataset(io::column_path("b"), H5T_IEEE_F64LE, {9});
+    f.create_dataset(io::column_path("a"), io::ColumnType::float64, {10});
+    f.create_dataset(io::column_path("b"), io::ColumnType::float64, {9});
   }
   comm.barrier();
   io::File f = io::File::open_read(path, comm);

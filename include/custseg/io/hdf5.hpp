@@ -1,8 +1,9 @@
 #pragma once
-// Checked RAII wrappers over the HDF5 C API (after HighFive's h5*_wrapper.hpp): every call's
-// result is checked and a failure throws with HDF5's own error text; every hid_t is owned.
-#include <hdf5.h>
-
+// An HDF5 file holding custseg tables and results, over checked RAII wrappers of the C API (after
+// HighFive's h5*_wrapper.hpp): every call's result is checked, a failure throws Hdf5Error with
+// HDF5's own error stack, and every handle is owned. The C API stays out of this header:
+// element types are ColumnType, handles are opaque io::Hid; code that needs the raw handle (io's
+// own sources, tests that inspect a file) includes custseg/io/detail/hdf5_handle.hpp.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -11,39 +12,50 @@
 
 #include "custseg/io/partition.hpp"
 #include "custseg/mpi/communicator.hpp"
+#include "custseg/util/error.hpp"
 
 namespace custseg::io {
 
-// Owns one hid_t and closes it with the matching H5?close.
+// Element types of custseg's datasets: stored little-endian and standard in files, native in memory.
+enum class ColumnType { uint8, int32, int64, uint64, float32, float64 };
+
+// What kind of elements a stored dataset holds (a table column must be integer or floating).
+enum class TypeClass { integer, floating, string, other };
+
+template <class T>
+constexpr ColumnType column_type_of() {
+  if constexpr (std::is_same_v<T, double>) return ColumnType::float64;
+  else if constexpr (std::is_same_v<T, float>) return ColumnType::float32;
+  else if constexpr (std::is_same_v<T, std::int32_t>) return ColumnType::int32;
+  else if constexpr (std::is_same_v<T, std::int64_t>) return ColumnType::int64;
+  else if constexpr (std::is_same_v<T, std::uint64_t>) return ColumnType::uint64;
+  else if constexpr (std::is_same_v<T, std::uint8_t>) return ColumnType::uint8;
+  else static_assert(!sizeof(T), "no column type for T");
+}
+
+namespace detail {
+struct HidAccess;  // io/detail/hdf5_handle.hpp: the only way in and out of a raw identifier
+}
+
+// Owns one HDF5 identifier and closes it with the matching H5?close. Opaque: an empty Hid or
+// one made by detail::HidAccess::adopt, which checks the identifier first.
 class Hid {
  public:
-  using Closer = herr_t (*)(hid_t);
   Hid() = default;
-  Hid(hid_t id, Closer closer, const char* what);
   ~Hid();
   Hid(Hid&& other) noexcept;
   Hid& operator=(Hid&& other) noexcept;
   Hid(const Hid&) = delete;
   Hid& operator=(const Hid&) = delete;
-  [[nodiscard]] hid_t get() const { return id_; }
 
  private:
-  hid_t id_ = H5I_INVALID_HID;
+  friend struct detail::HidAccess;
+  using Closer = int (*)(std::int64_t);  // herr_t (*)(hid_t), checked in the detail header
+  Hid(std::int64_t id, Closer closer) : id_(id), closer_(closer) {}
+  void reset() noexcept;
+  std::int64_t id_ = -1;
   Closer closer_ = nullptr;
 };
-
-void check_h5(herr_t status, const char* what);
-
-template <class T>
-hid_t native_type() {
-  if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
-  else if constexpr (std::is_same_v<T, float>) return H5T_NATIVE_FLOAT;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return H5T_NATIVE_INT32;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
-  else if constexpr (std::is_same_v<T, std::uint64_t>) return H5T_NATIVE_UINT64;
-  else if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_NATIVE_UINT8;
-  else static_assert(!sizeof(T), "no HDF5 type for T");
-}
 
 enum class Access { parallel, serial };
 
@@ -63,40 +75,39 @@ class File {
   static File open_serial(const std::string& path, bool writable);
   static File create_serial(const std::string& path);
 
-  [[nodiscard]] hid_t id() const { return file_.get(); }
+  [[nodiscard]] const Hid& handle() const { return file_; }
   [[nodiscard]] const std::string& path() const { return path_; }
   [[nodiscard]] bool parallel() const { return access_ == Access::parallel; }
+  // The exit code of a failed call on this file: input when opened for reading, else output.
+  [[nodiscard]] ExitCode failure_code() const { return writable_ ? ExitCode::output : ExitCode::input; }
 
   [[nodiscard]] bool exists(const std::string& object_path) const;
   [[nodiscard]] std::vector<std::string> children(const std::string& group_path) const;
   void create_group(const std::string& group_path) const;  // creates parents as needed
   // Dimensions of a dataset; throws an input error naming the path if it is missing.
   [[nodiscard]] std::vector<std::uint64_t> dims(const std::string& dataset_path) const;
-  // HDF5 type class of a dataset (H5T_INTEGER, H5T_FLOAT, ...).
-  [[nodiscard]] H5T_class_t type_class(const std::string& dataset_path) const;
+  [[nodiscard]] TypeClass type_class(const std::string& dataset_path) const;
 
   // Creates a dataset (contiguous unless the file's Layout sets chunk_rows; no timestamps, no
   // fill, so the bytes depend only on the data).
-  void create_dataset(const std::string& path, hid_t file_type, const std::vector<std::uint64_t>& dims) const;
+  void create_dataset(const std::string& path, ColumnType type, const std::vector<std::uint64_t>& dims) const;
 
   // Rows [block.begin, block.end()) of a 1-D dataset (or of the first axis of a 2-D one, with
   // `out` holding block.count * columns values). Collective on parallel files: every rank calls
   // it the same number of times, a rank with no rows passes an empty block.
   template <class T>
   void read_rows(const std::string& path, const RowBlock& block, std::span<T> out) const {
-    transfer_rows(path, block, native_type<T>(), out.data(), false);
+    transfer_rows(path, block, column_type_of<T>(), out.data(), false);
   }
   template <class T>
   void write_rows(const std::string& path, const RowBlock& block, std::span<const T> in) const {
-    transfer_rows(path, block, native_type<T>(), const_cast<T*>(in.data()), true);
+    transfer_rows(path, block, column_type_of<T>(), const_cast<T*>(in.data()), true);
   }
   template <class T>
   std::vector<T> read_all(const std::string& path) const {
     const auto d = dims(path);
-    std::uint64_t total = 1;
-    for (auto x : d) total *= x;
-    std::vector<T> out(total);
-    transfer_rows(path, RowBlock{0, d.empty() ? 1 : d[0]}, native_type<T>(), out.data(), false);
+    std::vector<T> out(elements(d));
+    transfer_rows(path, RowBlock{0, d.empty() ? 1 : d[0]}, column_type_of<T>(), out.data(), false);
     return out;
   }
 
@@ -118,16 +129,18 @@ class File {
   void close();
 
  private:
-  File(Hid file, std::string path, Access access) : file_(std::move(file)), path_(std::move(path)), access_(access) {}
-  void transfer_rows(const std::string& path, const RowBlock& block, hid_t mem_type, void* data, bool write) const;
+  File(Hid file, std::string path, Access access, bool writable)
+      : file_(std::move(file)), path_(std::move(path)), access_(access), writable_(writable) {}
+  // Product of `dims`; throws Hdf5Error if it overflows (a corrupt header, not a real size).
+  [[nodiscard]] std::uint64_t elements(const std::vector<std::uint64_t>& dims) const;
+  void create_dataset(const std::string& path, const Hid& file_type, const std::vector<std::uint64_t>& dims) const;
+  void transfer_rows(const std::string& path, const RowBlock& block, ColumnType mem_type, void* data, bool write) const;
   Hid file_;
   std::string path_;
   Access access_ = Access::serial;
+  bool writable_ = false;
   Layout layout_;
 };
-
-// Silence HDF5's automatic error printing; errors are reported through exceptions instead.
-void quiet_hdf5_errors();
 
 // What this process's raw-data transfers (File::read_rows/write_rows) did: bytes, time, and
 // whether parallel HDF5 really transferred collectively. HDF5 falls back to independent I/O
@@ -142,7 +155,6 @@ struct TransferStats {
   std::uint32_t no_collective_causes = 0;  // OR of the H5D_MPIO_* causes of those fallbacks
 };
 [[nodiscard]] const TransferStats& transfer_stats();
-void reset_transfer_stats();
 // "datatype conversion, ..." for a mask of H5D_MPIO_* no-collective causes ("" for none).
 [[nodiscard]] std::string describe_no_collective_cause(std::uint32_t causes);
 

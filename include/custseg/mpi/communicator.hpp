@@ -1,8 +1,9 @@
 #pragma once
 // A thin checked wrapper over an MPI communicator. Every MPI call goes through check(), so a
-// failing call throws with its name instead of returning an ignored code.
+// failing call throws MpiError with its name instead of returning an ignored code.
 #include <mpi.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -10,7 +11,15 @@
 
 namespace custseg::mpi {
 
+// Throws MpiError naming `what` and MPI's text for the status unless it is MPI_SUCCESS.
 void check(int mpi_status, const char* what);
+
+// A count or displacement for an MPI call, which takes int: throws MpiError if `n` does not fit,
+// so that a caller splits the transfer instead of sending a wrapped-around count.
+int checked_count(std::size_t n, const char* what);
+// Exclusive prefix sums of `counts` (where each rank's part starts), each checked to fit an int,
+// and the total too.
+std::vector<int> displacements(const std::vector<int>& counts, const char* what);
 
 // RAII MPI_Init_thread / MPI_Finalize. FUNNELED: only the main thread calls MPI; TBB workers
 // never do (local steps contain no MPI, see DESIGN.md).
@@ -55,7 +64,11 @@ class Communicator {
   // order, and the offsets where each rank's part starts (size()+1 entries).
   std::vector<double> allgatherv(std::span<const double> mine, std::vector<std::int64_t>* offsets = nullptr) const;
   std::vector<std::int64_t> allgatherv(std::span<const std::int64_t> mine) const;
+  std::vector<char> allgatherv(std::span<const char> mine, std::vector<std::int64_t>* offsets) const;
   std::vector<std::uint64_t> allgather(std::uint64_t mine) const;
+  // Every rank sends the same number of values; `root` receives them all in rank order
+  // (size() * mine.size() values), the other ranks an empty vector.
+  std::vector<double> gather(std::span<const double> mine, int root) const;
 
  private:
   MPI_Comm comm_;

@@ -23,6 +23,21 @@ class Error : public std::runtime_error {
   ExitCode code_;
 };
 
+// A failed HDF5 call. The code says whose problem it is: reading an input file is the input code
+// (a corrupt or unreadable table), writing an output the output code; the message names the
+// call, the file and the object, followed by HDF5's own error stack.
+class Hdf5Error : public Error {
+ public:
+  using Error::Error;
+};
+
+// A failed MPI call (or a transfer MPI's int counts cannot express). Internal: no user input
+// causes it. An Error, not a bare exception, so that agree() carries it to every rank.
+class MpiError : public Error {
+ public:
+  explicit MpiError(const std::string& message) : Error(ExitCode::internal, message) {}
+};
+
 [[noreturn]] inline void throw_usage(const std::string& m) { throw Error(ExitCode::usage, m); }
 [[noreturn]] inline void throw_input(const std::string& m) { throw Error(ExitCode::input, m); }
 [[noreturn]] inline void throw_output(const std::string& m) { throw Error(ExitCode::output, m); }
