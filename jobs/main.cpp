@@ -1,5 +1,6 @@
 // custseg: segment very large customer bases on clusters. `custseg <job> [options]`.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -29,6 +30,16 @@ void print_usage() {
   std::printf("\nexit codes: 0 ok, 1 internal error, 2 usage/configuration error, 3 input error, 4 output error\n");
 }
 
+// An HDF5 or MPI failure that reached main without going through agree() (which rethrows every
+// failure as a plain, agreed Error) happened on this rank only: the others may be waiting in a
+// collective, so take the job down with the failure's exit code instead of returning.
+[[noreturn]] void abort_unagreed(const custseg::mpi::Communicator& world, const char* job, const custseg::Error& e) {
+  std::fprintf(stderr, "custseg %s: error on rank %d: %s\n", job, world.rank(), e.what());
+  std::fflush(stderr);
+  MPI_Abort(MPI_COMM_WORLD, static_cast<int>(e.code()));
+  std::abort();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -47,6 +58,10 @@ int main(int argc, char** argv) {
     try {
       // Jobs see argv from their own name on, so Boost parses only their options.
       return job.run(world, argc - 1, argv + 1);
+    } catch (const custseg::Hdf5Error& e) {
+      abort_unagreed(world, job.name, e);
+    } catch (const custseg::MpiError& e) {
+      abort_unagreed(world, job.name, e);
     } catch (const custseg::Error& e) {
       // Every rank holds the same agreed error; one line from rank 0 is enough.
       if (world.is_root()) std::fprintf(stderr, "custseg %s: error: %s\n", job.name, e.what());
