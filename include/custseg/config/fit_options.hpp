@@ -11,15 +11,17 @@
 
 namespace custseg::config {
 
-// The built-in defaults of these options are the initializers below and nowhere else: the --help
-// text shows them and kmeans_options copies every field (KMeansOptions' own initializers are not
-// relied on).
+// The built-in defaults are KMeansOptions' initializers (driver.hpp), the one place they are
+// written, like mlpack's KMeans constructor: these fields and the jobs' --k / --n-init / --restarts
+// take them from there, the --help text shows them, and kmeans_options copies every field back.
+inline const kmeans::KMeansOptions kKMeansDefaults{};
+
 struct FitOptions {
-  int max_iter = 300;
-  double tol = 1e-4;
-  int init_rounds = 5;
-  double oversampling = 2.0;
-  kmeans::Algorithm algorithm = kmeans::Algorithm::automatic;  // identical labels whichever
+  int max_iter = kKMeansDefaults.max_iter;
+  double tol = kKMeansDefaults.tol;
+  int init_rounds = kKMeansDefaults.init_rounds;
+  double oversampling = kKMeansDefaults.oversampling;
+  kmeans::Algorithm algorithm = kKMeansDefaults.algorithm;  // identical labels whichever
 };
 
 // --max-iter, --tol (what bench exposes too).

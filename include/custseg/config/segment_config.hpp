@@ -13,10 +13,10 @@ struct SegmentConfig {
   CommonOptions common;
   std::string input;
   std::string output;
-  std::int64_t k = 8;
+  std::int64_t k = static_cast<std::int64_t>(kKMeansDefaults.k);
   std::uint64_t seed = 1;
   DataOptions data;  // features, transforms, NaN policy, id column, precision
-  int n_init = 3;
+  int n_init = kKMeansDefaults.n_init;
   FitOptions fit;  // iterations, tolerance, k-means|| rounds and oversampling, step
   std::string init_file;
   std::string memory_limit = "0";     // per rank, e.g. "2G": beyond it the features stream from the file

@@ -18,7 +18,7 @@ struct SweepConfig {
   std::int64_t k_min = 2, k_max = 12;  // parsed from k_range
   std::uint64_t seed = 1;
   DataOptions data;  // features, transforms, NaN policy, id column, precision
-  int restarts = 3;
+  int restarts = kKMeansDefaults.n_init;
   FitOptions fit;  // iterations, tolerance, k-means|| rounds and oversampling, step
   double min_stability = 0.8;
   ProfileOptions profile;

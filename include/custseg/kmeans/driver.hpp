@@ -23,6 +23,7 @@ namespace data { struct FeatureMatrix; class RowSource; }
 
 namespace custseg::kmeans {
 
+// The defaults here are custseg's built-in defaults (config/fit_options.hpp takes them from here).
 struct KMeansOptions {
   std::size_t k = 8;
   std::uint64_t seed = 1;

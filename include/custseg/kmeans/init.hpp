@@ -19,11 +19,12 @@ namespace data { struct FeatureMatrix; class RowSource; }
 
 namespace custseg::kmeans {
 
+// Set by the driver from KMeansOptions (driver.hpp), which holds the defaults.
 struct InitOptions {
-  std::size_t k = 8;
-  std::uint64_t seed = 1;
-  int rounds = 5;             // oversampling rounds
-  double oversampling = 2.0;  // l = oversampling * k expected candidates per round
+  std::size_t k = 0;
+  std::uint64_t seed = 0;
+  int rounds = 0;             // oversampling rounds
+  double oversampling = 0.0;  // l = oversampling * k expected candidates per round
 };
 
 // Pure: k centres from weighted candidates (k-means++ then up to `refine` weighted Lloyd steps).
