@@ -83,7 +83,7 @@ bool has_empty_cluster(const ClusterSums& global) {
 int reseed(const Fit& fit, const ClusterSums& global, const std::vector<double>& before,
            std::span<const std::int32_t> labels, std::vector<double>& centroids) {
   std::vector<float> distance2(fit.source.rows());
-  detail::distances_to_labels(fit.comm, fit.source, before, labels, distance2);
+  detail::distances_to_labels_pass(fit.comm, fit.source, before, labels, distance2);
   return detail::reseed_empty_clusters(fit.comm, fit.source, global, distance2, centroids);
 }
 

@@ -28,7 +28,7 @@ ClusterSums global_lloyd_pass(const mpi::Communicator& comm, data::RowSource& so
   return reduce_sums(comm, std::move(local)).sums;
 }
 
-void distances_to_labels(const mpi::Communicator& comm, data::RowSource& source, const std::vector<double>& centroids,
+void distances_to_labels_pass(const mpi::Communicator& comm, data::RowSource& source, const std::vector<double>& centroids,
                          std::span<const std::int32_t> labels, std::span<float> distance2) {
   for_each_chunk(comm, source, [&](const data::FeatureMatrix& x, std::size_t begin) {
     kmeans::distances_to_labels(x, centroids, labels.subspan(begin, x.rows), distance2.subspan(begin, x.rows));

@@ -39,7 +39,7 @@ ClusterSums global_lloyd_pass(const mpi::Communicator& comm, data::RowSource& so
                               std::span<std::int32_t> labels, std::span<float> distance2);
 
 // Squared distance of every local row to the centroid of its label (no collective but the reads).
-void distances_to_labels(const mpi::Communicator& comm, data::RowSource& source, const std::vector<double>& centroids,
+void distances_to_labels_pass(const mpi::Communicator& comm, data::RowSource& source, const std::vector<double>& centroids,
                          std::span<const std::int32_t> labels, std::span<float> distance2);
 
 // Global per-feature maximum magnitude: the fixed-point scales come from it.
