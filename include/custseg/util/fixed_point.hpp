@@ -19,6 +19,10 @@ class FixedPoint {
   // A scale at which every |x| <= max_abs maps below 2^62, so 2^65 of them fit in an Int128.
   static FixedPoint for_max_abs(double max_abs);
 
+  // Precondition: |x| <= the max_abs this scale was made for (llrint of a value beyond int64, or
+  // of inf, is undefined). Every caller takes max_abs from the values it then converts, and
+  // feature values are bounded at input (data/transform.hpp, kMaxFeatureMagnitude), so that the
+  // bounds on squares and sums built from them stay finite.
   // Multiplying by a power of two is exact, so the only rounding is llrint's, once per value.
   // The power is applied in two halves so that exponents beyond double's range (data of
   // magnitude 1e-300 or 1e300) neither overflow nor underflow the multiplier.
