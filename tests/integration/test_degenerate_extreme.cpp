@@ -94,7 +94,7 @@ TEST_F(DegenerateExtreme, SweepBeyondTheDistinctRowsConverges) {
 
 // Case 05: one 1e200 sentinel among 200 customers.
 TEST_F(DegenerateExtreme, HugeSentinelIsAnInputErrorNamingColumnAndRow) {
-  for (const std::string extra : {std::string(), std::string("--standardize false"),
+  for (const std::string& extra : {std::string(), std::string("--standardize false"),
                                   std::string("--transform monetary:log1p"), "--memory-limit " + streaming_limit(200)}) {
     SCOPED_TRACE(extra);
     const auto run = segment("huge.h5", "huge", "--k 3 --features monetary,frequency " + extra);
