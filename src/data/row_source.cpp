@@ -191,12 +191,11 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
   };
 
   // Pass 1: validation and the per-feature maximum magnitude (fixes the fixed-point scales).
-  std::vector<double> max_abs(d, 0.0);
+  ValueRange range(d);
   std::uint64_t bad_here = 0;
   for_each_chunk([&](const FeatureMatrix& m) {
     mpi::agree(comm, [&] { bad_here += check_finite(m, names, kinds, options.nan_policy); });
-    for (std::size_t i = 0; i < m.rows; ++i)
-      for (std::size_t j = 0; j < d; ++j) max_abs[j] = std::max(max_abs[j], std::abs(m.row(i)[j]));
+    range.add(m);
   });
   const std::uint64_t bad = comm.sum(bad_here);
   mpi::agree(comm, [&] {
@@ -204,13 +203,13 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
       throw_usage(std::to_string(bad) + " rows have NaN/Inf features and --nan-policy is drop: dropping rows is not "
                   "supported while streaming under --memory-limit (raise the limit, or clean the input)");
   });
-  comm.allreduce_max(max_abs);
+  range.reduce(comm);
 
   // Passes 2 and 3: fit_scaling's two exact sums (src/data/transform.cpp), chunk by chunk.
   FeatureScaling s{names, kinds, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0)};
   const auto n = static_cast<double>(table.rows);
   if (n > 0) {
-    ExactScalingSums sums(max_abs);
+    ExactScalingSums sums(range);
     for_each_chunk([&](const FeatureMatrix& m) { sums.add_values(m); });
     s.mean = sums.means(comm, n);
     for_each_chunk([&](const FeatureMatrix& m) { sums.add_deviations(m); });

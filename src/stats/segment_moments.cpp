@@ -47,8 +47,11 @@ ColumnMoments segment_moments(const mpi::Communicator& comm, std::span<const dou
     m.mean[g] = m.count[g] > 0 ? scale.to_double(sums[g]) / static_cast<double>(m.count[g])
                                : std::numeric_limits<double>::quiet_NaN();
 
-  // Second exact pass: squared deviations from each group's mean (no cancellation).
-  const FixedPoint sq_scale = FixedPoint::for_max_abs(4.0 * global_max * global_max);
+  // Second exact pass: squared deviations from each group's mean (no cancellation). Every mean
+  // lies within [min, max] of the population, so no deviation exceeds max - min (deviation_bound
+  // keeps the old 2 max_abs unless that loses the spread of offset data).
+  const double bound = deviation_bound(2.0 * global_max, m.max[k] - m.min[k]);
+  const FixedPoint sq_scale = FixedPoint::for_max_abs(bound * bound);
   std::fill(sums.begin(), sums.end(), Int128{0});
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (labels[i] < 0) continue;

@@ -6,7 +6,7 @@
   degenerate_extreme.py make-huge TABLE          200 customers, monetary[57] = 1e200 (a sentinel)
   degenerate_extreme.py check-finite OUTDIR DROPPED
   degenerate_extreme.py make-offset TABLE        timestamps ~1.7e9 and account numbers ~4.2e12
-  degenerate_extreme.py check-offset TABLE OUTDIR   custseg --standardize false against scikit-learn
+  degenerate_extreme.py check-offset TABLE OUTDIR raw|standardized   custseg against scikit-learn
 Exit 0 when the check holds; otherwise the reason on stdout and exit 1.
 """
 import json
@@ -104,14 +104,26 @@ def make_offset(table):
     write_table(table, {"ts": ts, "acct": acct})
 
 
-def check_offset(table, out):
+def check_offset(table, out, standardized):
     from sklearn.cluster import KMeans
     x = features(table, ["ts", "acct"])
-    ref = KMeans(n_clusters=3, n_init=10, random_state=0).fit(x)
+    mean, std = x.mean(axis=0), x.std(axis=0)
     with h5py.File(f"{out}/results.h5") as f:
         c = f["model/centroids"][:]
         labels = f["assignments/segment"][:]
         inertia = float(f["model"].attrs["inertia"])
+        t_mean, t_scale = f["model/transform/mean"][:], f["model/transform/scale"][:]
+    # The transform: the exact mean always (k-means runs centred), the population std when
+    # standardizing (it used to round to 0 for the account numbers: "constant", scale 1).
+    if not np.allclose(t_mean, mean, rtol=1e-14, atol=0):
+        fail(f"transform mean {t_mean.tolist()} != {mean.tolist()}")
+    expected_scale = std if standardized else np.ones(2)
+    if not np.allclose(t_scale, expected_scale, rtol=1e-9, atol=0):
+        fail(f"transform scale {t_scale.tolist()} != {expected_scale.tolist()}")
+    z = (x - mean) / std if standardized else x
+    ref = KMeans(n_clusters=3, n_init=10, random_state=0).fit(z)
+    if standardized:
+        ref.cluster_centers_ = ref.cluster_centers_ * std + mean
     # Same partition (up to the numbering of segments) ...
     pairs = {(a, b) for a, b in zip(labels.tolist(), ref.labels_.tolist())}
     if len(pairs) != 3:
@@ -135,4 +147,4 @@ if __name__ == "__main__":
     elif mode == "check-finite":
         check_finite(args[0], int(args[1]))
     elif mode == "check-offset":
-        check_offset(args[0], args[1])
+        check_offset(args[0], args[1], args[2] == "standardized")

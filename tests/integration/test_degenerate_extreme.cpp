@@ -118,7 +118,16 @@ TEST_F(DegenerateExtreme, LargeOffsetsWithoutStandardizationMatchScikitLearn) {
     const auto run = segment("offset.h5", "offset", "--k 3 --n-init 3 --features ts,acct --standardize false --precision " +
                                                         std::string(precision));
     ASSERT_EQ(run.exit_code, 0) << run.output;
-    const auto check = python("check-offset " + path("offset.h5") + " " + path("offset"));
+    const auto check = python("check-offset " + path("offset.h5") + " " + path("offset") + " raw");
     EXPECT_EQ(check.exit_code, 0) << check.output;
   }
+}
+
+// The same features standardized: their standard deviations (exact sums of squared deviations)
+// keep their precision despite the offsets.
+TEST_F(DegenerateExtreme, LargeOffsetsStandardizedMatchScikitLearn) {
+  const auto run = segment("offset.h5", "offset-z", "--k 3 --n-init 3 --features ts,acct");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto check = python("check-offset " + path("offset.h5") + " " + path("offset-z") + " standardized");
+  EXPECT_EQ(check.exit_code, 0) << check.output;
 }

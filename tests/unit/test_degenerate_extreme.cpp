@@ -9,6 +9,7 @@
 #include "../../src/kmeans/reseed.hpp"
 #include "custseg/data/transform.hpp"
 #include "custseg/util/error.hpp"
+#include "custseg/util/fixed_point.hpp"
 
 using namespace custseg;
 
@@ -130,4 +131,16 @@ TEST(Centring, CenterOnlyKeepsTheMeanAndReturnsTheMeanVariance) {
   EXPECT_EQ(data::center_only(s), (900.0 + 1600.0) / 2);
   EXPECT_EQ(s.mean, (std::vector<double>{1.7e9, 4.2e12}));
   EXPECT_EQ(s.scale, (std::vector<double>{1.0, 1.0}));
+}
+
+TEST(DeviationBound, KeepsTheOldBoundForOrdinaryDataAndTheSpreadForOffsets) {
+  // Ordinary data (values in [3, 8], mean 6): the old max_abs + |mean| = 14, bit for bit.
+  EXPECT_EQ(deviation_bound(14.0, 3.0), 14.0);
+  // Account numbers near 4.2e12 with spread 1e4: the old bound 8.4e12 would put the grid of the
+  // squared deviations (2^-61 of 7e25, about 3e7) above the squares themselves (up to 2.5e7).
+  EXPECT_EQ(deviation_bound(8.4e12, 5e3), 1e4);
+  const double tight = deviation_bound(8.4e12, 5e3);
+  EXPECT_GT(FixedPoint::for_max_abs(tight * tight).to_fixed(200.0 * 200.0), 1LL << 30);  // resolved
+  EXPECT_EQ(FixedPoint::for_max_abs(8.4e12 * 8.4e12).to_fixed(200.0 * 200.0), 0);  // was lost
+  EXPECT_EQ(deviation_bound(5.0, -INFINITY), 5.0);  // no values
 }

@@ -42,4 +42,16 @@ class FixedPoint {
   double inverse_[2] = {1.0, 1.0};
 };
 
+// The bound whose square fixes the scale of an exact sum of squared deviations (variances).
+// `conservative` is the bound custseg always used (e.g. max_abs + |mean|), which keeps the bits of
+// every earlier result; `tight` the largest deviation the data can have (from its extremes). With
+// a large common offset (timestamps near 1.7e9 spread 1e3, account numbers near 4.2e12 spread 200)
+// the conservative bound's square puts the grid above the squared deviations themselves and the
+// variance rounds to 0; so when it exceeds the tight one by more than 2^20 (20 bits lost), twice
+// the tight one is used (the factor covers the rounding of x - mean).
+inline double deviation_bound(double conservative, double tight) {
+  if (!(tight >= 0.0)) return conservative;  // no values
+  return tight * 0x1p20 < conservative ? 2.0 * tight : conservative;
+}
+
 }  // namespace custseg
