@@ -32,7 +32,7 @@ void ValueRange::reduce(const mpi::Communicator& comm) {
 
 ExactScalingSums::ExactScalingSums(const ValueRange& range)
     : max_abs_(range.max_abs), hi_(range.hi), neg_lo_(range.neg_lo), scale_(max_abs_.size()),
-      sums_(max_abs_.size(), 0) {
+      squares_(max_abs_.size()), sums_(max_abs_.size(), 0) {
   for (std::size_t j = 0; j < max_abs_.size(); ++j) scale_[j] = FixedPoint::for_max_abs(max_abs_[j]);
 }
 
@@ -48,8 +48,8 @@ std::vector<double> ExactScalingSums::means(const mpi::Communicator& comm, doubl
   for (std::size_t j = 0; j < d; ++j) mean_[j] = scale_[j].to_double(sums_[j]) / n;
   // From here on the sums are of squared deviations, whose bound follows from the mean.
   for (std::size_t j = 0; j < d; ++j) {
-    const double bound = deviation_bound(max_abs_[j] + std::abs(mean_[j]), std::max(hi_[j] - mean_[j], mean_[j] + neg_lo_[j]));
-    scale_[j] = FixedPoint::for_max_abs(bound * bound);
+    const double tight = std::max(hi_[j] - mean_[j], mean_[j] + neg_lo_[j]);
+    squares_[j] = SquareScale::for_bound(deviation_bound(max_abs_[j] + std::abs(mean_[j]), tight));
     sums_[j] = 0;
   }
   return mean_;
@@ -58,8 +58,7 @@ std::vector<double> ExactScalingSums::means(const mpi::Communicator& comm, doubl
 void ExactScalingSums::add_deviations(const FeatureMatrix& m) {
   for (std::size_t i = 0; i < m.rows; ++i)
     for (std::size_t j = 0; j < m.dims; ++j) {
-      const double dev = m.row(i)[j] - mean_[j];
-      sums_[j] += scale_[j].to_fixed(dev * dev);
+      sums_[j] += squares_[j].to_fixed(m.row(i)[j] - mean_[j]);
     }
 }
 
@@ -67,7 +66,7 @@ std::vector<double> ExactScalingSums::scales(const mpi::Communicator& comm, doub
   mpi::allreduce_sum(comm, sums_);
   std::vector<double> out(max_abs_.size());
   for (std::size_t j = 0; j < out.size(); ++j) {
-    const double sd = std::sqrt(scale_[j].to_double(sums_[j]) / n);
+    const double sd = squares_[j].to_std(sums_[j], n);
     out[j] = sd > 0.0 ? sd : 1.0;  // a constant feature stays constant (0) instead of NaN
   }
   return out;

@@ -5,6 +5,8 @@
   degenerate_extreme.py check-dups TABLE OUTDIR K   one segment per distinct row, as numpy counts them
   degenerate_extreme.py make-huge TABLE          200 customers, monetary[57] = 1e200 (a sentinel)
   degenerate_extreme.py check-finite OUTDIR DROPPED
+  degenerate_extreme.py make-scaled TABLE        one column at 1, 1e-300 and 1e100 times its values
+  degenerate_extreme.py check-same OUT_A OUT_B RATIO   same segments, first feature's statistics x RATIO
   degenerate_extreme.py make-offset TABLE        timestamps ~1.7e9 and account numbers ~4.2e12
   degenerate_extreme.py check-offset TABLE OUTDIR raw|standardized   custseg against scikit-learn
 Exit 0 when the check holds; otherwise the reason on stdout and exit 1.
@@ -94,6 +96,28 @@ def check_finite(out, dropped):
     print("PASS: finite results, sentinel row dropped")
 
 
+def make_scaled(table):
+    # The same column at three magnitudes: standardized k-means must not see the difference.
+    rng = np.random.default_rng(8)
+    monetary = rng.gamma(2, 150, 300)
+    write_table(table, {"monetary": monetary, "tiny": monetary * 1e-300, "huge": monetary * 1e100,
+                        "frequency": (rng.poisson(4, 300) + 1).astype(float)})
+
+
+def check_same(out_a, out_b, ratio):
+    # Same labels and inertia; the first feature's statistics scale by `ratio`.
+    with h5py.File(f"{out_a}/results.h5") as a, h5py.File(f"{out_b}/results.h5") as b:
+        if not (a["assignments/segment"][:] == b["assignments/segment"][:]).all():
+            fail("labels differ")
+        if a["model"].attrs["inertia"] != b["model"].attrs["inertia"]:
+            fail(f"inertia {a['model'].attrs['inertia']} != {b['model'].attrs['inertia']}")
+        for p in ["segments/mean", "segments/std", "model/centroids"]:
+            x, y = a[p][:], b[p][:]
+            if not np.allclose(x[..., 0] * ratio, y[..., 0], rtol=1e-12, atol=0):
+                fail(f"{p}: {x[..., 0].tolist()} x {ratio} != {y[..., 0].tolist()}")
+    print("PASS: same segments at both magnitudes")
+
+
 def make_offset(table):
     # Three groups 300 s and 5000 account units apart, spread 20 and 200: invisible in float32
     # storage of the raw values (ulp 128 at 1.7e9, 2^19 at 4.2e12) unless k-means centres them.
@@ -141,10 +165,12 @@ def check_offset(table, out, standardized):
 
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
-    {"make-dups": make_dups, "make-huge": make_huge, "make-offset": make_offset}.get(mode, lambda *a: None)(*args[:1])
+    {"make-dups": make_dups, "make-huge": make_huge, "make-offset": make_offset, "make-scaled": make_scaled}.get(mode, lambda *a: None)(*args[:1])
     if mode == "check-dups":
         check_dups(args[0], args[1], int(args[2]))
     elif mode == "check-finite":
         check_finite(args[0], int(args[1]))
+    elif mode == "check-same":
+        check_same(args[0], args[1], float(args[2]))
     elif mode == "check-offset":
         check_offset(args[0], args[1], args[2] == "standardized")

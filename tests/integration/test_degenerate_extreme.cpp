@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "cli.hpp"
@@ -26,7 +27,7 @@ class DegenerateExtreme : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = scratch_dir("degenerate-extreme");
-    for (const char* table : {"dups", "huge", "offset"}) {
+    for (const char* table : {"dups", "huge", "offset", "scaled"}) {
       const auto made = python(std::string("make-") + table + " " + path(std::string(table) + ".h5"));
       ASSERT_EQ(made.exit_code, 0) << made.output;
     }
@@ -130,4 +131,18 @@ TEST_F(DegenerateExtreme, LargeOffsetsStandardizedMatchScikitLearn) {
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const auto check = python("check-offset " + path("offset.h5") + " " + path("offset-z") + " standardized");
   EXPECT_EQ(check.exit_code, 0) << check.output;
+}
+
+// Tiny and huge (but accepted) magnitudes: standardized k-means is scale-invariant, and the exact
+// variances neither underflow (1e-300: squares below double's range) nor overflow (1e100).
+TEST_F(DegenerateExtreme, TinyAndHugeMagnitudesGiveTheSameSegments) {
+  const auto plain = segment("scaled.h5", "plain", "--k 3 --features monetary,frequency");
+  ASSERT_EQ(plain.exit_code, 0) << plain.output;
+  for (const auto& [feature, ratio] : {std::pair<std::string, std::string>{"tiny", "1e-300"}, {"huge", "1e100"}}) {
+    SCOPED_TRACE(feature);
+    const auto run = segment("scaled.h5", feature, "--k 3 --features " + feature + ",frequency");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    const auto check = python("check-same " + path("plain") + " " + path(feature) + " " + ratio);
+    EXPECT_EQ(check.exit_code, 0) << check.output;
+  }
 }

@@ -144,3 +144,18 @@ TEST(DeviationBound, KeepsTheOldBoundForOrdinaryDataAndTheSpreadForOffsets) {
   EXPECT_EQ(FixedPoint::for_max_abs(8.4e12 * 8.4e12).to_fixed(200.0 * 200.0), 0);  // was lost
   EXPECT_EQ(deviation_bound(5.0, -INFINITY), 5.0);  // no values
 }
+
+TEST(SquareScale, SameIntegersAsPlainSquaresAndNoUnderflow) {
+  // Ordinary range: the prescale is exact, so the fixed-point integers are the plain ones.
+  const SquareScale ordinary = SquareScale::for_bound(14.0);
+  const FixedPoint plain = FixedPoint::for_max_abs(14.0 * 14.0);
+  for (double dev : {-13.9, -1.0 / 3.0, 0.0, 2.5e-7, 7.77})
+    EXPECT_EQ(ordinary.to_fixed(dev), plain.to_fixed(dev * dev)) << dev;
+  // 1e-300: the plain square is 0; prescaled, the standard deviation is resolved.
+  const SquareScale tiny = SquareScale::for_bound(3e-300);
+  const Int128 sum = tiny.to_fixed(1e-300) + tiny.to_fixed(-1e-300);
+  EXPECT_NEAR(tiny.to_std(sum, 2.0), 1e-300, 1e-314);
+  // 1e150: the plain square would overflow to inf.
+  const SquareScale huge = SquareScale::for_bound(3e150);
+  EXPECT_NEAR(huge.to_std(huge.to_fixed(2e150), 1.0), 2e150, 1e136);
+}

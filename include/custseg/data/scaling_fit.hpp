@@ -38,7 +38,8 @@ class ExactScalingSums {
 
  private:
   std::vector<double> max_abs_, hi_, neg_lo_, mean_;
-  std::vector<FixedPoint> scale_;
+  std::vector<FixedPoint> scale_;      // of the values
+  std::vector<SquareScale> squares_;  // of the squared deviations
   std::vector<Int128> sums_;
 };
 

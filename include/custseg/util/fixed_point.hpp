@@ -42,6 +42,26 @@ class FixedPoint {
   double inverse_[2] = {1.0, 1.0};
 };
 
+// Exact sums of squared deviations for any finite range: squares of deviations from a tiny range
+// (1e-200) underflow, and from a huge one overflow, in double before a fixed-point scale applies.
+// Each deviation is first multiplied by 2^-shift with shift = ilogb(bound), which is exact: the
+// squares then lie below 4, and whenever the plain squares are normal doubles the integers are
+// the very same ones as without the prescale (so results keep their bits). Sums convert back
+// with to_variance / to_std.
+struct SquareScale {
+  int shift = 0;
+  double prescale = 1.0;  // 2^-shift: multiply each deviation by it before squaring
+  FixedPoint scale;       // for the squared prescaled deviations
+  // bound: the largest |deviation| (deviation_bound).
+  static SquareScale for_bound(double bound);
+  [[nodiscard]] Int128 to_fixed(double deviation) const {
+    const double d = deviation * prescale;
+    return scale.to_fixed(d * d);
+  }
+  // sqrt(sum / n) in the units of the deviations.
+  [[nodiscard]] double to_std(Int128 sum, double n) const { return std::ldexp(std::sqrt(scale.to_double(sum) / n), shift); }
+};
+
 // The bound whose square fixes the scale of an exact sum of squared deviations (variances).
 // `conservative` is the bound custseg always used (e.g. max_abs + |mean|), which keeps the bits of
 // every earlier result; `tight` the largest deviation the data can have (from its extremes). With
