@@ -161,6 +161,9 @@ void fit_model(Run& r) {
   kmeans::KMeansResult& fit = r.summary.kmeans;
   fit = r.streamed ? kmeans::fit(r.comm, *r.streamed, km, r.prepared.mean_variance, r.log)
                    : kmeans::fit(r.comm, r.prepared.x, km, r.prepared.mean_variance, r.log);
+  // Fewer distinct rows than k: the model has one segment per distinct row (driver.hpp), and
+  // every later phase works with that many segments.
+  r.k = fit.clusters();
   r.summary.timings.emplace_back("init", fit.init_seconds);
   r.summary.timings.emplace_back("iterations", fit.iterate_seconds);
   r.log.info("k-means: " + std::to_string(fit.iterations) + " iterations, inertia " + std::to_string(fit.inertia) +

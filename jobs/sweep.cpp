@@ -81,10 +81,12 @@ KOutcome sweep_one_k(const mpi::Communicator& comm, const config::SweepConfig& c
   out.point.inertia = out.best.inertia;
   out.point.iterations = out.best.iterations;
   out.point.converged = out.best.converged;
-  out.point.quality = stats::cluster_quality(comm, in.prepared.x, out.best.labels, k);
+  // With fewer distinct rows than k the fit has fewer clusters (driver.hpp): measure those.
+  const std::size_t clusters = out.best.clusters();
+  out.point.quality = stats::cluster_quality(comm, in.prepared.x, out.best.labels, clusters);
   if (in.sample.size() > 0) {
     const auto best_sample = stats::gather_sample_labels(comm, in.sample, out.best.labels);
-    out.point.quality.silhouette = stats::silhouette(in.sample.values, in.sample.dims, best_sample, k);
+    out.point.quality.silhouette = stats::silhouette(in.sample.values, in.sample.dims, best_sample, clusters);
     out.point.quality.silhouette_sample = in.sample.size();
   }
   out.point.stability = mean_pairwise_ari(sample_labels);
@@ -160,7 +162,7 @@ report::SweepSummary sweep_all_k(const mpi::Communicator& comm, const config::Sw
 report::RunSummary profile_recommended(const mpi::Communicator& comm, const config::SweepConfig& cfg, const SweepInput& in,
                                        report::SweepSummary sweep, kmeans::KMeansResult best) {
   report::RunSummary summary;
-  summary.k = sweep.recommended_k;
+  summary.k = best.clusters();  // the recommended k, or fewer when the data has fewer distinct rows
   summary.kmeans = std::move(best);
   const std::vector<std::int32_t> block_labels = data::expand_to_block(in.prepared, summary.kmeans.labels, std::int32_t{-1});
   const stats::ProfileSettings settings{in.profile_columns, cfg.profile.fairness_threshold,

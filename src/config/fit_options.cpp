@@ -19,7 +19,10 @@ void add_fit_options(po::options_description& desc, FitOptions& f) {
       ("oversampling", po::value(&f.oversampling)->default_value(f.oversampling, shortest_text(f.oversampling)),
        "k-means|| expected candidates per round, as a multiple of k")
       ("algorithm", enum_value(&f.algorithm, kmeans::parse_algorithm),
-       "k-means step: lloyd, hamerly, yinyang or auto; all give identical labels, they differ in speed");
+       "k-means step: lloyd, hamerly, yinyang or auto; all give identical labels, they differ in speed")
+      ("fewer-distinct", enum_value(&f.fewer_distinct, kmeans::parse_fewer_distinct),
+       "when the data has fewer distinct rows than k: reduce (one segment per distinct row, said in the log and "
+       "report.json) or fail (input error)");
 }
 
 void validate_fit_options(const FitOptions& f) {
@@ -39,6 +42,7 @@ kmeans::KMeansOptions kmeans_options(const FitOptions& f, std::size_t k, std::ui
   o.init_rounds = f.init_rounds;
   o.oversampling = f.oversampling;
   o.algorithm = f.algorithm;
+  o.fewer_distinct = f.fewer_distinct;
   return o;
 }
 

@@ -19,9 +19,9 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-// Transforms in place and marks rows whose value (raw or transformed) is not finite. Under
-// policy fail, throws for the first such row of this rank (the guard reports the lowest rank's,
-// which is the globally first bad row).
+// Transforms in place and marks rows whose value (raw or transformed) is not usable: not finite,
+// or beyond kMaxFeatureMagnitude (transform.hpp). Under policy fail, throws for the first such
+// row of this rank (the guard reports the lowest rank's, which is the globally first bad row).
 std::vector<std::uint8_t> transform_and_validate(FeatureMatrix& m, const std::vector<std::string>& names,
                                                  const std::vector<TransformKind>& kinds, NanPolicy policy,
                                                  std::uint64_t& dropped) {
@@ -32,15 +32,10 @@ std::vector<std::uint8_t> transform_and_validate(FeatureMatrix& m, const std::ve
     for (std::size_t j = 0; j < m.dims; ++j) {
       const double raw = row[j];
       row[j] = apply_transform(kinds[j], raw);
-      if (std::isfinite(row[j])) continue;
-      if (policy == NanPolicy::fail) {
-        std::ostringstream msg;
-        msg << "feature '" << names[j] << "' is " << raw << " at row " << m.global_row(i);
-        if (kinds[j] != TransformKind::none && std::isfinite(raw))
-          msg << " (" << to_string(kinds[j]) << " of it is not finite)";
-        msg << "; nan-policy is fail (use --nan-policy drop to drop such rows)";
-        throw_input(msg.str());
-      }
+      if (usable_value(raw, row[j])) continue;
+      if (policy == NanPolicy::fail)
+        throw_input(unusable_value_message(names[j], raw, kinds[j], row[j], m.global_row(i)) +
+                    "; nan-policy is fail (use --nan-policy drop to drop such rows)");
       if (kept[i]) ++dropped;
       kept[i] = 0;
     }
@@ -114,16 +109,9 @@ PreparedData prepare_features(const mpi::Communicator& comm, const io::File& fil
     p.kept.clear();
   }
   p.scaling = fit_scaling(comm, p.x, names, kinds);
-  if (options.standardize) {
-    standardize(p.scaling, p.x);
-  } else {
-    // k-means runs on the transformed values; tol stays relative to their variance.
-    double total = 0.0;
-    for (double s : p.scaling.scale) total += s * s;
-    p.mean_variance = total / static_cast<double>(std::max<std::size_t>(1, names.size()));
-    std::fill(p.scaling.mean.begin(), p.scaling.mean.end(), 0.0);
-    std::fill(p.scaling.scale.begin(), p.scaling.scale.end(), 1.0);
-  }
+  if (!options.standardize) p.mean_variance = center_only(p.scaling);
+  standardize(p.scaling, p.x);
+  mpi::agree(comm, [&] { check_kmeans_range(p.x, names, options.precision); });
   p.x.store_as(options.precision);  // k-means input; the statistics pass re-reads columns from the file
   return p;
 }

@@ -34,18 +34,19 @@ FeatureMatrix copy_rows(const FeatureMatrix& x, const std::vector<std::size_t>& 
   return out;
 }
 
-// Non-finite transformed values: an input error under policy fail (the message preparation
-// gives), a count of rows otherwise.
+// Unusable transformed values (transform.hpp: not finite, or too large): an input error under
+// policy fail, a count of rows otherwise.
 std::uint64_t check_finite(const FeatureMatrix& m, const std::vector<std::string>& names,
                            const std::vector<TransformKind>& kinds, NanPolicy policy) {
   std::uint64_t bad_rows = 0;
   for (std::size_t i = 0; i < m.rows; ++i) {
     bool bad = false;
     for (std::size_t j = 0; j < m.dims; ++j) {
-      if (std::isfinite(m.row(i)[j])) continue;
+      const double v = m.row(i)[j];
+      if (usable_value(v, v)) continue;
       if (policy == NanPolicy::fail) {
         std::ostringstream msg;
-        msg << "feature '" << names[j] << "' is not finite";
+        msg << "feature '" << names[j] << "' is " << (std::isfinite(v) ? "beyond the accepted magnitude" : "not finite");
         if (kinds[j] != TransformKind::none) msg << " after " << to_string(kinds[j]);
         msg << " at row " << m.global_row(i) << "; nan-policy is fail (use --nan-policy drop to drop such rows)";
         throw_input(msg.str());
@@ -57,6 +58,19 @@ std::uint64_t check_finite(const FeatureMatrix& m, const std::vector<std::string
   return bad_rows;
 }
 
+// Raw values beyond kMaxFeatureMagnitude, which a transform could hide (log1p(1e200) is 460) but
+// the statistics in original units would still square: an input error naming the first one.
+// (Streaming cannot drop rows, so no policy applies.)
+void check_raw_magnitudes(const FeatureMatrix& m, const std::vector<std::string>& names,
+                          const std::vector<TransformKind>& kinds) {
+  for (std::size_t i = 0; i < m.rows; ++i)
+    for (std::size_t j = 0; j < m.dims; ++j) {
+      const double raw = m.row(i)[j];
+      if (!std::isfinite(raw) || std::abs(raw) <= kMaxFeatureMagnitude) continue;
+      throw_input(unusable_value_message(names[j], raw, kinds[j], apply_transform(kinds[j], raw), m.global_row(i)));
+    }
+}
+
 }  // namespace
 
 FeatureMatrix InMemoryRows::rows_at(const mpi::Communicator&, const std::vector<std::size_t>& local_rows) {
@@ -64,12 +78,10 @@ FeatureMatrix InMemoryRows::rows_at(const mpi::Communicator&, const std::vector<
 }
 
 Hdf5ChunkedRows::Hdf5ChunkedRows(const mpi::Communicator& comm, const io::File& file, const io::RowBlock& block,
-                                 FeatureScaling scaling, bool standardize, Precision precision,
-                                 std::uint64_t chunk_rows)
+                                 FeatureScaling scaling, Precision precision, std::uint64_t chunk_rows)
     : file_(file),
       block_(block),
       scaling_(std::move(scaling)),
-      standardize_(standardize),
       precision_(precision),
       chunk_rows_(std::max<std::uint64_t>(1, chunk_rows)) {
   // Rank 0 holds the largest block, so its chunk count is everyone's (ranks that run out of rows
@@ -85,7 +97,8 @@ FeatureMatrix Hdf5ChunkedRows::load(const io::RowBlock& rows) const {
   // The operations of prepare_features, in its order, on these rows only.
   FeatureMatrix m = io::read_features(file_, scaling_.names, rows);
   apply_transforms(scaling_.kinds, m);
-  if (standardize_) standardize(scaling_, m);
+  standardize(scaling_, m);  // without --standardize, the scaling only centres (center_only)
+  check_kmeans_range(m, scaling_.names, precision_);
   m.store_as(precision_);
   return m;
 }
@@ -167,6 +180,7 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
       FeatureMatrix m;
       mpi::agree(comm, [&] {
         m = io::read_features(file, names, io::chunk_of(p.block, chunk_rows, c));
+        check_raw_magnitudes(m, names, kinds);
         apply_transforms(kinds, m);
       });
       work(m);
@@ -177,12 +191,11 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
   };
 
   // Pass 1: validation and the per-feature maximum magnitude (fixes the fixed-point scales).
-  std::vector<double> max_abs(d, 0.0);
+  ValueRange range(d);
   std::uint64_t bad_here = 0;
   for_each_chunk([&](const FeatureMatrix& m) {
     mpi::agree(comm, [&] { bad_here += check_finite(m, names, kinds, options.nan_policy); });
-    for (std::size_t i = 0; i < m.rows; ++i)
-      for (std::size_t j = 0; j < d; ++j) max_abs[j] = std::max(max_abs[j], std::abs(m.row(i)[j]));
+    range.add(m);
   });
   const std::uint64_t bad = comm.sum(bad_here);
   mpi::agree(comm, [&] {
@@ -190,32 +203,25 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
       throw_usage(std::to_string(bad) + " rows have NaN/Inf features and --nan-policy is drop: dropping rows is not "
                   "supported while streaming under --memory-limit (raise the limit, or clean the input)");
   });
-  comm.allreduce_max(max_abs);
+  range.reduce(comm);
 
   // Passes 2 and 3: fit_scaling's two exact sums (src/data/transform.cpp), chunk by chunk.
   FeatureScaling s{names, kinds, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0)};
   const auto n = static_cast<double>(table.rows);
   if (n > 0) {
-    ExactScalingSums sums(max_abs);
+    ExactScalingSums sums(range);
     for_each_chunk([&](const FeatureMatrix& m) { sums.add_values(m); });
     s.mean = sums.means(comm, n);
     for_each_chunk([&](const FeatureMatrix& m) { sums.add_deviations(m); });
     s.scale = sums.scales(comm, n);
   }
-  if (!options.standardize) {
-    double total = 0.0;
-    for (double v : s.scale) total += v * v;
-    p.mean_variance = total / static_cast<double>(std::max<std::size_t>(1, d));
-    std::fill(s.mean.begin(), s.mean.end(), 0.0);
-    std::fill(s.scale.begin(), s.scale.end(), 1.0);
-  }
+  if (!options.standardize) p.mean_variance = center_only(s);
   p.scaling = s;
   p.x.rows = p.block.count;
   p.x.dims = d;
   p.x.global_begin = p.block.begin;
   p.x.precision = options.precision;
-  return std::make_unique<Hdf5ChunkedRows>(comm, file, p.block, std::move(s), options.standardize, options.precision,
-                                           chunk_rows);
+  return std::make_unique<Hdf5ChunkedRows>(comm, file, p.block, std::move(s), options.precision, chunk_rows);
 }
 
 }  // namespace custseg::data

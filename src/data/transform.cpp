@@ -55,6 +55,51 @@ void standardize(const FeatureScaling& s, FeatureMatrix& m) {
     for (std::size_t j = 0; j < m.dims; ++j) m.row(i)[j] = (m.row(i)[j] - s.mean[j]) / s.scale[j];
 }
 
+bool usable_value(double raw, double transformed) {
+  // NaN fails both comparisons, infinities the magnitude.
+  return std::abs(raw) <= kMaxFeatureMagnitude && std::abs(transformed) <= kMaxFeatureMagnitude;
+}
+
+std::string unusable_value_message(const std::string& feature, double raw, TransformKind kind, double transformed,
+                                   std::uint64_t row) {
+  std::ostringstream msg;
+  msg << "feature '" << feature << "' is " << raw << " at row " << row;
+  if (std::isfinite(raw) && std::abs(raw) > kMaxFeatureMagnitude) {
+    msg << " (0-based position in the table): magnitudes above " << kMaxFeatureMagnitude
+        << " are refused because their squares overflow double precision (a sentinel for a missing value? store it "
+           "as NaN)";
+  } else if (kind != TransformKind::none && std::isfinite(raw) && !std::isfinite(transformed)) {
+    msg << " (" << to_string(kind) << " of it is not finite)";
+  }
+  return msg.str();
+}
+
+void check_kmeans_range(const FeatureMatrix& m, const std::vector<std::string>& names, Precision precision) {
+  if (precision != Precision::float32) return;
+  for (std::size_t i = 0; i < m.rows; ++i)
+    for (std::size_t j = 0; j < m.dims; ++j) {
+      const double v = m.row(i)[j];
+      if (std::abs(v) <= kMaxFloat32KMeansMagnitude) continue;
+      std::ostringstream msg;
+      msg << "feature '" << names[j] << "' reaches " << v << " (row " << m.global_row(i)
+          << ") in the space k-means runs in, beyond the " << kMaxFloat32KMeansMagnitude
+          << " that float32 storage holds safely; use --precision float64 or --standardize true";
+      throw_input(msg.str());
+    }
+}
+
+double center_only(FeatureScaling& scaling) {
+  // Without standardization k-means still runs on centred values, (f(x) - mean) / 1: squared
+  // distances do not change (k-means is translation-invariant), but a large common offset
+  // (timestamps near 1.7e9, account numbers) no longer eats the float32 storage's 24 bits or the
+  // fixed-point sums' range, which then resolve the spread instead of the offset. tol stays
+  // relative to the features' variance.
+  double total = 0.0;
+  for (double s : scaling.scale) total += s * s;
+  std::fill(scaling.scale.begin(), scaling.scale.end(), 1.0);
+  return total / static_cast<double>(std::max<std::size_t>(1, scaling.scale.size()));
+}
+
 std::vector<double> to_original_units(const FeatureScaling& s, const std::vector<double>& p) {
   std::vector<double> out(p.size());
   for (std::size_t j = 0; j < p.size(); ++j) {

@@ -9,7 +9,9 @@
 #include "custseg/data/row_source.hpp"
 #include "custseg/kmeans/init.hpp"
 #include "custseg/kmeans/lloyd_step.hpp"
+#include "custseg/mpi/collective_guard.hpp"
 #include "custseg/mpi/exact_sum.hpp"
+#include "custseg/util/error.hpp"
 #include "custseg/util/log.hpp"
 #include "custseg/util/phase_timer.hpp"
 #include "custseg/util/rng.hpp"
@@ -43,6 +45,7 @@ struct RunOutcome {
   ClusterSums sums;
   int iterations = 0;
   bool converged = false;
+  std::size_t distinct_rows = 0;  // > 0: fewer distinct rows than k, one cluster each
   std::vector<IterationRecord> history;
   double init_seconds = 0.0, iterate_seconds = 0.0;
 };
@@ -97,14 +100,18 @@ void log_iteration(const Fit& fit, const IterationRecord& rec, const ClusterSums
   char line[256];
   std::snprintf(line, sizeof line, "  iteration %3d  inertia %-12s  shift %.3e  searched %5.1f%%%s  %.3f s%s",
                 rec.iteration, std::to_string(rec.inertia).c_str(), rec.shift, searched_percent, chunks.c_str(),
-                rec.seconds, rec.reseeded ? "  (re-seeded empty clusters)" : "");
+                rec.seconds,
+                rec.reseeded ? "  (re-seeded empty clusters)"
+                             : rec.distinct_limited ? "  (empty clusters: fewer distinct rows than k)" : "");
   fit.log.info(line);
 }
 
 // One iteration: the step's local pass, the one collective, then the decisions every rank
 // makes from the same global sums: inertia, update, re-seeding.
+// An empty cluster is either re-seeded or, when every non-empty cluster is one distinct point
+// (fewer distinct rows than k), left alone: `points` then gets the non-empty clusters.
 IterationRecord iterate(const Fit& fit, LocalStep& step, int iteration, std::vector<double>& centroids,
-                        std::span<std::int32_t> labels) {
+                        std::span<std::int32_t> labels, std::vector<std::size_t>& points) {
   const Stopwatch clock;
   const GlobalPass global = reduce_sums(fit.comm, step.run(centroids, labels));
   IterationRecord rec;
@@ -113,10 +120,37 @@ IterationRecord iterate(const Fit& fit, LocalStep& step, int iteration, std::vec
   rec.inertia = inertia_from_sums(global.sums, fit.scales, fit.square_sums, centroids);
   const std::vector<double> before = centroids;
   rec.shift = update_centroids(global.sums, fit.scales, centroids);
-  if (has_empty_cluster(global.sums)) rec.reseeded = reseed(fit, global.sums, before, labels, centroids);
+  if (has_empty_cluster(global.sums)) {
+    points = detail::clusters_if_all_points(fit.comm, fit.source, global.sums, labels);
+    rec.distinct_limited = !points.empty();
+    if (!rec.distinct_limited) rec.reseeded = reseed(fit, global.sums, before, labels, centroids);
+  }
   rec.seconds = clock.seconds();
   log_iteration(fit, rec, global.sums);
   return rec;
+}
+
+// Keeps the centroids of the given clusters, in index order.
+std::vector<double> keep_clusters(const std::vector<double>& centroids, const std::vector<std::size_t>& kept,
+                                  std::size_t d) {
+  std::vector<double> out;
+  for (std::size_t c : kept)
+    out.insert(out.end(), centroids.begin() + static_cast<std::ptrdiff_t>(c * d),
+               centroids.begin() + static_cast<std::ptrdiff_t>((c + 1) * d));
+  return out;
+}
+
+// Every rank takes this decision from the same global sums, so all refuse or none do.
+void on_fewer_distinct(const Fit& fit, std::size_t distinct) {
+  const std::string what = "k = " + std::to_string(fit.options.k) + " requested, " + std::to_string(distinct) +
+                           " distinct customers";
+  mpi::agree(fit.comm, [&] {
+    if (fit.options.fewer_distinct == FewerDistinct::fail)
+      throw_input(what + ": k exceeds the " + std::to_string(distinct) +
+                  " distinct rows of the features (duplicate customers); lower --k or use --fewer-distinct reduce");
+  });
+  fit.log.info("k-means: " + what + ": " + std::to_string(distinct) +
+               " segments (each is one distinct point; the optimum, inertia 0, is reached)");
 }
 
 std::vector<double> initial_centroids(const Fit& fit, std::uint64_t run_seed) {
@@ -139,11 +173,18 @@ RunOutcome run_once(const Fit& fit, std::uint64_t run_seed) {
     // The step (and its per-row bounds) lives only for the iterations: it is gone before the
     // final pass allocates the distances, which keeps the peak per rank low.
     const std::unique_ptr<LocalStep> step = make_step(fit);
+    std::vector<std::size_t> points;
     for (int it = 1; it <= fit.options.max_iter; ++it) {
-      const IterationRecord rec = iterate(fit, *step, it, r.centroids, r.labels);
+      const IterationRecord rec = iterate(fit, *step, it, r.centroids, r.labels, points);
       r.history.push_back(rec);
       r.iterations = it;
-      if (rec.reseeded == 0 && rec.shift <= fit.tol_abs) {
+      if (rec.distinct_limited) {
+        // Fewer distinct rows than k: the fit has one cluster per distinct row.
+        on_fewer_distinct(fit, points.size());
+        r.centroids = keep_clusters(r.centroids, points, fit.source.dims());
+        r.distinct_rows = points.size();
+      }
+      if (rec.distinct_limited || (rec.reseeded == 0 && rec.shift <= fit.tol_abs)) {
         r.converged = true;
         break;
       }
@@ -151,8 +192,8 @@ RunOutcome run_once(const Fit& fit, std::uint64_t run_seed) {
   }
   // Final assignment against the final centroids, so labels, distances and inertia agree.
   r.distance2.resize(fit.source.rows());
-  r.sums = detail::global_lloyd_pass(fit.comm, fit.source, r.centroids, fit.options.k, fit.scales, r.labels,
-                                     r.distance2);
+  const std::size_t k = r.centroids.size() / std::max<std::size_t>(1, fit.source.dims());
+  r.sums = detail::global_lloyd_pass(fit.comm, fit.source, r.centroids, k, fit.scales, r.labels, r.distance2);
   r.iterate_seconds = iterate_clock.seconds();
   return r;
 }
@@ -166,6 +207,7 @@ KMeansResult result_of(RunOutcome best, const SumScales& scales) {
   result.inertia = scales.distance.to_double(best.sums.inertia);
   result.iterations = best.iterations;
   result.converged = best.converged;
+  result.distinct_rows = best.distinct_rows;
   result.history = std::move(best.history);
   return result;
 }
@@ -186,13 +228,18 @@ KMeansResult best_of_restarts(const Fit& fit) {
     init_seconds += r.init_seconds;
     iterate_seconds += r.iterate_seconds;
     restart_inertia.push_back(fit.scales.distance.to_double(r.sums.inertia));
+    const bool degenerate = r.distinct_rows > 0;
     if (run == 0 || r.sums.inertia < best.sums.inertia) {  // exact integers: the same choice everywhere
       best = std::move(r);
       best_run = run;
     }
+    // One cluster per distinct row is the only partition of that data into that many clusters
+    // with inertia 0: another restart could only find it again.
+    if (degenerate) break;
   }
   KMeansResult result = result_of(std::move(best), fit.scales);
   result.algorithm = to_string(fit.algorithm);
+  result.requested_k = o.k;
   result.best_restart = best_run;
   result.restart_inertia = std::move(restart_inertia);
   result.init_seconds = init_seconds;

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "custseg/kmeans/bound_steps.hpp"
+#include "custseg/kmeans/driver.hpp"
 #include "custseg/kmeans/lloyd_step.hpp"
 #include "custseg/util/error.hpp"
 
@@ -34,6 +35,14 @@ Algorithm parse_algorithm(const std::string& name) {
   if (name == "auto") return Algorithm::automatic;
   throw_usage("--algorithm must be lloyd, hamerly, yinyang or auto (got '" + name + "')");
 }
+
+FewerDistinct parse_fewer_distinct(const std::string& name) {
+  if (name == "reduce") return FewerDistinct::reduce;
+  if (name == "fail") return FewerDistinct::fail;
+  throw_usage("--fewer-distinct must be reduce or fail (got '" + name + "')");
+}
+
+std::string to_string(FewerDistinct policy) { return policy == FewerDistinct::fail ? "fail" : "reduce"; }
 
 std::string to_string(Algorithm a) {
   switch (a) {

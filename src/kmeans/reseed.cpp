@@ -28,4 +28,14 @@ int reseed_empty_clusters(const mpi::Communicator& comm, data::RowSource& source
   return static_cast<int>(empty.size());
 }
 
+std::vector<std::size_t> clusters_if_all_points(const mpi::Communicator& comm, data::RowSource& source,
+                                                const ClusterSums& global, std::span<const std::int32_t> labels) {
+  std::vector<double> extents = empty_cluster_extents(global.k, global.d);
+  for_each_chunk(comm, source, [&](const data::FeatureMatrix& x, std::size_t begin) {
+    merge_cluster_extents(x, labels.subspan(begin, x.rows), extents);
+  });
+  comm.allreduce_max(extents);  // every rank, even with zero rows
+  return one_point_clusters(extents, global);
+}
+
 }  // namespace custseg::kmeans::detail

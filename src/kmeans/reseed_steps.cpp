@@ -1,5 +1,6 @@
 // The pure steps of the empty-cluster re-seeding (reseed.hpp). No MPI.
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 #include "reseed.hpp"
@@ -52,9 +53,50 @@ void reseed_from(std::vector<FarRow> pool, const std::vector<std::size_t>& empty
   std::sort(pool.begin(), pool.end(), [](const FarRow& a, const FarRow& b) {
     return farther(a.distance2, a.global_row, b.distance2, b.global_row);
   });
-  for (std::size_t e = 0; e < empty.size() && e < pool.size(); ++e)
-    std::copy(pool[e].features.begin(), pool[e].features.end(),
-              centroids.begin() + static_cast<std::ptrdiff_t>(empty[e] * pool[e].features.size()));
+  // Duplicate rows among the candidates would put two centroids on one point, and one of them
+  // would be empty again next iteration: each point seeds at most one cluster. A cluster left
+  // without a candidate stays empty and is re-seeded (or found degenerate) next iteration.
+  std::vector<const FarRow*> used;
+  std::size_t e = 0;
+  for (const FarRow& row : pool) {
+    if (e == empty.size()) break;
+    const bool repeat = std::any_of(used.begin(), used.end(), [&](const FarRow* u) { return u->features == row.features; });
+    if (repeat) continue;
+    used.push_back(&row);
+    std::copy(row.features.begin(), row.features.end(),
+              centroids.begin() + static_cast<std::ptrdiff_t>(empty[e++] * row.features.size()));
+  }
+}
+
+std::vector<double> empty_cluster_extents(std::size_t k, std::size_t d) {
+  return std::vector<double>(2 * k * d, -std::numeric_limits<double>::infinity());
+}
+
+void merge_cluster_extents(const data::FeatureMatrix& x, std::span<const std::int32_t> labels,
+                           std::vector<double>& extents) {
+  const std::size_t d = x.dims, half = extents.size() / 2;
+  data::visit_rows(x, [&](const auto* rows) {
+    for (std::size_t i = 0; i < x.rows; ++i) {
+      const std::size_t base = static_cast<std::size_t>(labels[i]) * d;
+      for (std::size_t j = 0; j < d; ++j) {
+        const double v = static_cast<double>(rows[i * d + j]);
+        extents[base + j] = std::max(extents[base + j], v);
+        extents[half + base + j] = std::max(extents[half + base + j], -v);
+      }
+    }
+  });
+}
+
+std::vector<std::size_t> one_point_clusters(const std::vector<double>& extents, const ClusterSums& global) {
+  const std::size_t d = global.d, half = extents.size() / 2;
+  std::vector<std::size_t> live;
+  for (std::size_t c = 0; c < global.k; ++c) {
+    if (global.counts[c] == 0) continue;
+    for (std::size_t j = 0; j < d; ++j)
+      if (extents[c * d + j] != -extents[half + c * d + j]) return {};
+    live.push_back(c);
+  }
+  return live;
 }
 
 }  // namespace custseg::kmeans::detail

@@ -148,6 +148,14 @@ ordered_json model_json(const RunSummary& s) {
                         {"converged", s.kmeans.converged},
                         {"best_restart", s.kmeans.best_restart},
                         {"restart_inertia", s.kmeans.restart_inertia}};
+  // Fewer distinct rows than the requested k: fewer segments, and a sentence saying why.
+  model["requested_k"] = s.kmeans.requested_k;
+  if (s.kmeans.distinct_rows > 0) {
+    model["distinct_rows"] = s.kmeans.distinct_rows;
+    model["note"] = "k = " + std::to_string(s.kmeans.requested_k) + " requested, " +
+                    std::to_string(s.kmeans.distinct_rows) + " distinct customers: " +
+                    std::to_string(s.kmeans.distinct_rows) + " segments";
+  }
   ordered_json history = ordered_json::array();
   for (const auto& h : s.kmeans.history)
     history.push_back({{"iteration", h.iteration}, {"inertia", h.inertia}, {"shift", h.shift},
@@ -225,6 +233,7 @@ std::string render_json_report(const RunSummary& s) {
   j["inertia"] = s.kmeans.inertia;
   j["iterations"] = s.kmeans.iterations;
   j["converged"] = s.kmeans.converged;
+  if (s.kmeans.distinct_rows > 0) j["requested_k"] = s.kmeans.requested_k;
   j["model"] = model_json(s);
   ordered_json quality = quality_json(s.profiles.quality);
   quality["inertia"] = s.kmeans.inertia;

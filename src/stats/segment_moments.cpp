@@ -47,15 +47,16 @@ ColumnMoments segment_moments(const mpi::Communicator& comm, std::span<const dou
     m.mean[g] = m.count[g] > 0 ? scale.to_double(sums[g]) / static_cast<double>(m.count[g])
                                : std::numeric_limits<double>::quiet_NaN();
 
-  // Second exact pass: squared deviations from each group's mean (no cancellation).
-  const FixedPoint sq_scale = FixedPoint::for_max_abs(4.0 * global_max * global_max);
+  // Second exact pass: squared deviations from each group's mean (no cancellation). Every mean
+  // lies within [min, max] of the population, so no deviation exceeds max - min (deviation_bound
+  // keeps the old 2 max_abs unless that loses the spread of offset data).
+  const SquareScale sq_scale = SquareScale::for_bound(deviation_bound(2.0 * global_max, m.max[k] - m.min[k]));
   std::fill(sums.begin(), sums.end(), Int128{0});
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (labels[i] < 0) continue;
     const auto g = static_cast<std::size_t>(labels[i]);
-    const double dg = values[i] - m.mean[g], dp = values[i] - m.mean[k];
-    sums[g] += sq_scale.to_fixed(dg * dg);
-    sums[k] += sq_scale.to_fixed(dp * dp);
+    sums[g] += sq_scale.to_fixed(values[i] - m.mean[g]);
+    sums[k] += sq_scale.to_fixed(values[i] - m.mean[k]);
   }
   mpi::allreduce_sum(comm, sums);
   for (std::size_t g = 0; g < groups; ++g) {
@@ -63,7 +64,7 @@ ColumnMoments segment_moments(const mpi::Communicator& comm, std::span<const dou
       m.std[g] = m.min[g] = m.max[g] = std::numeric_limits<double>::quiet_NaN();
       continue;
     }
-    m.std[g] = std::sqrt(sq_scale.to_double(sums[g]) / static_cast<double>(m.count[g]));
+    m.std[g] = sq_scale.to_std(sums[g], static_cast<double>(m.count[g]));
   }
   return m;
 }

@@ -22,11 +22,12 @@ struct FitOptions {
   int init_rounds = kKMeansDefaults.init_rounds;
   double oversampling = kKMeansDefaults.oversampling;
   kmeans::Algorithm algorithm = kKMeansDefaults.algorithm;  // identical labels whichever
+  kmeans::FewerDistinct fewer_distinct = kKMeansDefaults.fewer_distinct;
 };
 
 // --max-iter, --tol (what bench exposes too).
 void add_convergence_options(po::options_description& desc, FitOptions& f);
-// --max-iter, --tol, --init-rounds, --oversampling, --algorithm.
+// --max-iter, --tol, --init-rounds, --oversampling, --algorithm, --fewer-distinct.
 void add_fit_options(po::options_description& desc, FitOptions& f);
 // Usage errors for out-of-range values.
 void validate_fit_options(const FitOptions& f);

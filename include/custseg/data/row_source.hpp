@@ -67,9 +67,10 @@ class InMemoryRows final : public RowSource {
 
 class Hdf5ChunkedRows final : public RowSource {
  public:
-  // `file` must outlive this source. `scaling` is applied when `standardize` (as preparation does).
+  // `file` must outlive this source. `scaling` is applied as preparation does (it only centres
+  // when the run does not standardize: center_only, transform.hpp).
   Hdf5ChunkedRows(const mpi::Communicator& comm, const io::File& file, const io::RowBlock& block,
-                  FeatureScaling scaling, bool standardize, Precision precision, std::uint64_t chunk_rows);
+                  FeatureScaling scaling, Precision precision, std::uint64_t chunk_rows);
   [[nodiscard]] std::size_t rows() const override { return block_.count; }
   [[nodiscard]] std::size_t dims() const override { return scaling_.names.size(); }
   [[nodiscard]] Precision precision() const override { return precision_; }
@@ -87,7 +88,6 @@ class Hdf5ChunkedRows final : public RowSource {
   const io::File& file_;
   io::RowBlock block_;
   FeatureScaling scaling_;
-  bool standardize_;
   Precision precision_;
   std::uint64_t chunk_rows_;
   std::size_t chunks_;

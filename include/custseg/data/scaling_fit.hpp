@@ -11,14 +11,24 @@
 
 namespace custseg::data {
 
+// The global per-feature range of the values: the largest magnitude (fixes the fixed-point scale
+// of the values) and the extremes (bound the deviations from the mean). Feed every local row with
+// add (in memory, or chunk by chunk), then reduce (collective: one max reduction).
+struct ValueRange {
+  std::vector<double> max_abs, hi, neg_lo;  // hi: largest value; neg_lo: minus the smallest
+  explicit ValueRange(std::size_t d);
+  void add(const FeatureMatrix& m);
+  void reduce(const mpi::Communicator& comm);
+};
+
 // The exact sums behind fit_scaling, fed all at once (in memory) or chunk by chunk (streamed,
 // row_source.cpp), so both paths give the same bits: fixed-point sums of the values, then of the
 // squared deviations from the mean (no cancellation, no order). Use: add_values over every local
 // row, means (collective), add_deviations over every local row, scales (collective).
 class ExactScalingSums {
  public:
-  // max_abs: the global per-feature maximum magnitude (fixes the fixed-point scales).
-  explicit ExactScalingSums(std::vector<double> max_abs);
+  // range: the global one (ValueRange::reduce).
+  explicit ExactScalingSums(const ValueRange& range);
   void add_values(const FeatureMatrix& m);
   // Global means over `n` rows. Collective.
   std::vector<double> means(const mpi::Communicator& comm, double n);
@@ -27,8 +37,9 @@ class ExactScalingSums {
   std::vector<double> scales(const mpi::Communicator& comm, double n);
 
  private:
-  std::vector<double> max_abs_, mean_;
-  std::vector<FixedPoint> scale_;
+  std::vector<double> max_abs_, hi_, neg_lo_, mean_;
+  std::vector<FixedPoint> scale_;      // of the values
+  std::vector<SquareScale> squares_;  // of the squared deviations
   std::vector<Int128> sums_;
 };
 

@@ -9,6 +9,7 @@
 // empty clusters re-seeded with the farthest rows, scikit-learn's relative tolerance.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "custseg/kmeans/cluster_sums.hpp"
@@ -24,6 +25,11 @@ namespace data { struct FeatureMatrix; class RowSource; }
 namespace custseg::kmeans {
 
 // The defaults here are custseg's built-in defaults (config/fit_options.hpp takes them from here).
+// What to do when the data has fewer distinct rows than k (KMeansResult::distinct_rows).
+enum class FewerDistinct { reduce, fail };
+FewerDistinct parse_fewer_distinct(const std::string& text);  // throws a usage error
+std::string to_string(FewerDistinct policy);
+
 struct KMeansOptions {
   std::size_t k = 8;
   std::uint64_t seed = 1;
@@ -34,6 +40,8 @@ struct KMeansOptions {
   double oversampling = 2.0;
   std::optional<std::vector<double>> initial_centroids;  // k * d, in the k-means space; skips init
   Algorithm algorithm = Algorithm::automatic;            // same labels whichever is chosen
+  // reduce: fit one cluster per distinct row and say so; fail: an input error (exit 3).
+  FewerDistinct fewer_distinct = FewerDistinct::reduce;
 };
 
 // Collective. `variance_scale` is the mean feature variance in the k-means space (1 after

@@ -13,6 +13,7 @@ struct IterationRecord {
   double shift = 0.0;    // total squared centroid shift of the update
   double seconds = 0.0;
   int reseeded = 0;      // empty clusters re-seeded in this iteration
+  bool distinct_limited = false;  // empty clusters left: every row sits on its centroid (duplicates)
   std::uint64_t rows_searched = 0;  // all ranks: rows whose distances were computed
 };
 
@@ -30,6 +31,11 @@ struct KMeansResult {
   double init_seconds = 0.0;             // all restarts
   double iterate_seconds = 0.0;          // all restarts
   std::string algorithm;                 // the step that ran (auto resolved)
+  // Fewer distinct rows than k (duplicates): the fit has one cluster per distinct row, so
+  // centroids and counts hold distinct_rows clusters instead of requested_k. 0 when not so.
+  std::size_t requested_k = 0;
+  std::size_t distinct_rows = 0;
+  [[nodiscard]] std::size_t clusters() const { return counts.size(); }
 };
 
 }  // namespace custseg::kmeans
