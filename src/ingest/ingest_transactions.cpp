@@ -290,7 +290,7 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
   Stopwatch clock;
   std::optional<InputFile> file;
   mpi::agree(comm, [&] { file.emplace(cfg.transactions); });
-  const CsvPlan plan = plan_csv_parts(comm, *file, cfg.read_block_bytes);
+  const CsvPlan plan = plan_csv_parts(comm, *file, cfg.read_block_bytes, header_spec(cfg));
   ColumnIndex columns;
   mpi::agree(comm, [&] { columns = resolve_columns(cfg.columns, plan.header.names, cfg.transactions); });
   const Dates dates = requested_dates(cfg);
@@ -298,7 +298,7 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
            std::to_string(plan.parts) + " parts on " + std::to_string(comm.size()) + " ranks) -> " + cfg.output);
 
   // --- local step: parse this rank's parts and summarise per customer (no MPI inside) ---
-  TransactionAggregator aggregator(columns, cfg.columns.cancel_prefix, dates.as_of);
+  TransactionAggregator aggregator(columns, cfg.columns.cancel_prefix, dates.as_of, value_format(cfg));
   aggregator.counts().blank_lines =
       parse_my_parts(comm, *file, plan, [&](const CsvRecord& r) { aggregator.add(r); }).blank_lines;
   const double parse_seconds = clock.seconds();
