@@ -299,8 +299,15 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
 
   // --- local step: parse this rank's parts and summarise per customer (no MPI inside) ---
   TransactionAggregator aggregator(columns, cfg.columns.cancel_prefix, dates.as_of, value_format(cfg));
-  aggregator.counts().blank_lines =
-      parse_my_parts(comm, *file, plan, [&](const CsvRecord& r) { aggregator.add(r); }).blank_lines;
+  // The aggregator's refusals name the line; the file name is added here, where it is known.
+  const auto add = [&](const CsvRecord& r) {
+    try {
+      aggregator.add(r);
+    } catch (const Error& e) {
+      throw Error(e.code(), cfg.transactions + ": " + e.what());
+    }
+  };
+  aggregator.counts().blank_lines = parse_my_parts(comm, *file, plan, add).blank_lines;
   const double parse_seconds = clock.seconds();
   QualityReport report = counted_report(comm, cfg, aggregator.counts(), dates);
   log.info("  parsed " + std::to_string(report.rows) + " rows in " + std::to_string(parse_seconds) + " s");
