@@ -15,13 +15,14 @@ namespace {
 std::size_t find_column(const std::vector<std::string>& header, const std::string& name, const char* option,
                         const std::string& source) {
   if (name.empty()) throw_usage(std::string("--") + option + " is required with --transactions (see configs/ingest-online-retail.ini)");
-  const auto it = std::find(header.begin(), header.end(), name);
-  if (it == header.end()) {
+  // The header name as written; ignoring case when only one column fits (as ingest --table does).
+  const auto found = find_name(header, name);
+  if (!found) {
     std::string names;
     for (const auto& h : header) names += (names.empty() ? "" : ", ") + h;
     throw_usage(std::string("--") + option + " '" + name + "' is not a column of " + source + " (columns: " + names + ")");
   }
-  return static_cast<std::size_t>(it - header.begin());
+  return *found;
 }
 }  // namespace
 

@@ -243,3 +243,22 @@ TEST(IngestAggregate, DecimalCommasAndLineAmounts) {
   EXPECT_EQ(add_error(cd, "1,A,5,1997-01-12,77.00,2,US", 3), "");
   EXPECT_EQ(at(cd, 2).gross, 770000);
 }
+
+TEST(IngestAggregate, ColumnOptionsMatchTheHeaderAsWrittenOrIgnoringCase) {
+  TransactionColumns c;
+  c.customer_id = "customerid";  // CustomerID in the header
+  c.invoice = "InvoiceNo";
+  c.date = "InvoiceDate";
+  c.quantity = "Quantity";
+  c.amount = "LineTotal";
+  const std::vector<std::string> header{"InvoiceNo", "InvoiceDate", "Quantity", "LineTotal", "CustomerID"};
+  const ColumnIndex idx = resolve_columns(c, header, "t");
+  EXPECT_EQ(idx.customer, 4U);
+  EXPECT_EQ(idx.price, 3U);
+  EXPECT_TRUE(idx.amount);
+  c.price = "LineTotal";  // both a unit price and a line total: refused
+  EXPECT_THROW(resolve_columns(c, header, "t"), custseg::Error);
+  c.price.clear();
+  EXPECT_THROW(resolve_columns(c, {"InvoiceNo", "InvoiceDate", "Quantity", "LineTotal", "CustomerID", "CUSTOMERID"}, "t"),
+               custseg::Error);  // two columns differ only in case: ambiguous
+}
