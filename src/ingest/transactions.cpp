@@ -124,12 +124,11 @@ std::optional<std::int64_t> TransactionAggregator::date_of(const CsvRecord& r) c
 std::uint64_t TransactionAggregator::id_of(const CsvRecord& r) const {
   const std::string_view text = trim(r.field(columns_.customer));
   if (const auto id = parse_id(text)) return *id;
-  // A number (or a NaN marker) that is not an id is a broken numeric column; anything else is a string id.
-  const bool numeric = parse_number(text).has_value() || is_missing(text);
+  // Only numbers reach here (string ids are kept as text): a number that is not an exact
+  // non-negative integer would become another customer's id under any conversion.
   throw_input("line " + std::to_string(r.line()) + ": customer id '" + std::string(text) +
-              "' is not a non-negative integer" +
-              (numeric ? std::string(" (an id must be exact: negative, fractional and >= 2^64 values would become other customers' ids)")
-                       : std::string(" (string ids such as 'C10001' are kept as written by ingest --table; a transaction log needs integer ids)")));
+              "' is not a non-negative integer (an id must be exact: negative, fractional and >= 2^64 values would "
+              "become other customers' ids)");
 }
 
 std::optional<std::int64_t> TransactionAggregator::number_of(const CsvRecord& r, std::size_t column, int scale,
@@ -157,8 +156,10 @@ void TransactionAggregator::add(const CsvRecord& r) {
     counts_.min_time = std::min(counts_.min_time, *time);
     counts_.max_time = std::max(counts_.max_time, *time);
   }
-  if (trim(r.field(columns_.customer)).empty()) return count(Disposition::missing_customer_id, r.line());
-  const std::uint64_t id = id_of(r);
+  const std::string_view id_text = trim(r.field(columns_.customer));
+  if (id_text.empty()) return count(Disposition::missing_customer_id, r.line());
+  const bool text_id = looks_textual(id_text);
+  const std::uint64_t id = text_id ? 0 : id_of(r);
   if (!time) return count(Disposition::bad_date, r.line());
   const std::optional<std::int64_t> quantity = number_of(r, columns_.quantity, 0, "quantity");
   if (!quantity) return count(Disposition::bad_quantity, r.line());
@@ -186,8 +187,9 @@ void TransactionAggregator::add(const CsvRecord& r) {
 
   const std::int64_t day = day_of(*time);
   const bool in_window = !as_of_day_ || day < *as_of_day_;
-  CustomerSummary& s = customers_[id];
+  CustomerSummary& s = text_id ? text_customers_[std::string(id_text)] : customers_[id];
   s.id = id;
+  if (text_id && s.text_id.empty()) s.text_id = id_text;
   const std::int32_t window_key = in_window ? 1 : 0;
   if (!s.newer_than(window_key, *time, r.line())) {
     s.latest_in_window = window_key;
@@ -261,6 +263,7 @@ void serialize(const CustomerSummary& s, std::vector<char>& out) {
   put(out, s.latest_time);
   put(out, s.latest_line);
   put_string(out, s.country);
+  put_string(out, s.text_id);
   for (const auto* v : {&s.invoices, &s.products}) {
     put(out, static_cast<std::uint32_t>(v->size()));
     for (const auto& x : *v) put_string(out, x);
@@ -282,6 +285,7 @@ std::vector<CustomerSummary> deserialize(const char* data, std::size_t size) {
     s.latest_time = in.get<std::int64_t>();
     s.latest_line = in.get<std::uint64_t>();
     s.country = in.get_string();
+    s.text_id = in.get_string();
     for (auto* v : {&s.invoices, &s.products}) {
       const auto n = in.get<std::uint32_t>();
       v->reserve(n);
@@ -296,6 +300,7 @@ CustomerFeatures features_of(const CustomerSummary& s, std::int64_t as_of_day, s
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   CustomerFeatures f;
   f.id = s.id;
+  f.text_id = s.text_id;
   f.frequency = static_cast<std::int32_t>(s.invoices.size());
   f.distinct_products = static_cast<std::int32_t>(s.products.size());
   const bool bought = f.frequency > 0;

@@ -286,3 +286,31 @@ TEST_F(IngestDialects, StringIdsAreKeptExactlyAsUtf8StringsThatH5pyReads) {
   expect_refused("--table " + write("text/gap.csv", "k,v\nA1,1\n,2\nB3,3\n") + " --id-column k", path("text/gap.h5"),
                  "line 3: customer id '' is missing");
 }
+
+TEST_F(IngestDialects, StringIdsInATransactionLogAreKeptAndSortedByTheirBytes) {
+  // Hashed e-mails and prefixed ids; one customer's rows spread over the file (and ranks).
+  const std::vector<std::string> ids{"C10001", "a1b2c3@example.com", "Müller", "C9", "0042"};
+  std::string csv = "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n";
+  for (int i = 0; i < 60; ++i)
+    csv += std::to_string(700000 + i) + ",A," + std::to_string(1 + i % 3) + ",2011-05-" + (i % 28 < 9 ? "0" : "") +
+           std::to_string(1 + i % 28) + " 10:00,2.50," + ids[static_cast<std::size_t>(i) % ids.size()] + "\n";
+  const std::string log = write("txtext/log.csv", csv);
+  const std::string cols = " --id-column CustomerID --invoice-column InvoiceNo --date-column InvoiceDate "
+                           "--quantity-column Quantity --price-column UnitPrice --read-block-bytes 300 -q";
+  const std::string out = path("txtext/t.h5");
+  const auto r = run_custseg("ingest --transactions " + log + cols + " --output " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Sorted by bytes; "0042" among string ids joins them in its canonical form "42".
+  EXPECT_EQ(h5py_string_ids(out), nlohmann::json({"42", "C10001", "C9", "Müller", "a1b2c3@example.com"}));
+  // Revenue per customer, computed here independently: rows i = k, k+5, ... of 60.
+  std::vector<double> expected(ids.size(), 0.0);
+  for (int i = 0; i < 60; ++i) expected[static_cast<std::size_t>(i) % ids.size()] += (1 + i % 3) * 2.5;
+  const File f = File::open_serial(out, false);
+  EXPECT_EQ(f.read_all<double>("/customers/revenue"),
+            (std::vector<double>{expected[4], expected[0], expected[3], expected[2], expected[1]}));
+  if (test_np() > 1) {
+    const auto ref = run_custseg("ingest --transactions " + log + cols + " --output " + path("txtext/ref.h5"), 1);
+    ASSERT_EQ(ref.exit_code, 0) << ref.output;
+    EXPECT_EQ(bytes_of(out), bytes_of(path("txtext/ref.h5")));
+  }
+}

@@ -196,8 +196,13 @@ TEST(IngestAggregate, IdsThatAreNotExactNonNegativeIntegersAreErrors) {
     EXPECT_NE(e.find("line 42: customer id '" + std::string(id) + "' is not a non-negative integer"), std::string::npos) << e;
     EXPECT_NE(e.find("other customers' ids"), std::string::npos) << e;
   }
-  const std::string text = add_error(a, "1,A,1,2010-12-01 08:26:00,1.00,C10001,UK", 7);
-  EXPECT_NE(text.find("string ids"), std::string::npos) << text;
+  // A string id is an ordinary id, kept as written (blanks at the ends trimmed).
+  EXPECT_EQ(add_error(a, "1,A,1,2010-12-01 08:26:00,1.00, C10001 ,UK", 7), "");
+  EXPECT_EQ(add_error(a, "2,A,2,2010-12-02 08:26:00,1.00,C10001,UK", 10), "");
+  ASSERT_EQ(a.text_customers().count("C10001"), 1U);
+  EXPECT_EQ(a.text_customers().at("C10001").text_id, "C10001");
+  EXPECT_EQ(a.text_customers().at("C10001").gross, 30000);  // 1 x 1.00 + 2 x 1.00
+  EXPECT_TRUE(a.customers().empty());
   EXPECT_EQ(add_error(a, "1,A,1,2010-12-01 08:26:00,1.00,,UK", 8), "");  // empty: a guest purchase, counted
   EXPECT_EQ(a.counts().count[static_cast<std::size_t>(Disposition::missing_customer_id)], 1U);
   EXPECT_EQ(add_error(a, "1,A,1,2010-12-01 08:26:00,1.00,18446744073709551615,UK", 9), "");  // 2^64 - 1 fits

@@ -76,6 +76,7 @@ bool netted_into_monetary(Disposition d);
 // or a set union, so merging in any order gives the same result.
 struct CustomerSummary {
   std::uint64_t id = 0;
+  std::string text_id;  // the id as written (blanks trimmed) when the log's ids are strings; id is then 0
   std::int64_t gross = 0;     // purchases before as-of, 10^-4 units
   std::int64_t returned = 0;  // returns and cancellations before as-of, as a positive amount
   std::int64_t first_day = std::numeric_limits<std::int64_t>::max();  // first purchase day before as-of
@@ -115,12 +116,15 @@ class TransactionAggregator {
   // Classifies one record and folds it into its customer's summary. Records must arrive in
   // increasing line order within a part (first_lines keeps the first ones seen).
   // Input errors (naming the line) instead of a set-aside count, because counting would hide
-  // a wrong reading of the whole file: a customer id that is present but not a non-negative
-  // integer (an empty one is a guest purchase and is counted), a date that contradicts the
+  // a wrong reading of the whole file: a customer id that is a number but not a non-negative
+  // integer (an empty one is a guest purchase and is counted; a string id is an ordinary id,
+  // kept in text_customers), a date that contradicts the
   // date format but fits it with day and month swapped, and a price or quantity that only the
   // other decimal mark reads.
   void add(const CsvRecord& record);
   [[nodiscard]] std::unordered_map<std::uint64_t, CustomerSummary>& customers() { return customers_; }
+  // Customers whose id is a string (looks_textual): "C10001", UUIDs, hashed e-mails.
+  [[nodiscard]] std::unordered_map<std::string, CustomerSummary>& text_customers() { return text_customers_; }
   [[nodiscard]] RowCounts& counts() { return counts_; }
 
  private:
@@ -134,6 +138,7 @@ class TransactionAggregator {
   std::string cancel_prefix_;
   std::optional<std::int64_t> as_of_day_;
   std::unordered_map<std::uint64_t, CustomerSummary> customers_;
+  std::unordered_map<std::string, CustomerSummary> text_customers_;
   RowCounts counts_;
 };
 
@@ -144,6 +149,7 @@ std::vector<CustomerSummary> deserialize(const char* data, std::size_t size);
 // Final per-customer values (the customer table's row).
 struct CustomerFeatures {
   std::uint64_t id = 0;
+  std::string text_id;  // string ids only
   double recency_days = 0, monetary = 0, tenure_days = 0, avg_basket = 0, return_rate = 0, revenue = 0;
   std::int32_t frequency = 0, distinct_products = 0, churned = 0;
   std::string country;
