@@ -642,7 +642,7 @@ std::vector<std::string> File::read_strings(const std::string& path) const {
 
 }  // namespace custseg::io
 
-// ---- Variable-length UTF-8 string datasets (ingest --table string ids) ----
+// ---- Variable-length UTF-8 string datasets (string customer ids written by ingest) ----
 
 namespace custseg::io {
 

@@ -160,7 +160,7 @@ struct TransferStats {
 
 }  // namespace custseg::io
 
-// ---- Variable-length UTF-8 string datasets (ingest --table string ids) ----
+// ---- Variable-length UTF-8 string datasets (string customer ids written by ingest) ----
 
 namespace custseg::io {
 
