@@ -6,6 +6,7 @@
 
 #include "custseg/data/scaling_fit.hpp"
 #include "custseg/data/synthetic.hpp"
+#include "custseg/ingest/table_columns.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/util/error.hpp"
 
@@ -79,8 +80,12 @@ std::vector<std::string> select_features(const std::string& requested, const io:
     const auto b = item.find_first_not_of(" \t");
     if (b == std::string::npos) continue;
     item = item.substr(b, item.find_last_not_of(" \t") - b + 1);
-    if (!present(item))
+    // Header names as written, their escaped link names, or a unique case-insensitive match
+    // (ingest keeps the source's names; see docs/input-csv.md).
+    const auto resolved = ingest::resolve_column_name(table.columns, item);
+    if (!resolved)
       throw_input("column '" + item + "' not found in " + file_path + " (available: " + join(table.columns) + ")");
+    item = *resolved;
     if (std::find(names.begin(), names.end(), item) != names.end()) throw_usage("feature '" + item + "' listed twice");
     names.push_back(item);
   }

@@ -14,10 +14,79 @@ std::vector<std::string> CsvRecord::fields() const {
   return out;
 }
 
-CsvParser::CsvParser(std::string_view text, std::uint64_t first_line, std::string source)
-    : text_(text), line_(first_line), source_(std::move(source)) {}
+std::optional<CsvDialect> parse_dialect(std::string_view name) {
+  if (name == "," || name == ";" || name == "|") return CsvDialect{name[0], false};
+  if (name == "tab" || name == "\t" || name == "\\t") return CsvDialect{'\t', false};
+  if (name == "whitespace") return CsvDialect{' ', true};
+  return std::nullopt;
+}
+
+std::string dialect_name(const CsvDialect& d) {
+  if (d.whitespace) return "whitespace";
+  if (d.delimiter == '\t') return "tab";
+  return std::string(1, d.delimiter);
+}
+
+std::optional<CsvDialect> likely_dialect(std::string_view line) {
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  for (const char c : {';', '\t', '|'})
+    if (line.find(c) != std::string_view::npos) return CsvDialect{c, false};
+  // Blanks alone separate words in ordinary names ("Annual Income"); a leading blank or a run of
+  // two is how whitespace-aligned files look.
+  const auto first = line.find_first_not_of(' ');
+  if (first != std::string_view::npos && (first > 0 || line.find("  ") != std::string_view::npos))
+    return CsvDialect{' ', true};
+  return std::nullopt;
+}
+
+CsvParser::CsvParser(std::string_view text, std::uint64_t first_line, std::string source, CsvDialect dialect)
+    : text_(text), line_(first_line), source_(std::move(source)), dialect_(dialect) {}
 
 void CsvParser::fail(const std::string& what) const { throw_input(source_ + ": " + what); }
+
+// A quoted field: copy up to each quote; a doubled quote is a literal quote.
+void CsvParser::quoted_field(CsvRecord& r) {
+  const std::size_t n = text_.size();
+  const char* data = text_.data();
+  r.quoted_ = true;
+  const std::uint64_t start_line = line_;
+  ++pos_;
+  for (;;) {
+    const void* hit = pos_ < n ? std::memchr(data + pos_, '"', n - pos_) : nullptr;
+    if (!hit)
+      fail("unbalanced quotes: the quoted field that starts on line " + std::to_string(start_line) +
+           " is never closed");
+    const std::size_t q = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
+    line_ += static_cast<std::uint64_t>(std::count(data + pos_, data + q, '\n'));
+    r.buffer_.append(data + pos_, q - pos_);
+    pos_ = q + 1;
+    if (pos_ < n && data[pos_] == '"') {
+      r.buffer_.push_back('"');
+      ++pos_;
+      continue;
+    }
+    break;
+  }
+  if (pos_ < n && data[pos_] != dialect_.delimiter && data[pos_] != '\n' && data[pos_] != '\r')
+    fail("unbalanced quotes: text follows the closing quote of the quoted field that starts on line " +
+         std::to_string(start_line) + " (on line " + std::to_string(line_) +
+         "; a quote inside a quoted field must be doubled)");
+}
+
+void CsvParser::plain_field(CsvRecord& r) {
+  const std::size_t n = text_.size();
+  const char* data = text_.data();
+  const std::size_t begin = pos_;
+  while (pos_ < n) {
+    const char c = data[pos_];
+    if (c == dialect_.delimiter || c == '\n' || c == '\r') break;
+    if (c == '"')
+      fail("unbalanced quotes: a quote inside an unquoted field on line " + std::to_string(line_) +
+           " (RFC 4180: quote the whole field and double the quote)");
+    ++pos_;
+  }
+  r.buffer_.append(data + begin, pos_ - begin);
+}
 
 bool CsvParser::next(CsvRecord& r) {
   const std::size_t n = text_.size();
@@ -26,49 +95,15 @@ bool CsvParser::next(CsvRecord& r) {
   r.ends_.clear();
   r.line_ = line_;
   r.quoted_ = false;
+  if (dialect_.whitespace) return next_whitespace(r);
   const char* data = text_.data();
   for (;;) {
-    if (pos_ < n && data[pos_] == '"') {
-      // Quoted field: copy up to each quote; a doubled quote is a literal quote.
-      r.quoted_ = true;
-      const std::uint64_t start_line = line_;
-      ++pos_;
-      for (;;) {
-        const void* hit = pos_ < n ? std::memchr(data + pos_, '"', n - pos_) : nullptr;
-        if (!hit)
-          fail("unbalanced quotes: the quoted field that starts on line " + std::to_string(start_line) +
-               " is never closed");
-        const std::size_t q = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
-        line_ += static_cast<std::uint64_t>(std::count(data + pos_, data + q, '\n'));
-        r.buffer_.append(data + pos_, q - pos_);
-        pos_ = q + 1;
-        if (pos_ < n && data[pos_] == '"') {
-          r.buffer_.push_back('"');
-          ++pos_;
-          continue;
-        }
-        break;
-      }
-      if (pos_ < n && data[pos_] != ',' && data[pos_] != '\n' && data[pos_] != '\r')
-        fail("unbalanced quotes: text follows the closing quote of the quoted field that starts on line " +
-             std::to_string(start_line) + " (on line " + std::to_string(line_) +
-             "; a quote inside a quoted field must be doubled)");
-    } else {
-      const std::size_t begin = pos_;
-      while (pos_ < n) {
-        const char c = data[pos_];
-        if (c == ',' || c == '\n' || c == '\r') break;
-        if (c == '"')
-          fail("unbalanced quotes: a quote inside an unquoted field on line " + std::to_string(line_) +
-               " (RFC 4180: quote the whole field and double the quote)");
-        ++pos_;
-      }
-      r.buffer_.append(data + begin, pos_ - begin);
-    }
+    if (pos_ < n && data[pos_] == '"') quoted_field(r);
+    else plain_field(r);
     r.ends_.push_back(r.buffer_.size());
     if (pos_ >= n) return true;  // last record without a line break
     const char c = data[pos_];
-    if (c == ',') {
+    if (c == dialect_.delimiter) {
       ++pos_;
       continue;
     }
@@ -85,6 +120,37 @@ bool CsvParser::next(CsvRecord& r) {
     ++line_;
     return true;
   }
+}
+
+// One line of a whitespace-separated file: fields are the runs of other characters. A line of
+// blanks only is a blank record (one empty field), like an empty line in a CSV.
+bool CsvParser::next_whitespace(CsvRecord& r) {
+  const std::size_t n = text_.size();
+  const char* data = text_.data();
+  const std::size_t eol = std::min(n, static_cast<std::size_t>(std::find(data + pos_, data + n, '\n') - data));
+  std::size_t end = eol;
+  if (end > pos_ && data[end - 1] == '\r') --end;
+  for (std::size_t i = pos_; i < end;) {
+    const char c = data[i];
+    if (c == ' ' || c == '\t') {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < end && data[j] != ' ' && data[j] != '\t') ++j;
+    const std::string_view field(data + i, j - i);
+    if (field.find('"') != std::string_view::npos || field.find('\r') != std::string_view::npos)
+      fail("line " + std::to_string(line_) + ": " +
+           (field.find('"') != std::string_view::npos ? std::string("a quote in a whitespace-separated file (it has no quoting)")
+                                                     : std::string("a carriage return not followed by a line feed")));
+    r.buffer_.append(field);
+    r.ends_.push_back(r.buffer_.size());
+    i = j;
+  }
+  if (r.ends_.empty()) r.ends_.push_back(0);
+  pos_ = eol < n ? eol + 1 : n;
+  if (eol < n) ++line_;
+  return true;
 }
 
 std::optional<std::size_t> find_invalid_utf8(std::string_view s) {

@@ -41,30 +41,68 @@ std::string InputFile::read(std::uint64_t offset, std::uint64_t length) const {
   return out;
 }
 
-CsvHeader read_header(const InputFile& file) {
-  if (file.size() == 0) throw_input(file.path() + " is empty (expected a header line and data rows)");
+namespace {
+
+// The first record of the file (after a byte-order mark) and where the next one starts.
+struct FirstLine {
+  std::string bytes;  // the whole prefix read
+  std::size_t bom = 0;
+  std::size_t end = 0;  // offset just past the first record
+};
+
+FirstLine read_first_line(const InputFile& file) {
   // Grow the prefix until it holds the whole header record (a header rarely exceeds 64 KiB).
   std::uint64_t length = 1 << 16;
-  std::string prefix;
+  FirstLine f;
   std::optional<std::size_t> end;
   for (;;) {
-    prefix = file.read(0, length);
-    end = first_record_start(prefix, false);
-    if (end || prefix.size() == file.size()) break;
+    f.bytes = file.read(0, length);
+    end = first_record_start(f.bytes, false);
+    if (end || f.bytes.size() == file.size()) break;
     length *= 4;
   }
-  const std::size_t bom = bom_length(prefix);
-  const std::size_t header_end = end.value_or(prefix.size());
-  const std::string_view header_bytes = std::string_view(prefix).substr(bom, header_end - bom);
+  f.bom = bom_length(f.bytes);
+  f.end = end.value_or(f.bytes.size());
+  return f;
+}
+
+// A ','-read header of one column that holds another common delimiter is refused, naming the
+// option that reads it right: the alternative is a one-column table of whole lines.
+void refuse_wrong_delimiter(const InputFile& file, const CsvRecord& header, std::string_view line) {
+  if (header.size() != 1) return;
+  const auto other = likely_dialect(line);
+  if (!other) return;
+  const std::string name = dialect_name(*other);
+  throw_input(file.path() + ": the header has one column ('" + std::string(header.field(0)) +
+              "') but holds '" + (other->whitespace ? std::string("  ") : name == "tab" ? std::string("\\t") : name) +
+              "'; is the delimiter " + name + "? pass --delimiter " + (name == ";" || name == "|" ? "'" + name + "'" : name) +
+              " (or --delimiter , to read it as one column)");
+}
+
+}  // namespace
+
+CsvHeader read_header(const InputFile& file, const HeaderSpec& spec) {
+  if (file.size() == 0) throw_input(file.path() + " is empty (expected a header line and data rows)");
+  const FirstLine first = read_first_line(file);
+  const std::string_view header_bytes = std::string_view(first.bytes).substr(first.bom, first.end - first.bom);
   if (const auto bad = find_invalid_utf8(header_bytes))
-    throw_input(file.path() + ": invalid UTF-8 on line 1 (byte offset " + std::to_string(bom + *bad) +
+    throw_input(file.path() + ": invalid UTF-8 on line 1 (byte offset " + std::to_string(first.bom + *bad) +
                 "); the file must be UTF-8 encoded");
-  CsvParser parser(header_bytes, 1, file.path());
+  CsvHeader h;
+  h.dialect = spec.dialect;
+  if (!spec.names.empty()) {
+    // --columns: no header line; the data starts after the byte-order mark, on line 1.
+    h.names = spec.names;
+    h.data_begin = first.bom;
+    h.data_first_line = 1;
+    return h;
+  }
+  CsvParser parser(header_bytes, 1, file.path(), spec.dialect);
   CsvRecord record;
   if (!parser.next(record) || record.blank()) throw_input(file.path() + ": the first line is empty (expected a header)");
-  CsvHeader h;
+  if (spec.sniff) refuse_wrong_delimiter(file, record, header_bytes);
   h.names = header_names(record, file.path());
-  h.data_begin = header_end;
+  h.data_begin = first.end;
   h.data_first_line = parser.line();
   if (h.data_begin >= file.size())
     throw_input(file.path() + " has a header line but no data rows");
@@ -99,9 +137,10 @@ ChunkScan scan_chunk(const InputFile& file, const ByteRange& chunk) {
 
 }  // namespace
 
-CsvPlan plan_csv_parts(const mpi::Communicator& comm, const InputFile& file, std::uint64_t block_bytes) {
+CsvPlan plan_csv_parts(const mpi::Communicator& comm, const InputFile& file, std::uint64_t block_bytes,
+                       const HeaderSpec& spec) {
   CsvPlan plan;
-  mpi::agree(comm, [&] { plan.header = read_header(file); });
+  mpi::agree(comm, [&] { plan.header = read_header(file, spec); });
   const auto ranks = static_cast<std::uint64_t>(comm.size());
   const auto rank = static_cast<std::uint64_t>(comm.rank());
   const std::uint64_t by_size = block_bytes == 0 ? 1 : (file.size() + block_bytes - 1) / block_bytes;

@@ -1,11 +1,54 @@
 #include "custseg/ingest/ingest_config.hpp"
 
+#include <algorithm>
+
 #include "custseg/ingest/values.hpp"
 #include "custseg/util/error.hpp"
 
 namespace custseg::ingest {
 
 namespace po = boost::program_options;
+
+namespace {
+
+std::vector<std::string> split_names(const std::string& list) {
+  std::vector<std::string> names;
+  std::size_t begin = 0;
+  for (;;) {
+    const auto comma = list.find(',', begin);
+    names.emplace_back(trim(std::string_view(list).substr(begin, comma - begin)));
+    if (comma == std::string::npos) return names;
+    begin = comma + 1;
+  }
+}
+
+void check_dialect_options(const IngestConfig& c) {
+  if (c.delimiter != "auto" && !parse_dialect(c.delimiter))
+    throw_usage("--delimiter '" + c.delimiter + "' is not one of , ; | tab whitespace auto");
+  if (c.decimal != "." && c.decimal != ",") throw_usage("--decimal must be '.' or ','");
+  if (const auto problem = date_format_problem(c.date_format))
+    throw_usage("--date-format '" + c.date_format + "': " + *problem + " (e.g. %d/%m/%Y, %Y%m%d)");
+  if (!c.column_names.empty()) {
+    const auto names = split_names(c.column_names);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i].empty()) throw_usage("--columns '" + c.column_names + "' has an empty name");
+      if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) != names.begin() + static_cast<std::ptrdiff_t>(i))
+        throw_usage("--columns names '" + names[i] + "' twice");
+    }
+  }
+}
+
+}  // namespace
+
+HeaderSpec header_spec(const IngestConfig& cfg) {
+  HeaderSpec spec;
+  spec.sniff = cfg.delimiter == "auto";
+  if (!spec.sniff) spec.dialect = *parse_dialect(cfg.delimiter);
+  if (!cfg.column_names.empty()) spec.names = split_names(cfg.column_names);
+  return spec;
+}
+
+ValueFormat value_format(const IngestConfig& cfg) { return ValueFormat{DateFormat(cfg.date_format), cfg.decimal[0]}; }
 
 bool parse_ingest_config(int argc, char** argv, int rank, IngestConfig& c) {
   po::options_description desc(
@@ -17,15 +60,27 @@ bool parse_ingest_config(int argc, char** argv, int rank, IngestConfig& c) {
       ("id-column", po::value(&c.columns.customer_id),
        "customer id column; with --table, 'none' numbers the rows from 1")
       ("invoice-column", po::value(&c.columns.invoice), "invoice (order) number column")
-      ("date-column", po::value(&c.columns.date), "transaction date column (YYYY-MM-DD[ HH:MM[:SS]] or M/D/YYYY H:MM)")
+      ("date-column", po::value(&c.columns.date), "transaction date column (format: --date-format)")
       ("quantity-column", po::value(&c.columns.quantity), "quantity column (whole numbers; negative = return)")
       ("price-column", po::value(&c.columns.price), "unit price column (decimal, at most 4 places)")
+      ("amount-column", po::value(&c.columns.amount),
+       "line total column, instead of --price-column, for logs that carry the value of the line (CDNOW)")
       ("country-column", po::value(&c.columns.country), "country column (optional): coded categorical 'country'")
       ("product-column", po::value(&c.columns.product), "product code column (optional): distinct_products")
       ("cancel-prefix", po::value(&c.columns.cancel_prefix)->default_value(c.columns.cancel_prefix),
        "invoices starting with this are cancellations ('' = none)")
       ("as-of", po::value(&c.as_of), "observation date YYYY-MM-DD: features use rows before it (default: the day after the last transaction)")
       ("churn-after", po::value(&c.churn_after), "cut-off date YYYY-MM-DD: churned = 1 if no purchase on a later day")
+      ("delimiter", po::value(&c.delimiter)->default_value(c.delimiter),
+       "field delimiter: , ; | tab, or whitespace (runs of blanks, no quoting); auto = ',' but refuse a "
+       "one-column header that holds another delimiter")
+      ("columns", po::value(&c.column_names),
+       "comma-separated names of the columns of a file without a header line (line 1 is data)")
+      ("decimal", po::value(&c.decimal)->default_value(c.decimal),
+       "decimal mark of numbers: '.' or ',' (then '.' may group thousands: 1.234,56)")
+      ("date-format", po::value(&c.date_format)->default_value(c.date_format),
+       "strptime format of dates, e.g. %d/%m/%Y, '%m/%d/%Y %H:%M', %Y%m%d, %Y-%m-%d; auto = "
+       "YYYY-MM-DD[ HH:MM[:SS]] or M/D/YYYY[ H:MM[:SS]]")
       ("strict", po::bool_switch(&c.strict), "fail if any row is set aside")
       ("read-block-bytes", po::value(&c.read_block_bytes)->default_value(c.read_block_bytes),
        "the CSV is read in parts of at most this many bytes per rank and step (bounds memory)");
@@ -44,8 +99,9 @@ bool parse_ingest_config(int argc, char** argv, int rank, IngestConfig& c) {
     if (!t || *t % 86400 != 0)
       throw_usage("'" + *date + "' is not a date; --as-of and --churn-after take YYYY-MM-DD");
   }
-  if (!c.table.empty() && (!c.as_of.empty() || !c.churn_after.empty()))
-    throw_usage("--as-of and --churn-after apply to --transactions only");
+  if (!c.table.empty() && (!c.as_of.empty() || !c.churn_after.empty() || c.date_format != "auto" || !c.columns.amount.empty()))
+    throw_usage("--as-of, --churn-after, --date-format and --amount-column apply to --transactions only");
+  check_dialect_options(c);
   if (c.read_block_bytes < 1) throw_usage("--read-block-bytes must be at least 1");
   if (c.common.threads < 0) throw_usage("--threads must be 0 or more");
   return true;

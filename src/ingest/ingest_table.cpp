@@ -15,6 +15,7 @@
 #include "custseg/ingest/table_columns.hpp"
 #include "custseg/ingest/table_writer.hpp"
 #include "custseg/ingest/values.hpp"
+#include "custseg/mpi/alltoallv.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/util/error.hpp"
 
@@ -30,18 +31,20 @@ struct ColumnPlan {
   std::vector<std::string> names;         // its table name
 };
 
-// This rank's parse: its rows, each column's profile and the ids' prefixes.
+// This rank's parse: its rows and their lines, each column's profile, and whether an id is text.
 struct LocalRows {
   std::vector<std::vector<std::string>> values;  // [row][column], this rank's parts in file order
   std::vector<std::uint64_t> part_rows;          // rows per owned part
+  std::vector<std::uint64_t> lines;              // the line each row starts on
   std::vector<ColumnProfile> profiles;           // per data column
-  std::set<std::string> id_prefixes;
+  bool ids_textual = false;                      // some id on this rank is text
   std::uint64_t blank_lines = 0;
 };
 
 struct TableIds {
-  std::vector<std::uint64_t> ids;  // this rank's rows
-  std::string prefix;              // shared by every id ("" when none or numbered)
+  IdKind kind = IdKind::integer;
+  std::vector<std::uint64_t> ids;  // integer ids: this rank's rows
+  std::vector<std::string> text;   // text ids: all rows, in global row order, on every rank
 };
 
 // Profiles merged across ranks: flags by min, counts by sum, integer range by min/max.
@@ -51,7 +54,7 @@ std::vector<ColumnProfile> reduce_profiles(const mpi::Communicator& comm, const 
   std::vector<std::int64_t> mins, maxs;
   for (const auto& p : local) {
     sums.insert(sums.end(), {p.values, p.missing});
-    mins.insert(mins.end(), {p.all_integer ? 1 : 0, p.all_number ? 1 : 0, p.min});
+    mins.insert(mins.end(), {p.all_integer ? 1 : 0, p.all_number ? 1 : 0, p.all_number_other ? 1 : 0, p.min});
     maxs.push_back(p.max);
   }
   comm.allreduce_sum(std::span<std::uint64_t>(sums));
@@ -61,11 +64,18 @@ std::vector<ColumnProfile> reduce_profiles(const mpi::Communicator& comm, const 
   for (std::size_t j = 0; j < n; ++j) {
     out[j].values = sums[2 * j];
     out[j].missing = sums[2 * j + 1];
-    out[j].all_integer = mins[3 * j] == 1;
-    out[j].all_number = mins[3 * j + 1] == 1;
-    out[j].min = mins[3 * j + 2];
+    out[j].all_integer = mins[4 * j] == 1;
+    out[j].all_number = mins[4 * j + 1] == 1;
+    out[j].all_number_other = mins[4 * j + 2] == 1;
+    out[j].min = mins[4 * j + 3];
     out[j].max = maxs[j];
   }
+  return out;
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 
@@ -76,18 +86,20 @@ ColumnPlan plan_columns(const mpi::Communicator& comm, const IngestConfig& cfg, 
   c.id_index = header.size();
   mpi::agree(comm, [&] {
     if (!c.numbered) {
-      const auto it = std::find(header.begin(), header.end(), cfg.columns.customer_id);
-      if (it == header.end())
-        throw_usage("--id-column '" + cfg.columns.customer_id + "' is not a column of " + cfg.table +
-                    " (use --id-column none to number the rows)");
-      c.id_index = static_cast<std::size_t>(it - header.begin());
+      const auto found = find_name(header, cfg.columns.customer_id);
+      if (!found)
+        throw_usage("--id-column '" + cfg.columns.customer_id + "' is not a column of " + cfg.table + " (columns: " +
+                    join_names(header) + "; use --id-column none to number the rows)");
+      c.id_index = *found;
     }
-    std::set<std::string> seen{"customer_id"};
     for (std::size_t j = 0; j < header.size(); ++j) {
       if (j == c.id_index) continue;
-      const std::string name = column_name(header[j]);
-      if (!seen.insert(name).second)
-        throw_input(cfg.table + ": column '" + header[j] + "' becomes '" + name + "', which another column already uses");
+      // Names as the source wrote them; header_names already refused duplicates, and the escape
+      // is one-to-one, so only the id column's fixed name can collide.
+      const std::string name = hdf5_link_name(header[j]);
+      if (name == "customer_id")
+        throw_input(cfg.table + ": column 'customer_id' is not the --id-column (" + cfg.columns.customer_id +
+                    "), but the table's id column has that name; rename one of them");
       c.data_columns.push_back(j);
       c.names.push_back(name);
     }
@@ -95,23 +107,20 @@ ColumnPlan plan_columns(const mpi::Communicator& comm, const IngestConfig& cfg, 
   return c;
 }
 
-// Local step: parse this rank's parts, profile every column, split the ids (parse errors agreed).
+// Local step: parse this rank's parts and profile every column (parse errors agreed).
 LocalRows parse_rows(const mpi::Communicator& comm, const IngestConfig& cfg, const InputFile& file, const CsvPlan& plan,
                      const ColumnPlan& columns) {
   LocalRows local;
   local.profiles.resize(columns.data_columns.size());
+  const char decimal = value_format(cfg).decimal;
   const PartStats parsed = parse_my_parts(
       comm, file, plan,
       [&](const CsvRecord& r) {
         local.values.push_back(r.fields());
-        for (std::size_t k = 0; k < columns.data_columns.size(); ++k) local.profiles[k].add(r.field(columns.data_columns[k]));
-        if (columns.numbered) return;
-        const auto id = split_id(r.field(columns.id_index));
-        if (!id)
-          throw_input(cfg.table + ": customer id '" + std::string(r.field(columns.id_index)) + "' on line " +
-                      std::to_string(r.line()) + " is not an integer (optionally after a prefix such as 'C'); "
-                      "use --id-column none to number the rows");
-        local.id_prefixes.insert(id->prefix);
+        local.lines.push_back(r.line());
+        for (std::size_t k = 0; k < columns.data_columns.size(); ++k)
+          local.profiles[k].add(r.field(columns.data_columns[k]), decimal);
+        if (!columns.numbered && looks_textual(r.field(columns.id_index))) local.ids_textual = true;
       },
       [&](const CsvPart&, const PartStats& stats) { local.part_rows.push_back(stats.records); });
   local.blank_lines = parsed.blank_lines;
@@ -142,18 +151,39 @@ TableLayout number_rows(const mpi::Communicator& comm, const IngestConfig& cfg, 
   return layout;
 }
 
-// Collective: every id's number after the one prefix all ids share, checked unique across ranks.
-TableIds split_ids(const mpi::Communicator& comm, const IngestConfig& cfg, const ColumnPlan& columns,
-                   const LocalRows& local) {
-  TableIds out;
-  const std::vector<std::string> prefixes = global_labels(comm, local.id_prefixes);
+// Collective: throws on every rank the error of the first row (in file order) that `bad`
+// refuses; `bad` returns the reason or nothing.
+template <class Bad>
+void refuse_first_bad_row(const mpi::Communicator& comm, const IngestConfig& cfg, const ColumnPlan& columns,
+                          const LocalRows& local, Bad&& bad) {
+  constexpr auto none = std::numeric_limits<std::int64_t>::max();
+  std::int64_t mine = none;
+  std::string message;
+  for (std::size_t i = 0; i < local.values.size() && mine == none; ++i) {
+    const std::string& id = local.values[i][columns.id_index];
+    if (const std::optional<std::string> why = bad(id)) {
+      mine = static_cast<std::int64_t>(local.lines[i]);
+      message = cfg.table + ": line " + std::to_string(local.lines[i]) + ": customer id '" + id + "' " + *why;
+    }
+  }
+  const std::int64_t first = comm.min(mine);
   mpi::agree(comm, [&] {
-    if (prefixes.size() > 1)
-      throw_input(cfg.table + ": customer ids have different prefixes ('" + prefixes[0] + "', '" + prefixes[1] +
-                  "'); use --id-column none to number the rows");
+    if (first != none && mine == first) throw_input(message);
   });
-  if (!prefixes.empty()) out.prefix = prefixes[0];
-  for (const auto& row : local.values) out.ids.push_back(split_id(row[columns.id_index])->number);
+}
+
+// Collective: the ids of a numeric id column, each an exact non-negative integer, checked
+// unique across ranks.
+TableIds integer_ids(const mpi::Communicator& comm, const IngestConfig& cfg, const ColumnPlan& columns,
+                     const LocalRows& local) {
+  refuse_first_bad_row(comm, cfg, columns, local, [](const std::string& id) -> std::optional<std::string> {
+    if (parse_id(id)) return std::nullopt;
+    if (is_missing(id)) return std::string("is missing (every row needs its customer's id; --id-column none numbers the rows)");
+    return std::string("is not a non-negative integer (negative, fractional and >= 2^64 ids would become other "
+                       "customers' ids; a textual id column is kept as written)");
+  });
+  TableIds out;
+  for (const auto& row : local.values) out.ids.push_back(*parse_id(row[columns.id_index]));
   // Ids of all rows on every rank (8 bytes per customer: tables are small) to find duplicates.
   std::vector<std::int64_t> as_signed(out.ids.begin(), out.ids.end());
   std::vector<std::int64_t> all_ids = comm.allgatherv(std::span<const std::int64_t>(as_signed));
@@ -161,8 +191,38 @@ TableIds split_ids(const mpi::Communicator& comm, const IngestConfig& cfg, const
   std::sort(sorted.begin(), sorted.end());
   mpi::agree(comm, [&] {
     const auto dup = std::adjacent_find(sorted.begin(), sorted.end());
-    if (dup != sorted.end())
-      throw_input(cfg.table + ": customer id " + out.prefix + std::to_string(*dup) + " appears more than once");
+    if (dup != sorted.end()) throw_input(cfg.table + ": customer id " + std::to_string(*dup) + " appears more than once");
+  });
+  return out;
+}
+
+// Collective: the ids of a textual id column as written (quotes removed by the CSV parser),
+// all rows on every rank in global row order, checked present and unique.
+TableIds text_ids(const mpi::Communicator& comm, const IngestConfig& cfg, const ColumnPlan& columns,
+                  const LocalRows& local, const TableLayout& layout) {
+  refuse_first_bad_row(comm, cfg, columns, local, [](const std::string& id) -> std::optional<std::string> {
+    if (is_missing(id)) return std::string("is missing (every row needs its customer's id)");
+    if (id.find('\0') != std::string::npos) return std::string("contains a NUL byte");
+    return std::nullopt;
+  });
+  std::vector<std::string> mine;
+  std::vector<std::int64_t> rows;
+  for (const auto& row : local.values) mine.push_back(row[columns.id_index]);
+  for (const auto& b : layout.blocks)
+    for (std::uint64_t r = 0; r < b.count; ++r) rows.push_back(static_cast<std::int64_t>(b.begin + r));
+  // Both gathers concatenate in rank order, so the i-th string belongs to the i-th row number.
+  const mpi::ReceivedBytes got = mpi::allgatherv_bytes(comm, mpi::pack_strings(mine));
+  const std::vector<std::string> strings = mpi::unpack_strings(got.bytes.data(), got.bytes.size());
+  const std::vector<std::int64_t> positions = comm.allgatherv(std::span<const std::int64_t>(rows));
+  TableIds out;
+  out.kind = IdKind::text;
+  out.text.resize(layout.total_rows);
+  for (std::size_t i = 0; i < strings.size(); ++i) out.text[static_cast<std::size_t>(positions[i])] = strings[i];
+  std::vector<std::string> sorted = out.text;
+  std::sort(sorted.begin(), sorted.end());
+  mpi::agree(comm, [&] {
+    const auto dup = std::adjacent_find(sorted.begin(), sorted.end());
+    if (dup != sorted.end()) throw_input(cfg.table + ": customer id '" + *dup + "' appears more than once");
   });
   return out;
 }
@@ -175,11 +235,11 @@ TableIds number_ids(const TableLayout& layout) {
   return out;
 }
 
-OutputColumn id_column(const IngestConfig& cfg, const ColumnPlan& columns, TableIds&& ids) {
-  OutputColumn c{"customer_id", std::move(ids.ids), {}, {{"role", "id"}}};
-  if (!columns.numbered) c.attributes.emplace_back("source_name", cfg.columns.customer_id);
-  if (!ids.prefix.empty()) c.attributes.emplace_back("id_prefix", ids.prefix);
-  return c;
+std::vector<std::pair<std::string, std::string>> id_attributes(const std::vector<std::string>& header,
+                                                              const ColumnPlan& columns) {
+  std::vector<std::pair<std::string, std::string>> a{{"role", "id"}};
+  if (!columns.numbered) a.emplace_back("source_name", header[columns.id_index]);
+  return a;
 }
 
 // Collective (the labels): a categorical column as codes into the sorted global labels; int32
@@ -206,21 +266,34 @@ void fill_categorical(const mpi::Communicator& comm, const LocalRows& local, std
 }
 
 // Local: a numeric column's values in the type agreed across ranks.
-void fill_numeric(const LocalRows& local, std::size_t j, ColumnType type, OutputColumn& out) {
+void fill_numeric(const LocalRows& local, std::size_t j, ColumnType type, char decimal, OutputColumn& out) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   if (type == ColumnType::int32) {
     std::vector<std::int32_t> v;
-    for (const auto& row : local.values) v.push_back(static_cast<std::int32_t>(*parse_integer(row[j])));
+    for (const auto& row : local.values) v.push_back(static_cast<std::int32_t>(*parse_integer(row[j], decimal)));
     out.values = std::move(v);
   } else if (type == ColumnType::int64) {
     std::vector<std::int64_t> v;
-    for (const auto& row : local.values) v.push_back(*parse_integer(row[j]));
+    for (const auto& row : local.values) v.push_back(*parse_integer(row[j], decimal));
     out.values = std::move(v);
   } else {
     std::vector<double> v;
-    for (const auto& row : local.values) v.push_back(is_missing(row[j]) ? nan : *parse_number(row[j]));
+    for (const auto& row : local.values) v.push_back(is_missing(row[j]) ? nan : *parse_number(row[j], decimal));
     out.values = std::move(v);
   }
+}
+
+// Agreed: a column of numbers that only the other decimal mark reads ("12,75" under '.') is
+// refused with the option that reads it, rather than typed as categories of number-like labels.
+void refuse_other_decimal(const mpi::Communicator& comm, const IngestConfig& cfg, const ColumnPlan& plan,
+                          const std::vector<std::string>& header, const std::vector<ColumnProfile>& global) {
+  mpi::agree(comm, [&] {
+    const char other = value_format(cfg).decimal == '.' ? ',' : '.';
+    for (std::size_t k = 0; k < plan.data_columns.size(); ++k)
+      if (global[k].type() == ColumnType::categorical && global[k].all_number_other && global[k].values > 0)
+        throw_input(cfg.table + ": column '" + header[plan.data_columns[k]] + "' holds numbers written with '" +
+                    std::string(1, other) + "' as the decimal mark; pass --decimal '" + std::string(1, other) + "'");
+  });
 }
 
 // The typed output columns (id first) and their entries of the quality report. Collective: the
@@ -231,17 +304,18 @@ struct TypedColumns {
   std::vector<ColumnProfile> global;  // per data column
 };
 
-TypedColumns type_columns(const mpi::Communicator& comm, const ColumnPlan& plan, const std::vector<std::string>& header,
-                          const LocalRows& local, OutputColumn&& ids) {
+TypedColumns type_columns(const mpi::Communicator& comm, const IngestConfig& cfg, const ColumnPlan& plan,
+                          const std::vector<std::string>& header, const LocalRows& local) {
   TypedColumns out;
   out.global = reduce_profiles(comm, local.profiles);
-  out.columns.push_back(std::move(ids));
+  refuse_other_decimal(comm, cfg, plan, header, out.global);
+  const char decimal = value_format(cfg).decimal;
   for (std::size_t k = 0; k < plan.data_columns.size(); ++k) {
     const std::size_t j = plan.data_columns[k];
     const ColumnType type = out.global[k].type();
     OutputColumn column{plan.names[k], std::vector<double>{}, {}, {{"source_name", header[j]}}};
     if (type == ColumnType::categorical) fill_categorical(comm, local, j, out.global[k], column);
-    else fill_numeric(local, j, type, column);
+    else fill_numeric(local, j, type, decimal, column);
     nlohmann::json c;
     c["source_name"] = header[j];
     c["type"] = to_string(type);
@@ -286,29 +360,38 @@ void check_missing(const mpi::Communicator& comm, const IngestConfig& cfg, const
 nlohmann::json ingest_table(const mpi::Communicator& comm, const IngestConfig& cfg, const Logger& log) {
   std::optional<InputFile> file;
   mpi::agree(comm, [&] { file.emplace(cfg.table); });
-  const CsvPlan plan = plan_csv_parts(comm, *file, cfg.read_block_bytes);
+  const CsvPlan plan = plan_csv_parts(comm, *file, cfg.read_block_bytes, header_spec(cfg));
   const auto& header = plan.header.names;
   const ColumnPlan columns = plan_columns(comm, cfg, header);
   log.info("ingest: table " + cfg.table + " (" + std::to_string(header.size()) + " columns) -> " + cfg.output);
 
   LocalRows local = parse_rows(comm, cfg, *file, plan, columns);
   TableLayout layout = number_rows(comm, cfg, plan, local.part_rows);
-  TableIds ids = columns.numbered ? number_ids(layout) : split_ids(comm, cfg, columns, local);
-  const std::string prefix = ids.prefix;
-  TypedColumns typed = type_columns(comm, columns, header, local, id_column(cfg, columns, std::move(ids)));
+  // The id column's kind is decided on all ranks' values: one textual id makes it text.
+  const bool textual = !columns.numbered && comm.max(static_cast<std::int64_t>(local.ids_textual ? 1 : 0)) == 1;
+  TableIds ids = columns.numbered ? number_ids(layout)
+                 : textual        ? text_ids(comm, cfg, columns, local, layout)
+                                  : integer_ids(comm, cfg, columns, local);
+  TypedColumns typed = type_columns(comm, cfg, columns, header, local);
+  std::vector<TextColumn> text_columns;
+  if (ids.kind == IdKind::text) {
+    text_columns.push_back({"customer_id", std::move(ids.text), id_attributes(header, columns)});
+  } else {
+    typed.columns.insert(typed.columns.begin(), OutputColumn{"customer_id", std::move(ids.ids), {}, id_attributes(header, columns)});
+  }
 
   nlohmann::json report;
   report["input"] = cfg.table;
   report["rows_read"] = layout.total_rows;
   report["blank_lines_skipped"] = comm.sum(local.blank_lines);
   report["id"] = columns.numbered ? nlohmann::json("row number from 1") : nlohmann::json(cfg.columns.customer_id);
-  if (!prefix.empty()) report["id_prefix"] = prefix;
+  report["id_type"] = textual ? "string" : "integer";
   report["columns"] = typed.report;
   write_report(comm, cfg, report);
   check_missing(comm, cfg, log, columns, typed.global, layout.total_rows);
   layout.group_attributes = {{"source", std::filesystem::path(cfg.table).filename().string()},
                              {"generator", "custseg ingest --table"}};
-  write_customer_table(comm, cfg.output, layout, typed.columns);
+  write_customer_table(comm, cfg.output, layout, typed.columns, text_columns);
   log.info("ingest: wrote " + std::to_string(layout.total_rows) + " customers to " + cfg.output);
   return report;
 }

@@ -27,16 +27,17 @@ struct PackedFeatures {
   std::uint64_t position;
   std::uint64_t id;
   double recency_days, monetary, tenure_days, avg_basket, return_rate, revenue;
-  std::int32_t frequency, distinct_products, churned, country_length;
+  std::int32_t frequency, distinct_products, churned, country_length, text_id_length;
 };
 
 void pack(std::uint64_t position, const CustomerFeatures& f, std::vector<char>& out) {
   const PackedFeatures p{position, f.id, f.recency_days, f.monetary, f.tenure_days, f.avg_basket, f.return_rate,
                          f.revenue, f.frequency, f.distinct_products, f.churned,
-                         static_cast<std::int32_t>(f.country.size())};
+                         static_cast<std::int32_t>(f.country.size()), static_cast<std::int32_t>(f.text_id.size())};
   const auto* b = reinterpret_cast<const char*>(&p);
   out.insert(out.end(), b, b + sizeof p);
   out.insert(out.end(), f.country.begin(), f.country.end());
+  out.insert(out.end(), f.text_id.begin(), f.text_id.end());
 }
 
 std::vector<std::pair<std::uint64_t, CustomerFeatures>> unpack(const std::vector<char>& bytes) {
@@ -59,6 +60,8 @@ std::vector<std::pair<std::uint64_t, CustomerFeatures>> unpack(const std::vector
     f.churned = p.churned;
     f.country.assign(bytes.data() + pos, static_cast<std::size_t>(p.country_length));
     pos += static_cast<std::size_t>(p.country_length);
+    f.text_id.assign(bytes.data() + pos, static_cast<std::size_t>(p.text_id_length));
+    pos += static_cast<std::size_t>(p.text_id_length);
     out.emplace_back(p.position, std::move(f));
   }
   return out;
@@ -119,7 +122,7 @@ void write_report_file(const mpi::Communicator& comm, const std::string& path, c
 }
 
 std::vector<OutputColumn> table_columns(const std::vector<CustomerFeatures>& rows, const std::vector<std::string>& countries,
-                                        bool with_country, bool with_products, bool with_churn) {
+                                        bool with_country, bool with_products, bool with_churn, bool text_ids) {
   std::vector<std::uint64_t> id;
   std::vector<double> recency, monetary, tenure, basket, return_rate, revenue;
   std::vector<std::int32_t> frequency, products, country, churned;
@@ -138,7 +141,8 @@ std::vector<OutputColumn> table_columns(const std::vector<CustomerFeatures>& row
     churned.push_back(f.churned);
   }
   std::vector<OutputColumn> cols;
-  cols.push_back({"customer_id", std::move(id), {}, {{"role", "id"}}});
+  // String ids are written separately (TextColumn), by rank 0 after the parallel columns.
+  if (!text_ids) cols.push_back({"customer_id", std::move(id), {}, {{"role", "id"}}});
   cols.push_back({"recency_days", std::move(recency), {}, {{"unit", "days"}}});
   cols.push_back({"frequency", std::move(frequency), {}, {{"meaning", "distinct purchase invoices"}}});
   cols.push_back({"monetary", std::move(monetary), {}, {{"meaning", "purchases minus returns and cancellations"}}});
@@ -239,44 +243,100 @@ TableLayout sorted_layout(const IngestConfig& cfg, const SortedRows& sorted, con
   return layout;
 }
 
+// Collective: whether the log's ids are strings (any rank saw one). Integer ids among string
+// ids then join them in their canonical decimal form ("0042" -> "42"), so that a mixed column
+// is still one table of string ids.
+bool string_ids(const mpi::Communicator& comm, TransactionAggregator& aggregator) {
+  const bool text = comm.max(static_cast<std::int64_t>(aggregator.text_customers().empty() ? 0 : 1)) == 1;
+  if (!text) return false;
+  for (auto& [id, s] : aggregator.customers()) {
+    s.text_id = std::to_string(id);
+    std::string key = s.text_id;
+    aggregator.text_customers().emplace(std::move(key), std::move(s));  // no textual key looks like an integer
+  }
+  aggregator.customers().clear();
+  return true;
+}
+
+// The string id column of the sorted table (all rows, every rank), or none for integer ids.
+std::vector<TextColumn> text_id_column(std::vector<std::string>&& ids) {
+  if (ids.empty()) return {};
+  return {TextColumn{"customer_id", std::move(ids), {{"role", "id"}}}};
+}
+
 }  // namespace
 
-Shuffled shuffle_by_customer(const mpi::Communicator& comm, std::unordered_map<std::uint64_t, CustomerSummary>&& local) {
+namespace {
+
+// Sends each summary to rank hash(key) % size, merges what arrives by key, and returns the
+// merged summaries in key order. Collective: all ranks must reach it, even with no customers.
+template <class Key, class KeyOf, class Hash>
+Shuffled shuffle_merge(const mpi::Communicator& comm, std::unordered_map<Key, CustomerSummary>&& local, KeyOf key_of,
+                       Hash hash) {
   const auto ranks = static_cast<std::uint64_t>(comm.size());
   std::vector<std::vector<char>> to_rank(ranks);
-  for (auto& [id, s] : local) {
+  for (auto& [key, s] : local) {
     s.normalise();  // send each customer's sets without duplicates
-    serialize(s, to_rank[rng::mix64(id) % ranks]);
+    serialize(s, to_rank[hash(key) % ranks]);
   }
   local.clear();
-  // All ranks must reach this, even with no customers.
   const mpi::ReceivedBytes got = mpi::alltoallv_bytes(comm, to_rank);
-  std::map<std::uint64_t, CustomerSummary> merged;
+  std::map<Key, CustomerSummary> merged;
   for (auto& s : deserialize(got.bytes.data(), got.bytes.size())) {
-    auto [it, inserted] = merged.try_emplace(s.id);
+    auto [it, inserted] = merged.try_emplace(key_of(s));
     if (inserted) it->second = std::move(s);
     else it->second.merge(std::move(s));
   }
   Shuffled out;
-  for (auto& [id, s] : merged) {
+  for (auto& [key, s] : merged) {
     s.normalise();
     out.customers.push_back(std::move(s));
   }
   return out;
 }
 
-SortedRows sort_globally(const mpi::Communicator& comm, std::vector<CustomerFeatures>&& mine) {
-  std::vector<std::int64_t> ids;
-  for (const auto& f : mine) ids.push_back(static_cast<std::int64_t>(f.id));
-  std::vector<std::int64_t> gathered = comm.allgatherv(std::span<const std::int64_t>(ids));
-  std::vector<std::uint64_t> all(gathered.begin(), gathered.end());
-  std::sort(all.begin(), all.end());
+// FNV-1a, then mix64: a hash of the bytes that is the same on every rank and platform.
+std::uint64_t text_hash(const std::string& s) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  return rng::mix64(h);
+}
+
+}  // namespace
+
+Shuffled shuffle_by_customer(const mpi::Communicator& comm, std::unordered_map<std::uint64_t, CustomerSummary>&& local) {
+  return shuffle_merge(
+      comm, std::move(local), [](const CustomerSummary& s) { return s.id; }, [](std::uint64_t id) { return rng::mix64(id); });
+}
+
+Shuffled shuffle_by_text_id(const mpi::Communicator& comm, std::unordered_map<std::string, CustomerSummary>&& local) {
+  return shuffle_merge(
+      comm, std::move(local), [](const CustomerSummary& s) { return s.text_id; }, text_hash);
+}
+
+SortedRows sort_globally(const mpi::Communicator& comm, std::vector<CustomerFeatures>&& mine, bool text_ids) {
   SortedRows out;
-  out.total = all.size();
+  std::vector<std::uint64_t> all;
+  if (text_ids) {
+    std::vector<std::string> keys;
+    for (const auto& f : mine) keys.push_back(f.text_id);
+    const mpi::ReceivedBytes got = mpi::allgatherv_bytes(comm, mpi::pack_strings(keys));
+    out.text_ids = mpi::unpack_strings(got.bytes.data(), got.bytes.size());
+    std::sort(out.text_ids.begin(), out.text_ids.end());
+  } else {
+    std::vector<std::int64_t> ids;
+    for (const auto& f : mine) ids.push_back(static_cast<std::int64_t>(f.id));
+    std::vector<std::int64_t> gathered = comm.allgatherv(std::span<const std::int64_t>(ids));
+    all.assign(gathered.begin(), gathered.end());
+    std::sort(all.begin(), all.end());
+  }
+  out.total = text_ids ? out.text_ids.size() : all.size();
   out.block = io::block_for_rank(out.total, comm.rank(), comm.size());
   std::vector<std::vector<char>> to_rank(static_cast<std::size_t>(comm.size()));
   for (const auto& f : mine) {
-    const auto position = static_cast<std::uint64_t>(std::lower_bound(all.begin(), all.end(), f.id) - all.begin());
+    const auto position = static_cast<std::uint64_t>(
+        text_ids ? std::lower_bound(out.text_ids.begin(), out.text_ids.end(), f.text_id) - out.text_ids.begin()
+                 : std::lower_bound(all.begin(), all.end(), f.id) - all.begin());
     pack(position, f, to_rank[static_cast<std::size_t>(owner_of(position, out.total, comm.size()))]);
   }
   const mpi::ReceivedBytes got = mpi::alltoallv_bytes(comm, to_rank);
@@ -290,7 +350,7 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
   Stopwatch clock;
   std::optional<InputFile> file;
   mpi::agree(comm, [&] { file.emplace(cfg.transactions); });
-  const CsvPlan plan = plan_csv_parts(comm, *file, cfg.read_block_bytes);
+  const CsvPlan plan = plan_csv_parts(comm, *file, cfg.read_block_bytes, header_spec(cfg));
   ColumnIndex columns;
   mpi::agree(comm, [&] { columns = resolve_columns(cfg.columns, plan.header.names, cfg.transactions); });
   const Dates dates = requested_dates(cfg);
@@ -298,17 +358,26 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
            std::to_string(plan.parts) + " parts on " + std::to_string(comm.size()) + " ranks) -> " + cfg.output);
 
   // --- local step: parse this rank's parts and summarise per customer (no MPI inside) ---
-  TransactionAggregator aggregator(columns, cfg.columns.cancel_prefix, dates.as_of);
-  aggregator.counts().blank_lines =
-      parse_my_parts(comm, *file, plan, [&](const CsvRecord& r) { aggregator.add(r); }).blank_lines;
+  TransactionAggregator aggregator(columns, cfg.columns.cancel_prefix, dates.as_of, value_format(cfg));
+  // The aggregator's refusals name the line; the file name is added here, where it is known.
+  const auto add = [&](const CsvRecord& r) {
+    try {
+      aggregator.add(r);
+    } catch (const Error& e) {
+      throw Error(e.code(), cfg.transactions + ": " + e.what());
+    }
+  };
+  aggregator.counts().blank_lines = parse_my_parts(comm, *file, plan, add).blank_lines;
   const double parse_seconds = clock.seconds();
   QualityReport report = counted_report(comm, cfg, aggregator.counts(), dates);
   log.info("  parsed " + std::to_string(report.rows) + " rows in " + std::to_string(parse_seconds) + " s");
 
   // --- shuffle by customer, merge, finish the features ---
-  CustomerRows customers = finish_customers(comm, shuffle_by_customer(comm, std::move(aggregator.customers())),
-                                            as_of_day(report, dates), dates.churn, report);
-  SortedRows sorted = sort_globally(comm, std::move(customers.features));
+  const bool text_ids = string_ids(comm, aggregator);
+  Shuffled shuffled = text_ids ? shuffle_by_text_id(comm, std::move(aggregator.text_customers()))
+                               : shuffle_by_customer(comm, std::move(aggregator.customers()));
+  CustomerRows customers = finish_customers(comm, std::move(shuffled), as_of_day(report, dates), dates.churn, report);
+  SortedRows sorted = sort_globally(comm, std::move(customers.features), text_ids);
   report.customers = sorted.total;
   log.info("  " + std::to_string(report.customers) + " customers after shuffle and merge (" +
            std::to_string(clock.seconds()) + " s)");
@@ -319,7 +388,8 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
   check_report(comm, cfg, report);
   write_customer_table(comm, cfg.output, sorted_layout(cfg, sorted, report, dates.churn.has_value()),
                        table_columns(sorted.rows, customers.countries, columns.country.has_value(),
-                                     columns.product.has_value(), dates.churn.has_value()));
+                                     columns.product.has_value(), dates.churn.has_value(), text_ids),
+                       text_id_column(std::move(sorted.text_ids)));
   log.info("ingest: wrote " + std::to_string(report.customers) + " customers to " + cfg.output + " in " +
            std::to_string(clock.seconds()) + " s; quality report " + quality_report_path(cfg.output));
   return report;

@@ -1,5 +1,6 @@
 #include "custseg/ingest/table_columns.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -15,7 +16,14 @@ bool is_missing(std::string_view v) {
   return lower == "na" || lower == "n/a" || lower == "nan" || lower == "null";
 }
 
-std::optional<std::int64_t> parse_integer(std::string_view v) {
+std::optional<std::int64_t> parse_integer(std::string_view v, char decimal) {
+  std::string rewritten;
+  if (decimal != '.') {
+    const auto text = with_decimal_point(v, decimal);
+    if (!text) return std::nullopt;
+    rewritten = *text;
+    v = rewritten;
+  }
   v = trim(v);
   if (!v.empty() && v.front() == '+') v.remove_prefix(1);
   std::int64_t x = 0;
@@ -24,7 +32,14 @@ std::optional<std::int64_t> parse_integer(std::string_view v) {
   return x;
 }
 
-std::optional<double> parse_number(std::string_view v) {
+std::optional<double> parse_number(std::string_view v, char decimal) {
+  std::string rewritten;
+  if (decimal != '.') {
+    const auto text = with_decimal_point(v, decimal);
+    if (!text) return std::nullopt;
+    rewritten = *text;
+    v = rewritten;
+  }
   v = trim(v);
   if (!v.empty() && v.front() == '+') v.remove_prefix(1);
   double x = 0;
@@ -34,22 +49,62 @@ std::optional<double> parse_number(std::string_view v) {
   return x;
 }
 
-std::string column_name(std::string_view header) {
+std::string hdf5_link_name(std::string_view header) {
+  const bool dots_only = header.find_first_not_of('.') == std::string_view::npos;
   std::string out;
-  bool gap = false;
-  for (char c : header) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    const bool upper = c >= 'A' && c <= 'Z';
-    if (alnum || upper) {
-      if (gap && !out.empty()) out.push_back('_');
-      gap = false;
-      out.push_back(upper ? static_cast<char>(c - 'A' + 'a') : c);
+  for (const char c : header) {
+    if (c == '%') out += "%25";
+    else if (c == '/') out += "%2F";
+    else if (c == '.' && dots_only) out += "%2E";
+    else out.push_back(c);
+  }
+  return out;
+}
+
+std::string unescape_link_name(std::string_view name) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (name[i] == '%' && i + 2 < name.size() && hex(name[i + 1]) >= 0 && hex(name[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(name[i + 1]) * 16 + hex(name[i + 2])));
+      i += 2;
     } else {
-      gap = true;
+      out.push_back(name[i]);
     }
   }
-  if (out.empty() || (out.front() >= '0' && out.front() <= '9')) out = "col_" + out;
   return out;
+}
+
+std::optional<std::size_t> find_name(const std::vector<std::string>& names, std::string_view wanted) {
+  const auto exact = std::find(names.begin(), names.end(), wanted);
+  if (exact != names.end()) return static_cast<std::size_t>(exact - names.begin());
+  auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return out;
+  };
+  const std::string key = lower(wanted);
+  std::optional<std::size_t> found;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (lower(names[i]) != key) continue;
+    if (found) return std::nullopt;  // ambiguous: "Income" and "INCOME"
+    found = i;
+  }
+  return found;
+}
+
+std::optional<std::string> resolve_column_name(const std::vector<std::string>& columns, std::string_view wanted) {
+  const std::string candidates[] = {std::string(wanted), hdf5_link_name(wanted), hdf5_link_name(unescape_link_name(wanted))};
+  for (const auto& c : candidates)
+    if (std::find(columns.begin(), columns.end(), c) != columns.end()) return c;
+  for (const auto& c : candidates)
+    if (const auto i = find_name(columns, c)) return columns[*i];
+  return std::nullopt;
 }
 
 const char* to_string(ColumnType t) {
@@ -62,21 +117,24 @@ const char* to_string(ColumnType t) {
   return "?";
 }
 
-void ColumnProfile::add(std::string_view v) {
+void ColumnProfile::add(std::string_view v, char decimal) {
   if (is_missing(v)) {
     ++missing;
     return;
   }
   ++values;
+  // Read under the other mark too: a column that only it reads is refused with a hint instead
+  // of becoming a categorical column of number-like labels.
+  if (all_number_other) all_number_other = parse_number(v, decimal == '.' ? ',' : '.').has_value();
   if (all_integer) {
-    if (const auto i = parse_integer(v)) {
+    if (const auto i = parse_integer(v, decimal)) {
       min = std::min(min, *i);
       max = std::max(max, *i);
       return;
     }
     all_integer = false;
   }
-  if (all_number && !parse_number(v)) all_number = false;
+  if (all_number && !parse_number(v, decimal)) all_number = false;
 }
 
 void ColumnProfile::merge(const ColumnProfile& o) {
@@ -84,6 +142,7 @@ void ColumnProfile::merge(const ColumnProfile& o) {
   missing += o.missing;
   all_integer = all_integer && o.all_integer;
   all_number = all_number && o.all_number;
+  all_number_other = all_number_other && o.all_number_other;
   min = std::min(min, o.min);
   max = std::max(max, o.max);
 }
@@ -95,13 +154,6 @@ ColumnType ColumnProfile::type() const {
   return fits32 ? ColumnType::int32 : ColumnType::int64;
 }
 
-std::optional<SplitId> split_id(std::string_view value) {
-  value = trim(value);
-  std::size_t i = 0;
-  while (i < value.size() && !(value[i] >= '0' && value[i] <= '9')) ++i;
-  const auto number = parse_id(value.substr(i));
-  if (!number) return std::nullopt;
-  return SplitId{std::string(value.substr(0, i)), *number};
-}
+bool looks_textual(std::string_view id) { return !is_missing(id) && !parse_number(id); }
 
 }  // namespace custseg::ingest

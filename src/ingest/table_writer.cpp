@@ -24,10 +24,29 @@ io::ColumnType file_type(const ColumnValues& v) {
 std::size_t local_rows(const ColumnValues& v) {
   return std::visit([](const auto& x) { return x.size(); }, v);
 }
+
+// Rank 0 adds the text columns to the closed file (serial access).
+void append_text_columns(const mpi::Communicator& comm, const std::string& partial, const TableLayout& layout,
+                         const std::vector<TextColumn>& text_columns) {
+  mpi::agree(comm, [&] {
+    for (const auto& t : text_columns)
+      if (t.all_rows.size() != layout.total_rows)
+        throw std::logic_error("text column " + t.name + " holds " + std::to_string(t.all_rows.size()) + " rows of " +
+                               std::to_string(layout.total_rows));
+    if (!comm.is_root() || text_columns.empty()) return;
+    io::File file = io::File::open_serial(partial, true);
+    for (const auto& t : text_columns) {
+      const std::string p = io::column_path(t.name);
+      io::write_utf8_strings(file, p, t.all_rows);
+      for (const auto& [name, value] : t.attributes) file.write_attribute(p, name, value);
+    }
+    file.close();
+  });
+}
 }  // namespace
 
 void write_customer_table(const mpi::Communicator& comm, const std::string& path, const TableLayout& layout,
-                          const std::vector<OutputColumn>& columns) {
+                          const std::vector<OutputColumn>& columns, const std::vector<TextColumn>& text_columns) {
   std::uint64_t mine = 0;
   for (const auto& b : layout.blocks) mine += b.count;
   mpi::agree(comm, [&] {
@@ -68,6 +87,7 @@ void write_customer_table(const mpi::Communicator& comm, const std::string& path
       });
     }
     mpi::agree(comm, [&] { file->close(); });
+    append_text_columns(comm, partial, layout, text_columns);
   } catch (...) {
     // Errors inside are agreed, so every rank is here: close together (collective), and leave
     // no half-written file behind.

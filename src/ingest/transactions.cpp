@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "custseg/ingest/table_columns.hpp"
 #include "custseg/ingest/values.hpp"
 #include "custseg/util/error.hpp"
 
@@ -14,13 +15,14 @@ namespace {
 std::size_t find_column(const std::vector<std::string>& header, const std::string& name, const char* option,
                         const std::string& source) {
   if (name.empty()) throw_usage(std::string("--") + option + " is required with --transactions (see configs/ingest-online-retail.ini)");
-  const auto it = std::find(header.begin(), header.end(), name);
-  if (it == header.end()) {
+  // The header name as written; ignoring case when only one column fits (as ingest --table does).
+  const auto found = find_name(header, name);
+  if (!found) {
     std::string names;
     for (const auto& h : header) names += (names.empty() ? "" : ", ") + h;
     throw_usage(std::string("--") + option + " '" + name + "' is not a column of " + source + " (columns: " + names + ")");
   }
-  return static_cast<std::size_t>(it - header.begin());
+  return *found;
 }
 }  // namespace
 
@@ -30,7 +32,11 @@ ColumnIndex resolve_columns(const TransactionColumns& c, const std::vector<std::
   idx.invoice = find_column(header, c.invoice, "invoice-column", source);
   idx.date = find_column(header, c.date, "date-column", source);
   idx.quantity = find_column(header, c.quantity, "quantity-column", source);
-  idx.price = find_column(header, c.price, "price-column", source);
+  if (!c.amount.empty() && !c.price.empty())
+    throw_usage("give one of --price-column (unit price) and --amount-column (line total), not both");
+  idx.amount = !c.amount.empty();
+  idx.price = idx.amount ? find_column(header, c.amount, "amount-column", source)
+                         : find_column(header, c.price, "price-column", source);
   if (!c.country.empty()) idx.country = find_column(header, c.country, "country-column", source);
   if (!c.product.empty()) idx.product = find_column(header, c.product, "product-column", source);
   return idx;
@@ -41,7 +47,6 @@ const char* disposition_name(Disposition d) {
     case Disposition::purchase: return "purchase";
     case Disposition::after_as_of: return "after_as_of";
     case Disposition::missing_customer_id: return "missing_customer_id";
-    case Disposition::bad_customer_id: return "unparsable_customer_id";
     case Disposition::bad_date: return "unparsable_date";
     case Disposition::bad_quantity: return "unparsable_quantity";
     case Disposition::bad_price: return "unparsable_price";
@@ -59,7 +64,6 @@ const char* disposition_meaning(Disposition d) {
     case Disposition::purchase: return "used: a purchase";
     case Disposition::after_as_of: return "dated on or after --as-of: used only for the churn label";
     case Disposition::missing_customer_id: return "no customer id: cannot be attributed to a customer";
-    case Disposition::bad_customer_id: return "customer id is not a non-negative integer";
     case Disposition::bad_date: return "date is neither YYYY-MM-DD[ HH:MM[:SS]] nor M/D/YYYY[ H:MM[:SS]]";
     case Disposition::bad_quantity: return "quantity is not a whole number";
     case Disposition::bad_price: return "unit price is not a decimal with at most 4 places";
@@ -100,8 +104,43 @@ void CustomerSummary::normalise() {
 }
 
 TransactionAggregator::TransactionAggregator(ColumnIndex columns, std::string cancel_prefix,
-                                             std::optional<std::int64_t> as_of_day)
-    : columns_(columns), cancel_prefix_(std::move(cancel_prefix)), as_of_day_(as_of_day) {}
+                                             std::optional<std::int64_t> as_of_day, ValueFormat format)
+    : columns_(columns), format_(std::move(format)), cancel_prefix_(std::move(cancel_prefix)), as_of_day_(as_of_day) {}
+
+std::optional<std::int64_t> TransactionAggregator::date_of(const CsvRecord& r) const {
+  const std::string_view text = r.field(columns_.date);
+  const std::optional<std::int64_t> time = format_.date.parse(text);
+  if (time) return time;
+  if (const auto other = format_.date.contradicting_format(text))
+    throw_input("line " + std::to_string(r.line()) + ": date '" + std::string(trim(text)) + "' does not fit --date-format " +
+                format_.date.text() + (format_.date.text() == "auto" ? " (YYYY-MM-DD or month-first M/D/YYYY)" : "") +
+                " but fits " + *other + " (day and month swapped): the file is probably written " +
+                (other->find("%d") < other->find("%m") ? "day-first" : "month-first") +
+                "; every earlier date with a day <= 12 would be misread, so nothing is set aside: pass --date-format '" +
+                *other + "'");
+  return std::nullopt;
+}
+
+std::uint64_t TransactionAggregator::id_of(const CsvRecord& r) const {
+  const std::string_view text = trim(r.field(columns_.customer));
+  if (const auto id = parse_id(text)) return *id;
+  // Only numbers reach here (string ids are kept as text): a number that is not an exact
+  // non-negative integer would become another customer's id under any conversion.
+  throw_input("line " + std::to_string(r.line()) + ": customer id '" + std::string(text) +
+              "' is not a non-negative integer (an id must be exact: negative, fractional and >= 2^64 values would "
+              "become other customers' ids)");
+}
+
+std::optional<std::int64_t> TransactionAggregator::number_of(const CsvRecord& r, std::size_t column, int scale,
+                                                             const char* what) const {
+  const std::string_view text = r.field(column);
+  if (const auto v = parse_fixed(text, scale, format_.decimal)) return v;
+  const char other = format_.decimal == '.' ? ',' : '.';
+  if (parse_fixed(text, scale, other))
+    throw_input("line " + std::to_string(r.line()) + ": " + what + " '" + std::string(trim(text)) + "' is written with '" +
+                std::string(1, other) + "' as the decimal mark; pass --decimal '" + std::string(1, other) + "'");
+  return std::nullopt;
+}
 
 void TransactionAggregator::count(Disposition d, std::uint64_t line) {
   const auto i = static_cast<std::size_t>(d);
@@ -112,21 +151,23 @@ void TransactionAggregator::count(Disposition d, std::uint64_t line) {
 void TransactionAggregator::add(const CsvRecord& r) {
   ++counts_.rows;
   // The date range covers every row with a readable date, attributed to a customer or not.
-  const std::optional<std::int64_t> time = parse_timestamp(r.field(columns_.date));
+  const std::optional<std::int64_t> time = date_of(r);
   if (time) {
     counts_.min_time = std::min(counts_.min_time, *time);
     counts_.max_time = std::max(counts_.max_time, *time);
   }
   const std::string_view id_text = trim(r.field(columns_.customer));
   if (id_text.empty()) return count(Disposition::missing_customer_id, r.line());
-  const std::optional<std::uint64_t> id = parse_id(id_text);
-  if (!id) return count(Disposition::bad_customer_id, r.line());
+  const bool text_id = looks_textual(id_text);
+  const std::uint64_t id = text_id ? 0 : id_of(r);
   if (!time) return count(Disposition::bad_date, r.line());
-  const std::optional<std::int64_t> quantity = parse_fixed(r.field(columns_.quantity), 0);
+  const std::optional<std::int64_t> quantity = number_of(r, columns_.quantity, 0, "quantity");
   if (!quantity) return count(Disposition::bad_quantity, r.line());
-  const std::optional<std::int64_t> price = parse_fixed(r.field(columns_.price), kMoneyScale);
+  const std::optional<std::int64_t> price = number_of(r, columns_.price, kMoneyScale, columns_.amount ? "amount" : "unit price");
   if (!price) return count(Disposition::bad_price, r.line());
-  const Int128 product = static_cast<Int128>(*quantity) * *price;
+  // With --amount-column the price field is already the line's value; its sign and zero
+  // classify the row as a unit price's would.
+  const Int128 product = columns_.amount ? static_cast<Int128>(*price) : static_cast<Int128>(*quantity) * *price;
   if (product > std::numeric_limits<std::int64_t>::max() / 1024 || product < std::numeric_limits<std::int64_t>::min() / 1024)
     return count(Disposition::bad_quantity, r.line());  // absurd amounts would overflow the sums
   const auto value = static_cast<std::int64_t>(product);
@@ -146,8 +187,9 @@ void TransactionAggregator::add(const CsvRecord& r) {
 
   const std::int64_t day = day_of(*time);
   const bool in_window = !as_of_day_ || day < *as_of_day_;
-  CustomerSummary& s = customers_[*id];
-  s.id = *id;
+  CustomerSummary& s = text_id ? text_customers_[std::string(id_text)] : customers_[id];
+  s.id = id;
+  if (text_id && s.text_id.empty()) s.text_id = id_text;
   const std::int32_t window_key = in_window ? 1 : 0;
   if (!s.newer_than(window_key, *time, r.line())) {
     s.latest_in_window = window_key;
@@ -221,6 +263,7 @@ void serialize(const CustomerSummary& s, std::vector<char>& out) {
   put(out, s.latest_time);
   put(out, s.latest_line);
   put_string(out, s.country);
+  put_string(out, s.text_id);
   for (const auto* v : {&s.invoices, &s.products}) {
     put(out, static_cast<std::uint32_t>(v->size()));
     for (const auto& x : *v) put_string(out, x);
@@ -242,6 +285,7 @@ std::vector<CustomerSummary> deserialize(const char* data, std::size_t size) {
     s.latest_time = in.get<std::int64_t>();
     s.latest_line = in.get<std::uint64_t>();
     s.country = in.get_string();
+    s.text_id = in.get_string();
     for (auto* v : {&s.invoices, &s.products}) {
       const auto n = in.get<std::uint32_t>();
       v->reserve(n);
@@ -256,6 +300,7 @@ CustomerFeatures features_of(const CustomerSummary& s, std::int64_t as_of_day, s
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   CustomerFeatures f;
   f.id = s.id;
+  f.text_id = s.text_id;
   f.frequency = static_cast<std::int32_t>(s.invoices.size());
   f.distinct_products = static_cast<std::int32_t>(s.products.size());
   const bool bought = f.frequency > 0;

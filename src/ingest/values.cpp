@@ -1,7 +1,9 @@
 #include "custseg/ingest/values.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <ctime>
 #include <limits>
 
 namespace custseg::ingest {
@@ -159,6 +161,133 @@ std::string format_timestamp(std::int64_t seconds) {
   std::snprintf(buf, sizeof buf, " %02lld:%02lld:%02lld", static_cast<long long>(rest / 3600),
                 static_cast<long long>(rest / 60 % 60), static_cast<long long>(rest % 60));
   return civil_from_days(day) + buf;
+}
+
+std::optional<std::string> with_decimal_point(std::string_view s, char decimal) {
+  s = trim(s);
+  if (decimal == '.') return std::string(s);
+  std::string out;
+  if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
+    out.push_back(s.front());
+    s.remove_prefix(1);
+  }
+  const auto comma = s.find(',');
+  const std::string_view whole = s.substr(0, comma);
+  // Thousands groups: the first of 1..3 digits, every later one of exactly 3.
+  std::size_t group = 0, groups = 0;
+  for (const char c : whole) {
+    if (c == '.') {
+      if (group == 0 || (groups > 0 && group != 3) || group > 3) return std::nullopt;
+      ++groups;
+      group = 0;
+    } else if (is_digit(c)) {
+      out.push_back(c);
+      ++group;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (groups > 0 && group != 3) return std::nullopt;
+  if (comma != std::string_view::npos) {
+    const std::string_view fraction = s.substr(comma + 1);
+    if (fraction.empty() && whole.empty()) return std::nullopt;
+    out.push_back('.');
+    for (const char c : fraction) {
+      if (!is_digit(c)) return std::nullopt;
+      out.push_back(c);
+    }
+  } else if (whole.empty()) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<std::int64_t> parse_fixed(std::string_view s, int scale, char decimal) {
+  if (decimal == '.') return parse_fixed(s, scale);
+  const auto text = with_decimal_point(s, decimal);
+  if (!text) return std::nullopt;
+  return parse_fixed(*text, scale);
+}
+
+namespace {
+
+// strptime over the whole of `s`; seconds since 1970 when every field is in range.
+std::optional<std::int64_t> parse_with(const std::string& format, std::string_view s) {
+  const std::string text(trim(s));  // strptime needs a terminated string
+  std::tm tm{};
+  tm.tm_mday = 1;  // a format without a day means the first
+  const char* end = ::strptime(text.c_str(), format.c_str(), &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  const std::int64_t year = static_cast<std::int64_t>(tm.tm_year) + 1900;
+  const auto month = static_cast<unsigned>(tm.tm_mon + 1);
+  if (month < 1 || month > 12 || tm.tm_mday < 1 || static_cast<unsigned>(tm.tm_mday) > days_in_month(year, month))
+    return std::nullopt;
+  if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59) return std::nullopt;
+  return days_from_civil(year, month, static_cast<unsigned>(tm.tm_mday)) * 86400 + tm.tm_hour * 3600 +
+         tm.tm_min * 60 + tm.tm_sec;
+}
+
+// The format with its day and month directives exchanged (%d <-> %m, %e counts as a day);
+// empty unless both come before the year: day/month/year and month/day/year are the pair
+// people confuse, while a swapped year-first form (%Y-%d-%m) is not a format anyone writes.
+std::string swap_day_month(const std::string& format) {
+  std::string out = format;
+  std::size_t day = std::string::npos, month = std::string::npos, year = std::string::npos;
+  for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+    if (out[i] != '%') continue;
+    if (out[i + 1] == 'd' || out[i + 1] == 'e') day = i + 1;
+    if (out[i + 1] == 'm') month = i + 1;
+    if ((out[i + 1] == 'Y' || out[i + 1] == 'y') && year == std::string::npos) year = i + 1;
+    ++i;  // skip the directive (and "%%")
+  }
+  if (day == std::string::npos || month == std::string::npos || year == std::string::npos || day > year || month > year)
+    return {};
+  out[day] = 'm';
+  out[month] = 'd';
+  return out;
+}
+
+}  // namespace
+
+DateFormat::DateFormat(std::string format) : format_(std::move(format)), auto_(format_ == "auto") {}
+
+std::optional<std::int64_t> DateFormat::parse(std::string_view s) const {
+  return auto_ ? parse_timestamp(s) : parse_with(format_, s);
+}
+
+std::optional<std::string> DateFormat::contradicting_format(std::string_view s) const {
+  if (!auto_) {
+    const std::string swapped = swap_day_month(format_);
+    if (swapped.empty() || !parse_with(swapped, s)) return std::nullopt;
+    return swapped;
+  }
+  // The automatic M/D/YYYY[ H:MM[:SS]] form read day-first.
+  const std::string_view t = trim(s);
+  const auto colons = std::count(t.begin(), t.end(), ':');
+  const std::string day_first = colons == 0 ? "%d/%m/%Y" : colons == 1 ? "%d/%m/%Y %H:%M" : "%d/%m/%Y %H:%M:%S";
+  if (t.find('/') == std::string_view::npos || !parse_with(day_first, t)) return std::nullopt;
+  return day_first;
+}
+
+std::optional<std::string> date_format_problem(const std::string& format) {
+  if (format == "auto") return std::nullopt;
+  bool year = false, month = false, day = false;
+  static const std::string known = "YymbBhdeHIMSpjaAnt%";
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%') continue;
+    if (i + 1 >= format.size()) return std::string("a lone '%' at the end");
+    const char c = format[++i];
+    if (known.find(c) == std::string::npos) {
+      std::string why = "%";  // appended, not concatenated: GCC 12 warns falsely (-Wrestrict) on the latter
+      why += c;
+      return why + " is not a supported directive";
+    }
+    year = year || c == 'Y' || c == 'y';
+    month = month || c == 'm' || c == 'b' || c == 'B' || c == 'h';
+    day = day || c == 'd' || c == 'e';
+  }
+  if (!year || !month || !day) return std::string("it needs a year (%Y), a month (%m) and a day (%d)");
+  return std::nullopt;
 }
 
 }  // namespace custseg::ingest

@@ -641,3 +641,28 @@ std::vector<std::string> File::read_strings(const std::string& path) const {
 }
 
 }  // namespace custseg::io
+
+// ---- Variable-length UTF-8 string datasets (string customer ids written by ingest) ----
+
+namespace custseg::io {
+
+void write_utf8_strings(const File& file, const std::string& path, const std::vector<std::string>& values) {
+  const Site site = at(file, path);
+  Hid type = own(H5Tcopy(H5T_C_S1), H5Tclose, site, "H5Tcopy");
+  check(H5Tset_size(raw(type), H5T_VARIABLE), site, "H5Tset_size");
+  check(H5Tset_cset(raw(type), H5T_CSET_UTF8), site, "H5Tset_cset");
+  const hsize_t n = values.size();
+  Hid space = own(H5Screate_simple(1, &n, nullptr), H5Sclose, site, "H5Screate_simple");
+  Hid dcpl = own(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, site, "H5Pcreate(dataset create)");
+  // No modification times: the file's bytes depend only on its content (as in create_dataset).
+  check(H5Pset_obj_track_times(raw(dcpl), 0), site, "H5Pset_obj_track_times");
+  Hid ds = own(H5Dcreate2(raw(file), path.c_str(), raw(type), raw(space), H5P_DEFAULT, raw(dcpl), H5P_DEFAULT), H5Dclose,
+               site, "H5Dcreate2");
+  std::vector<const char*> pointers;
+  pointers.reserve(values.size());
+  for (const auto& v : values) pointers.push_back(v.c_str());
+  if (!values.empty())
+    check(H5Dwrite(raw(ds), raw(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), site, "H5Dwrite(vlen strings)");
+}
+
+}  // namespace custseg::io

@@ -156,3 +156,51 @@ TEST(ByteRanges, ChunkWithoutBoundaryGetsAnEmptyRange) {
   EXPECT_EQ(clamped[1].begin, 8U);
   EXPECT_EQ(clamped[0].size(), 0U);
 }
+
+// --- dialects: other delimiters and whitespace-separated columns ---
+
+namespace {
+std::vector<Parsed> parse_dialect_all(std::string_view text, const char* dialect) {
+  CsvParser parser(text, 1, "test.csv", *parse_dialect(dialect));
+  CsvRecord r;
+  std::vector<Parsed> out;
+  while (parser.next(r)) out.push_back({r.line(), r.fields()});
+  return out;
+}
+}  // namespace
+
+TEST(CsvDialect, SemicolonAndTabKeepQuotingRules) {
+  // A European export: ';' separates, ',' is inside numbers, a quoted field may hold ';'.
+  EXPECT_EQ(parse_dialect_all("a;b;c\r\n1;\"x;y\";12,75\r\n", ";"),
+            (std::vector<Parsed>{{1, {"a", "b", "c"}}, {2, {"1", "x;y", "12,75"}}}));
+  EXPECT_EQ(parse_dialect_all("a\tb\n1,5\t\"q\"\"\"\n", "tab"),
+            (std::vector<Parsed>{{1, {"a", "b"}}, {2, {"1,5", "q\""}}}));
+  EXPECT_EQ(parse_dialect_all("a|b\n1|2", "|"), (std::vector<Parsed>{{1, {"a", "b"}}, {2, {"1", "2"}}}));
+  EXPECT_FALSE(parse_dialect("::"));
+  EXPECT_EQ(dialect_name(*parse_dialect("\t")), "tab");
+}
+
+TEST(CsvDialect, WhitespaceRunsAsInThePanelFiles) {
+  // The CDNOW master file: leading blanks, runs of blanks, CRLF tolerated, blank lines blank.
+  const auto rows = parse_dialect_all(" customer_id  date number_of_cds  dollar_value\n"
+                                      " 00001 19970101  1   11.77\r\n"
+                                      "   \n"
+                                      "00002\t19970112 5 77.00", "whitespace");
+  ASSERT_EQ(rows.size(), 4U);
+  EXPECT_EQ(rows[0].fields, (std::vector<std::string>{"customer_id", "date", "number_of_cds", "dollar_value"}));
+  EXPECT_EQ(rows[1], (Parsed{2, {"00001", "19970101", "1", "11.77"}}));
+  EXPECT_EQ(rows[2], (Parsed{3, {""}}));  // a blank record, skipped like an empty CSV line
+  EXPECT_EQ(rows[3], (Parsed{4, {"00002", "19970112", "5", "77.00"}}));
+  CsvParser quoted("a \"b c\"\n", 1, "t", *parse_dialect("whitespace"));
+  CsvRecord r;
+  EXPECT_THROW(quoted.next(r), custseg::Error);  // no quoting convention to guess
+}
+
+TEST(CsvDialect, OneColumnHeaderNamesTheLikelyDelimiter) {
+  EXPECT_EQ(dialect_name(*likely_dialect("Channel;Region;Fresh\r\n")), ";");
+  EXPECT_EQ(dialect_name(*likely_dialect("id\tname")), "tab");
+  EXPECT_EQ(dialect_name(*likely_dialect("id|name")), "|");
+  EXPECT_EQ(dialect_name(*likely_dialect(" customer_id  date number_of_cds  dollar_value")), "whitespace");
+  EXPECT_FALSE(likely_dialect("Annual Income"));  // a genuine one-column table with a blank in its name
+  EXPECT_FALSE(likely_dialect("customer_id\n"));
+}

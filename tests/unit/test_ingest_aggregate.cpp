@@ -8,6 +8,7 @@
 #include "custseg/ingest/quality_report.hpp"
 #include "custseg/ingest/transactions.hpp"
 #include "custseg/ingest/values.hpp"
+#include "custseg/util/error.hpp"
 
 using namespace custseg::ingest;
 
@@ -21,7 +22,7 @@ const char* const kRows[] = {
     "536366,A,1,2010-12-03 09:00:00,2.55,17850.0,United Kingdom",  // line 4  purchase (same product)
     "C536367,A,-1,2010-12-04 10:00:00,2.55,17850.0,France",        // line 5  cancelled, netted; latest row
     "536368,C,3,2010-12-04 11:00:00,1.00,,United Kingdom",         // line 6  missing id
-    "536369,C,3,2010-12-04 11:00:00,1.00,abc,United Kingdom",      // line 7  bad id
+    "536369,C,3,2010-12-04 11:00:00,1.00,13000,United Kingdom",    // line 7  purchase (another customer)
     "536370,C,3,2010-13-04 11:00:00,1.00,12000,Spain",             // line 8  bad date
     "536371,C,3.5,2010-12-04 11:00:00,1.00,12000,Spain",           // line 9  bad quantity
     "536372,C,3,2010-12-04 11:00:00,1.0.0,12000,Spain",            // line 10 bad price
@@ -65,14 +66,14 @@ TEST(IngestAggregate, EveryRowGetsOneDisposition) {
   const RowCounts& c = a.counts();
   auto n = [&](Disposition d) { return c.count[static_cast<std::size_t>(d)]; };
   EXPECT_EQ(c.rows, kN);
-  EXPECT_EQ(n(Disposition::purchase), 4U);
-  for (auto d : {Disposition::missing_customer_id, Disposition::bad_customer_id, Disposition::bad_date,
+  EXPECT_EQ(n(Disposition::purchase), 5U);
+  for (auto d : {Disposition::missing_customer_id, Disposition::bad_date,
                  Disposition::bad_quantity, Disposition::bad_price, Disposition::cancelled_invoice,
                  Disposition::negative_quantity, Disposition::zero_quantity, Disposition::zero_price,
                  Disposition::negative_price})
     EXPECT_EQ(n(d), 1U) << disposition_name(d);
   EXPECT_EQ(c.first_lines[static_cast<std::size_t>(Disposition::bad_date)], std::vector<std::uint64_t>{8});
-  EXPECT_EQ(c.first_lines[static_cast<std::size_t>(Disposition::purchase)], (std::vector<std::uint64_t>{2, 3, 4, 15}));
+  EXPECT_EQ(c.first_lines[static_cast<std::size_t>(Disposition::purchase)], (std::vector<std::uint64_t>{2, 3, 4, 7, 15}));
 
   // 17850: purchases 6 x 2.55 + 2 x 3.39 + 1 x 2.55 = 24.63 on invoices 536365/536366;
   // the cancellation of 1 x 2.55 is netted; the latest row (the cancellation) gives France.
@@ -164,10 +165,105 @@ TEST(IngestAggregate, ReportAccountsForEveryRow) {
   r.rows = a.counts().rows;
   r.count = a.counts().count;
   EXPECT_EQ(r.accounted(), r.rows);
-  EXPECT_EQ(r.set_aside(), kN - 4);
+  EXPECT_EQ(r.set_aside(), kN - 5);
   const auto j = to_json(r);
   EXPECT_EQ(j["set_aside"]["cancelled_invoice"]["netted_into_monetary"], true);
   EXPECT_EQ(j["set_aside"]["zero_price"]["count"], 1);
   EXPECT_EQ(money_text(-1105), "-0.1105");
   EXPECT_EQ(money_text(89114079040), "8911407.9040");
+}
+
+// Ids, dates and decimals that would otherwise be misread stop the job with the line named.
+namespace {
+std::string add_error(TransactionAggregator& a, const std::string& row, std::uint64_t line) {
+  CsvParser p(row, line, "t");
+  CsvRecord r;
+  EXPECT_TRUE(p.next(r));
+  try {
+    a.add(r);
+  } catch (const custseg::Error& e) {
+    EXPECT_EQ(e.code(), custseg::ExitCode::input);
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST(IngestAggregate, IdsThatAreNotExactNonNegativeIntegersAreErrors) {
+  TransactionAggregator a(columns(), "C", std::nullopt);
+  for (const char* id : {"-1", "17850.5", "18446744073709551616", "1e5", "NaN"}) {
+    const std::string e = add_error(a, std::string("1,A,1,2010-12-01 08:26:00,1.00,") + id + ",UK", 42);
+    EXPECT_NE(e.find("line 42: customer id '" + std::string(id) + "' is not a non-negative integer"), std::string::npos) << e;
+    EXPECT_NE(e.find("other customers' ids"), std::string::npos) << e;
+  }
+  // A string id is an ordinary id, kept as written (blanks at the ends trimmed).
+  EXPECT_EQ(add_error(a, "1,A,1,2010-12-01 08:26:00,1.00, C10001 ,UK", 7), "");
+  EXPECT_EQ(add_error(a, "2,A,2,2010-12-02 08:26:00,1.00,C10001,UK", 10), "");
+  ASSERT_EQ(a.text_customers().count("C10001"), 1U);
+  EXPECT_EQ(a.text_customers().at("C10001").text_id, "C10001");
+  EXPECT_EQ(a.text_customers().at("C10001").gross, 30000);  // 1 x 1.00 + 2 x 1.00
+  EXPECT_TRUE(a.customers().empty());
+  EXPECT_EQ(add_error(a, "1,A,1,2010-12-01 08:26:00,1.00,,UK", 8), "");  // empty: a guest purchase, counted
+  EXPECT_EQ(a.counts().count[static_cast<std::size_t>(Disposition::missing_customer_id)], 1U);
+  EXPECT_EQ(add_error(a, "1,A,1,2010-12-01 08:26:00,1.00,18446744073709551615,UK", 9), "");  // 2^64 - 1 fits
+}
+
+TEST(IngestAggregate, DayFirstDatesReadMonthFirstStopTheJob) {
+  // 12/01/2011 reads as December 1st month-first; 13/01/2011 shows the file is day-first.
+  TransactionAggregator a(columns(), "C", std::nullopt, ValueFormat{DateFormat("%m/%d/%Y"), '.'});
+  EXPECT_EQ(add_error(a, "1,A,1,12/01/2011,1.00,1,UK", 2), "");
+  const std::string e = add_error(a, "1,A,1,13/01/2011,1.00,1,UK", 3);
+  EXPECT_NE(e.find("line 3: date '13/01/2011' does not fit --date-format %m/%d/%Y but fits %d/%m/%Y"), std::string::npos) << e;
+  EXPECT_NE(e.find("pass --date-format '%d/%m/%Y'"), std::string::npos) << e;
+  // The automatic format (month-first spreadsheet dates) refuses the same way.
+  TransactionAggregator b(columns(), "C", std::nullopt);
+  EXPECT_NE(add_error(b, "1,A,1,25/12/2010 10:00,1.00,1,UK", 5).find("fits %d/%m/%Y %H:%M"), std::string::npos);
+  // Read right, the same rows are purchases on the right days.
+  TransactionAggregator c(columns(), "C", std::nullopt, ValueFormat{DateFormat("%d/%m/%Y"), '.'});
+  EXPECT_EQ(add_error(c, "1,A,1,12/01/2011,1.00,1,UK", 2), "");
+  EXPECT_EQ(add_error(c, "2,A,1,13/01/2011,1.00,1,UK", 3), "");
+  EXPECT_EQ(at(c, 1).first_day, days_from_civil(2011, 1, 12));
+  EXPECT_EQ(at(c, 1).last_day, days_from_civil(2011, 1, 13));
+  // A date no format reads is still set aside and counted.
+  EXPECT_EQ(add_error(c, "3,A,1,not a date,1.00,1,UK", 4), "");
+  EXPECT_EQ(c.counts().count[static_cast<std::size_t>(Disposition::bad_date)], 1U);
+}
+
+TEST(IngestAggregate, DecimalCommasAndLineAmounts) {
+  TransactionAggregator comma(columns(), "C", std::nullopt, ValueFormat{DateFormat(), ','});
+  CsvParser p("1;A;2;2011-06-01 10:00:00;1.012,75;31001;DE\n", 2, "t", *parse_dialect(";"));
+  CsvRecord r;
+  ASSERT_TRUE(p.next(r));
+  comma.add(r);
+  EXPECT_EQ(at(comma, 31001).gross, 2 * 10127500);  // 2 x 1012.75 in 10^-4 units
+  // Without --decimal ',' the price is not set aside: the option that reads it is named.
+  TransactionAggregator dot(columns(), "C", std::nullopt);
+  const std::string e = add_error(dot, "1,A,2,2011-06-01 10:00:00,\"12,75\",31001,DE", 6);
+  EXPECT_NE(e.find("line 6: unit price '12,75' is written with ',' as the decimal mark; pass --decimal ','"),
+            std::string::npos) << e;
+  // --amount-column: the field is the line's total (CDNOW's dollar_value), not multiplied.
+  ColumnIndex amount = columns();
+  amount.amount = true;
+  TransactionAggregator cd(amount, "", std::nullopt);
+  EXPECT_EQ(add_error(cd, "1,A,5,1997-01-12,77.00,2,US", 3), "");
+  EXPECT_EQ(at(cd, 2).gross, 770000);
+}
+
+TEST(IngestAggregate, ColumnOptionsMatchTheHeaderAsWrittenOrIgnoringCase) {
+  TransactionColumns c;
+  c.customer_id = "customerid";  // CustomerID in the header
+  c.invoice = "InvoiceNo";
+  c.date = "InvoiceDate";
+  c.quantity = "Quantity";
+  c.amount = "LineTotal";
+  const std::vector<std::string> header{"InvoiceNo", "InvoiceDate", "Quantity", "LineTotal", "CustomerID"};
+  const ColumnIndex idx = resolve_columns(c, header, "t");
+  EXPECT_EQ(idx.customer, 4U);
+  EXPECT_EQ(idx.price, 3U);
+  EXPECT_TRUE(idx.amount);
+  c.price = "LineTotal";  // both a unit price and a line total: refused
+  EXPECT_THROW(resolve_columns(c, header, "t"), custseg::Error);
+  c.price.clear();
+  EXPECT_THROW(resolve_columns(c, {"InvoiceNo", "InvoiceDate", "Quantity", "LineTotal", "CustomerID", "CUSTOMERID"}, "t"),
+               custseg::Error);  // two columns differ only in case: ambiguous
 }

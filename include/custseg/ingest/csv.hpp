@@ -14,6 +14,34 @@
 
 namespace custseg::ingest {
 
+// How fields are separated. A character delimiter (',' ';' '\t' '|') keeps RFC 4180 quoting;
+// `whitespace` splits on runs of spaces and tabs and ignores them at both ends of a line, as
+// fixed-width-looking panel files do (CDNOW: " 00001 19970101  1   11.77"). Such files have no
+// quoting convention, so a quote there is an input error rather than a guess.
+struct CsvDialect {
+  char delimiter = ',';
+  bool whitespace = false;
+};
+
+// "," ";" "|" "tab" (or a literal tab) and "whitespace"; nullopt for anything else.
+std::optional<CsvDialect> parse_dialect(std::string_view name);
+// How --delimiter spells a dialect in messages: ";" "tab" "whitespace" ...
+std::string dialect_name(const CsvDialect& dialect);
+
+// The dialect a one-column header was probably written in, when it holds another common
+// delimiter (';', tab, '|', or runs of blanks between words): a ','-read file with one column
+// is far more often a European export than a genuine one-column table. nullopt: no sign of one.
+std::optional<CsvDialect> likely_dialect(std::string_view header_line);
+
+// How to read the first line. `sniff` (the default dialect was not chosen explicitly) refuses a
+// one-column header that holds another common delimiter. Non-empty `names` means the file has
+// no header line: these name its columns and line 1 is data.
+struct HeaderSpec {
+  CsvDialect dialect;
+  bool sniff = true;
+  std::vector<std::string> names;
+};
+
 // One parsed record. Field bytes (quotes removed, doubled quotes undoubled) live in one buffer,
 // so parsing a record allocates nothing once the buffer has grown.
 class CsvRecord {
@@ -41,7 +69,7 @@ class CsvParser {
  public:
   // Parses `text`, whose first byte is the start of a record on line `first_line`. `source`
   // names the file in error messages.
-  CsvParser(std::string_view text, std::uint64_t first_line, std::string source);
+  CsvParser(std::string_view text, std::uint64_t first_line, std::string source, CsvDialect dialect = {});
   // The next record; false at the end of the text. Throws custseg::Error (input) on malformed CSV.
   bool next(CsvRecord& record);
   // Byte offset of the next unparsed record within the text.
@@ -50,10 +78,14 @@ class CsvParser {
 
  private:
   [[noreturn]] void fail(const std::string& what) const;
+  void quoted_field(CsvRecord& record);
+  void plain_field(CsvRecord& record);
+  bool next_whitespace(CsvRecord& record);
   std::string_view text_;
   std::size_t pos_ = 0;
   std::uint64_t line_ = 1;
   std::string source_;
+  CsvDialect dialect_;
 };
 
 // Offset of the first byte that is not valid UTF-8 (overlong forms, surrogates and code points

@@ -32,13 +32,15 @@ class InputFile {
 
 struct CsvHeader {
   std::vector<std::string> names;
+  CsvDialect dialect;
   std::uint64_t data_begin = 0;       // byte offset of the first data record
   std::uint64_t data_first_line = 2;  // its line number
 };
 
 // Parses the header record (skipping a UTF-8 byte-order mark). Input errors for an empty file,
-// a file with a header and nothing else, or a malformed header. No MPI.
-CsvHeader read_header(const InputFile& file);
+// a file with a header and nothing else, a malformed header, or (spec.sniff) a one-column
+// header that looks written with another delimiter. No MPI.
+CsvHeader read_header(const InputFile& file, const HeaderSpec& spec = {});
 
 // One range of the split, owned by one rank.
 struct CsvPart {
@@ -57,7 +59,8 @@ struct CsvPlan {
 // Collective. Chooses max(ranks, ceil(file size / block_bytes)) parts, locates their record
 // boundaries with one pass over each rank's chunks and one allgather, and numbers their lines.
 // Errors (missing file, empty file, header only, ...) are agreed: every rank throws the same.
-CsvPlan plan_csv_parts(const mpi::Communicator& comm, const InputFile& file, std::uint64_t block_bytes);
+CsvPlan plan_csv_parts(const mpi::Communicator& comm, const InputFile& file, std::uint64_t block_bytes,
+                       const HeaderSpec& spec = {});
 
 struct PartStats {
   std::uint64_t records = 0;      // data records handed to the callback
@@ -115,7 +118,7 @@ PartStats parse_part(const InputFile& file, const CsvPlan& plan, const CsvPart& 
   PartStats stats;
   if (part.range.size() == 0) return stats;
   const std::string bytes = read_part_checked(file, part);
-  CsvParser parser(bytes, part.first_line, file.path());
+  CsvParser parser(bytes, part.first_line, file.path(), plan.header.dialect);
   CsvRecord record;
   const std::size_t width = plan.header.names.size();
   while (parser.next(record)) {

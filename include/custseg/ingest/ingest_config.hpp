@@ -4,6 +4,7 @@
 #include <string>
 
 #include "custseg/config/options.hpp"
+#include "custseg/ingest/csv.hpp"
 #include "custseg/ingest/transactions.hpp"
 
 namespace custseg::ingest {
@@ -16,9 +17,19 @@ struct IngestConfig {
   TransactionColumns columns;  // columns.customer_id doubles as --id-column of --table mode
   std::string as_of;           // YYYY-MM-DD; empty: the day after the last transaction
   std::string churn_after;     // YYYY-MM-DD; empty: no churn label
+  // The CSV dialect: --delimiter (default ',', refusing a one-column header that holds another
+  // common delimiter), --columns (names of a headerless file's columns), --decimal, --date-format.
+  std::string delimiter = "auto";
+  std::string column_names;
+  std::string decimal = ".";
+  std::string date_format = "auto";
   bool strict = false;
   std::uint64_t read_block_bytes = 64ULL << 20;
 };
+
+// The header spec and value format the options describe (already validated by the parser).
+HeaderSpec header_spec(const IngestConfig& cfg);
+ValueFormat value_format(const IngestConfig& cfg);
 
 // Returns false if only --help was asked for. Throws usage errors.
 bool parse_ingest_config(int argc, char** argv, int rank, IngestConfig& out);

@@ -3,11 +3,16 @@
 // input row order, columns typed automatically (table_columns.hpp), plus a JSON report of the
 // column types and missing values next to the output.
 //
-// Ids: --id-column none numbers the rows from 1. Otherwise ids must be integers after one
-// prefix of non-digits that all ids share (credit-card "C10001" -> 10001); the prefix is kept in
-// the customer_id attribute "id_prefix", so the original strings can be rebuilt. We chose this
-// over row numbers plus a label list because the ids stay meaningful for joins; ids that do not
-// fit the pattern are an input error suggesting --id-column none.
+// Column names are kept as the header wrote them (hdf5_link_name escapes only what HDF5 cannot
+// hold), so `segment --features` takes the header's names.
+//
+// Ids: --id-column none numbers the rows from 1. An id column with any value that is neither a
+// number nor a missing marker is textual ("C10001", UUIDs, hashed e-mails): its ids are kept
+// exactly as written, as a variable-length UTF-8 string dataset (what h5py writes for str), so
+// results join back to the source without rebuilding anything. Otherwise every id must be an
+// exact non-negative integer below 2^64 (uint64, as before); a negative, fractional, too large
+// or missing id is an input error naming its line (the first in the file), because any
+// conversion would silently turn it into another customer's id. Duplicates are refused.
 #include <nlohmann/json.hpp>
 
 #include "custseg/ingest/ingest_config.hpp"

@@ -2,6 +2,8 @@
 // The transaction-log ingest driver: parallel CSV parse -> local per-customer summaries ->
 // hash shuffle (MPI_Alltoallv) and merge -> features -> global sort by customer id -> parallel
 // write of the customer table, plus the data-quality report (JSON next to the output).
+// Integer ids give a uint64 customer_id sorted by value; string ids (any rank saw one) a
+// variable-length UTF-8 customer_id sorted by bytes (docs/input-csv.md).
 #include "custseg/ingest/ingest_config.hpp"
 #include "custseg/io/partition.hpp"
 #include "custseg/ingest/quality_report.hpp"
@@ -20,6 +22,8 @@ struct Shuffled {
 };
 // Sends each summary to rank mix64(id) % size and merges what arrives. Collective.
 Shuffled shuffle_by_customer(const mpi::Communicator& comm, std::unordered_map<std::uint64_t, CustomerSummary>&& local);
+// The same for string ids (text_id), sent by a hash of their bytes and returned in byte order.
+Shuffled shuffle_by_text_id(const mpi::Communicator& comm, std::unordered_map<std::string, CustomerSummary>&& local);
 
 // Global sort: each rank gets the rows of its block_for_rank(total, rank, size) of the id order.
 // Justification for gathering ids: the customer table is far smaller than the transaction log
@@ -29,7 +33,9 @@ struct SortedRows {
   std::uint64_t total = 0;
   io::RowBlock block;
   std::vector<CustomerFeatures> rows;  // the rows of `block`, in id order
+  std::vector<std::string> text_ids;   // string ids: all of them, sorted (the table's id column)
 };
-SortedRows sort_globally(const mpi::Communicator& comm, std::vector<CustomerFeatures>&& mine);
+// text_ids: sort by text_id (byte order) instead of the integer id.
+SortedRows sort_globally(const mpi::Communicator& comm, std::vector<CustomerFeatures>&& mine, bool text_ids = false);
 
 }  // namespace custseg::ingest

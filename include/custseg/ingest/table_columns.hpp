@@ -16,12 +16,28 @@
 namespace custseg::ingest {
 
 bool is_missing(std::string_view value);
-std::optional<std::int64_t> parse_integer(std::string_view value);
-std::optional<double> parse_number(std::string_view value);  // finite decimals, exponents allowed
+// With decimal ',' the value is first rewritten by with_decimal_point (values.hpp).
+std::optional<std::int64_t> parse_integer(std::string_view value, char decimal = '.');
+std::optional<double> parse_number(std::string_view value, char decimal = '.');  // finite, exponents allowed ('.')
 
-// "Annual Income (k$)" -> "annual_income_k": lower case, runs of other characters become one
-// '_', no '_' at either end; a leading digit gets "col_" in front.
-std::string column_name(std::string_view header);
+// The HDF5 link name of a column: the header name as the source wrote it (case, blanks and
+// punctuation kept, so `segment --features` takes the header's names), with the characters a
+// link name cannot hold percent-escaped: '/' -> %2F, and a name of dots only ("." is the group
+// itself) -> %2E per dot; '%' itself -> %25 so the escape can be undone. The original is also
+// kept in the column's "source_name" attribute.
+std::string hdf5_link_name(std::string_view header);
+// The inverse of hdf5_link_name (and of any %XX escape): "a%2Fb" -> "a/b".
+std::string unescape_link_name(std::string_view name);
+
+// Index of `wanted` among `names`: the exact name, else the one name equal to it ignoring ASCII
+// case (nullopt when none, or when several differ only in case).
+std::optional<std::size_t> find_name(const std::vector<std::string>& names, std::string_view wanted);
+
+// The table column (link name) a user's name for it refers to, in this order: the link name
+// itself; the header name as written (escaped); a name spelled with %XX escapes, e.g. %2C for a
+// comma that a comma-separated --features list cannot hold; then the same ignoring ASCII case
+// when that is unambiguous. nullopt when none matches.
+std::optional<std::string> resolve_column_name(const std::vector<std::string>& columns, std::string_view wanted);
 
 enum class ColumnType { int32, int64, float64, categorical };
 const char* to_string(ColumnType t);
@@ -32,21 +48,20 @@ struct ColumnProfile {
   std::uint64_t missing = 0;
   bool all_integer = true;
   bool all_number = true;
+  bool all_number_other = true;  // every value is a number under the other decimal mark
   std::int64_t min = std::numeric_limits<std::int64_t>::max();
   std::int64_t max = std::numeric_limits<std::int64_t>::min();
 
-  void add(std::string_view value);
+  void add(std::string_view value, char decimal = '.');
   void merge(const ColumnProfile& other);
   [[nodiscard]] ColumnType type() const;
 };
 
-// Customer ids of an aggregated table: "C10001" -> prefix "C", number 10001. The prefix is the
-// leading run of non-digits; every id of a table must have the same one (checked by the caller
-// across ranks), and the rest must be an integer (parse_id rules). nullopt when not of that form.
-struct SplitId {
-  std::string prefix;
-  std::uint64_t number = 0;
-};
-std::optional<SplitId> split_id(std::string_view value);
+// Customer ids of an aggregated table are integers (parse_id: exact and non-negative) unless
+// the column is textual: some value is neither a number nor a missing marker. A textual
+// column's ids are kept byte for byte ("C10001", UUIDs, hashed e-mails); in a numeric one, a
+// value that is not an exact non-negative integer is an error, never a guess.
+enum class IdKind { integer, text };
+[[nodiscard]] bool looks_textual(std::string_view id);
 
 }  // namespace custseg::ingest

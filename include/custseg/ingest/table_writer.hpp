@@ -24,6 +24,15 @@ struct OutputColumn {
   std::vector<std::pair<std::string, std::string>> attributes;  // e.g. {"role", "kpi"}
 };
 
+// A text column (string customer ids): all rows, the same on every rank. Written by rank 0 after
+// the parallel file is closed, as variable-length UTF-8 strings (parallel HDF5 1.10 cannot write
+// variable-length data); the bytes still depend only on the content.
+struct TextColumn {
+  std::string name;
+  std::vector<std::string> all_rows;
+  std::vector<std::pair<std::string, std::string>> attributes;
+};
+
 struct TableLayout {
   std::uint64_t total_rows = 0;
   std::vector<io::RowBlock> blocks;  // this rank's global row blocks, in the order of its values
@@ -33,6 +42,6 @@ struct TableLayout {
 
 // Collective; errors are agreed (every rank throws the same). Overwrites `path` only at the end.
 void write_customer_table(const mpi::Communicator& comm, const std::string& path, const TableLayout& layout,
-                          const std::vector<OutputColumn>& columns);
+                          const std::vector<OutputColumn>& columns, const std::vector<TextColumn>& text_columns = {});
 
 }  // namespace custseg::ingest

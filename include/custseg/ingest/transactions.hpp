@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "custseg/ingest/csv.hpp"
+#include "custseg/ingest/values.hpp"
 
 namespace custseg::ingest {
 
@@ -27,12 +28,22 @@ inline constexpr double kMoneyPerUnit = 1e4;  // divide (exactly rounded), never
 
 struct TransactionColumns {
   std::string customer_id, invoice, date, quantity, price, country, product;
+  // The line's total value, for logs that carry it instead of a unit price (CDNOW's
+  // dollar_value); exactly one of price and amount is used.
+  std::string amount;
   std::string cancel_prefix = "C";  // invoices starting with it are cancellations ("" = none)
 };
 
 struct ColumnIndex {
   std::size_t customer = 0, invoice = 0, date = 0, quantity = 0, price = 0;
+  bool amount = false;  // `price` is the line total (--amount-column), not a unit price
   std::optional<std::size_t> country, product;
+};
+
+// How the values of a row are written: the date format and the decimal mark ('.' or ',').
+struct ValueFormat {
+  DateFormat date;
+  char decimal = '.';
 };
 
 // Finds the configured columns in the header; usage errors name the missing option or column.
@@ -43,8 +54,7 @@ enum class Disposition : std::uint8_t {
   purchase,
   after_as_of,
   // set-aside reasons, in the order they are tested (a row gets the first that applies):
-  missing_customer_id,
-  bad_customer_id,
+  missing_customer_id,  // an empty id: a guest purchase (any other non-integer id is an input error)
   bad_date,
   bad_quantity,
   bad_price,
@@ -54,7 +64,7 @@ enum class Disposition : std::uint8_t {
   zero_price,
   negative_price,
 };
-inline constexpr std::size_t kDispositions = 12;
+inline constexpr std::size_t kDispositions = 11;
 inline constexpr std::size_t kFirstSetAside = 2;
 inline constexpr std::size_t kFirstLinesKept = 5;
 
@@ -66,6 +76,7 @@ bool netted_into_monetary(Disposition d);
 // or a set union, so merging in any order gives the same result.
 struct CustomerSummary {
   std::uint64_t id = 0;
+  std::string text_id;  // the id as written (blanks trimmed) when the log's ids are strings; id is then 0
   std::int64_t gross = 0;     // purchases before as-of, 10^-4 units
   std::int64_t returned = 0;  // returns and cancellations before as-of, as a positive amount
   std::int64_t first_day = std::numeric_limits<std::int64_t>::max();  // first purchase day before as-of
@@ -100,19 +111,34 @@ struct RowCounts {
 class TransactionAggregator {
  public:
   // as_of_day: rows dated on or after this day are not used for features (nullopt: all are).
-  TransactionAggregator(ColumnIndex columns, std::string cancel_prefix, std::optional<std::int64_t> as_of_day);
+  TransactionAggregator(ColumnIndex columns, std::string cancel_prefix, std::optional<std::int64_t> as_of_day,
+                        ValueFormat format = {});
   // Classifies one record and folds it into its customer's summary. Records must arrive in
   // increasing line order within a part (first_lines keeps the first ones seen).
+  // Input errors (naming the line) instead of a set-aside count, because counting would hide
+  // a wrong reading of the whole file: a customer id that is a number but not a non-negative
+  // integer (an empty one is a guest purchase and is counted; a string id is an ordinary id,
+  // kept in text_customers), a date that contradicts the
+  // date format but fits it with day and month swapped, and a price or quantity that only the
+  // other decimal mark reads.
   void add(const CsvRecord& record);
   [[nodiscard]] std::unordered_map<std::uint64_t, CustomerSummary>& customers() { return customers_; }
+  // Customers whose id is a string (looks_textual): "C10001", UUIDs, hashed e-mails.
+  [[nodiscard]] std::unordered_map<std::string, CustomerSummary>& text_customers() { return text_customers_; }
   [[nodiscard]] RowCounts& counts() { return counts_; }
 
  private:
   void count(Disposition d, std::uint64_t line);
+  [[nodiscard]] std::optional<std::int64_t> date_of(const CsvRecord& r) const;
+  [[nodiscard]] std::uint64_t id_of(const CsvRecord& r) const;
+  [[nodiscard]] std::optional<std::int64_t> number_of(const CsvRecord& r, std::size_t column, int scale,
+                                                      const char* what) const;
   ColumnIndex columns_;
+  ValueFormat format_;
   std::string cancel_prefix_;
   std::optional<std::int64_t> as_of_day_;
   std::unordered_map<std::uint64_t, CustomerSummary> customers_;
+  std::unordered_map<std::string, CustomerSummary> text_customers_;
   RowCounts counts_;
 };
 
@@ -123,6 +149,7 @@ std::vector<CustomerSummary> deserialize(const char* data, std::size_t size);
 // Final per-customer values (the customer table's row).
 struct CustomerFeatures {
   std::uint64_t id = 0;
+  std::string text_id;  // string ids only
   double recency_days = 0, monetary = 0, tenure_days = 0, avg_basket = 0, return_rate = 0, revenue = 0;
   std::int32_t frequency = 0, distinct_products = 0, churned = 0;
   std::string country;

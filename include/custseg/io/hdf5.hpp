@@ -159,3 +159,14 @@ struct TransferStats {
 [[nodiscard]] std::string describe_no_collective_cause(std::uint32_t causes);
 
 }  // namespace custseg::io
+
+// ---- Variable-length UTF-8 string datasets (string customer ids written by ingest) ----
+
+namespace custseg::io {
+
+// A 1-D dataset of variable-length UTF-8 strings (what h5py writes for str, so h5py and pandas
+// read it back as text), written whole. Serial files only: parallel HDF5 1.10 cannot write
+// variable-length data. Strings must not contain NUL.
+void write_utf8_strings(const File& file, const std::string& path, const std::vector<std::string>& values);
+
+}  // namespace custseg::io
