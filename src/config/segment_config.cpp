@@ -15,6 +15,8 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
   add_data_options(desc, c.data,
                    "rows with NaN/Inf features: fail (stop with an error) or drop (segment -1, counted in the report)");
   desc.add_options()
+      ("allow-duplicate-ids", po::value(&c.allow_duplicate_ids)->default_value(c.allow_duplicate_ids),
+       "accept a customer id that appears on more than one row (default: an input error naming the first repeat)")
       ("n-init", po::value(&c.n_init)->default_value(c.n_init), "restarts; the lowest inertia is kept");
   add_fit_options(desc, c.fit);
   desc.add_options()

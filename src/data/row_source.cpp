@@ -63,10 +63,11 @@ FeatureMatrix InMemoryRows::rows_at(const mpi::Communicator&, const std::vector<
   return copy_rows(x_, local_rows);
 }
 
-Hdf5ChunkedRows::Hdf5ChunkedRows(const mpi::Communicator& comm, const io::File& file, const io::RowBlock& block,
-                                 FeatureScaling scaling, bool standardize, Precision precision,
+Hdf5ChunkedRows::Hdf5ChunkedRows(const mpi::Communicator& comm, const io::File& file, io::TableInfo table,
+                                 const io::RowBlock& block, FeatureScaling scaling, bool standardize, Precision precision,
                                  std::uint64_t chunk_rows)
     : file_(file),
+      table_(std::move(table)),
       block_(block),
       scaling_(std::move(scaling)),
       standardize_(standardize),
@@ -83,7 +84,7 @@ std::size_t Hdf5ChunkedRows::chunk_begin(std::size_t index) const {
 
 FeatureMatrix Hdf5ChunkedRows::load(const io::RowBlock& rows) const {
   // The operations of prepare_features, in its order, on these rows only.
-  FeatureMatrix m = io::read_features(file_, scaling_.names, rows);
+  FeatureMatrix m = io::read_features(file_, table_, scaling_.names, rows);
   apply_transforms(scaling_.kinds, m);
   if (standardize_) standardize(scaling_, m);
   m.store_as(precision_);
@@ -166,7 +167,7 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
     for (std::uint64_t c = 0; c < chunks; ++c) {
       FeatureMatrix m;
       mpi::agree(comm, [&] {
-        m = io::read_features(file, names, io::chunk_of(p.block, chunk_rows, c));
+        m = io::read_features(file, table, names, io::chunk_of(p.block, chunk_rows, c));
         apply_transforms(kinds, m);
       });
       work(m);
@@ -214,7 +215,7 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
   p.x.dims = d;
   p.x.global_begin = p.block.begin;
   p.x.precision = options.precision;
-  return std::make_unique<Hdf5ChunkedRows>(comm, file, p.block, std::move(s), options.standardize, options.precision,
+  return std::make_unique<Hdf5ChunkedRows>(comm, file, table, p.block, std::move(s), options.standardize, options.precision,
                                            chunk_rows);
 }
 
