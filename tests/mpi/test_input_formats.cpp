@@ -104,7 +104,7 @@ std::string expect_input_error(const std::function<void()>& work) {
 class H5pyTable : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = testing::shared_temp_path(comm_, "custseg-h5py");
+    path_ = custseg::testing::shared_temp_path(comm_, "custseg-h5py");
     if (comm_.is_root()) write_h5py_table(path_);
     comm_.barrier();
     input_.emplace(data::open_input_table(comm_, path_));
@@ -224,7 +224,7 @@ namespace {
 // A 1-column table whose ids are `values` stored as `type`.
 std::string write_ids(const mpi::Communicator& comm, const std::string& stem, hid_t type, const void* values,
                       std::uint64_t n) {
-  const std::string path = testing::shared_temp_path(comm, stem);
+  const std::string path = custseg::testing::shared_temp_path(comm, stem);
   if (comm.is_root()) {
     const hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     H5Gclose(H5Gcreate2(f, "/customers", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
@@ -290,7 +290,7 @@ TEST(TextIds, WrittenRankByRankAndReadBackAsTheyCame) {
   std::vector<std::string> all, block;
   for (std::uint64_t i = 0; i < n; ++i) all.push_back(i == 4 ? "" : "C1000" + std::to_string(i) + "-\xC3\xA9");
   for (std::uint64_t i = mine.begin; i < mine.end(); ++i) block.push_back(all[i]);
-  const std::string path = testing::shared_temp_path(comm, "custseg-text-ids");
+  const std::string path = custseg::testing::shared_temp_path(comm, "custseg-text-ids");
   std::vector<std::int32_t> segments(mine.count, 0);
   std::vector<float> distances(mine.count, 0.0f);
   mpi::agree(comm, [&] { io::write_assignments(comm, path, n, mine, {}, segments, distances, false); });

@@ -73,7 +73,7 @@ TEST(CustomerIdValues, KeysRoundTripAndShowAsTheyCame) {
 
 TEST(CustomerIdValues, OwnerIsInRangeAndTheSameForEqualIds) {
   for (int ranks : {1, 2, 3, 7}) {
-    for (const std::string key : {"", "C10001", "C10002", std::string(8, '\0')}) {
+    for (const std::string& key : std::vector<std::string>{"", "C10001", "C10002", std::string(8, '\0')}) {
       const int owner = custseg::data::id_owner(key, ranks);
       EXPECT_GE(owner, 0);
       EXPECT_LT(owner, ranks);
