@@ -119,7 +119,8 @@ void inspect_pandas_fixed(const File& file, TableInfo& t) {
 // in the table's values_block_N_kind attribute), a data column (one column, its own name), or the index.
 void add_table_member(const File& file, TableInfo& t, const std::string& table, const CompoundMember& m) {
   std::vector<std::string> names{m.name};
-  if (file.has_attribute(table, m.name + "_kind")) {
+  // The index's index_kind says "integer", "string", ...: a kind, not pickled names.
+  if (m.name != "index" && file.has_attribute(table, m.name + "_kind")) {
     const auto pickled = pickled_strings(attribute_text(file, table, m.name + "_kind"));
     if (!pickled || pickled->size() != m.elements)
       throw_input(file.path() + ": " + t.group + " is a pandas 'table' layout whose column names for " + m.name +

@@ -79,7 +79,7 @@ try:
 except ImportError:
     pass
 else:
-    df = pd.DataFrame({'customer_id': ids, 'recency_days': recency, 'frequency': frequency,
+    df = pd.DataFrame({'customer_id': ids.astype(np.int64), 'recency_days': recency, 'frequency': frequency,
                        'monetary': monetary, 'country': rng.choice(['UK', 'FR'], n), 'vip': churned})
     df.to_hdf(f'{out}/pandas_fixed.h5', key='customers', format='fixed', mode='w')
     df.to_hdf(f'{out}/pandas_table.h5', key='df', format='table', mode='w')

@@ -29,9 +29,10 @@ class InputHdf5 : public ::testing::Test {
   static std::string in(const std::string& name) { return (dir_ / name).string(); }
   static std::string out(const std::string& name) { return (dir_ / ("out-" + name)).string(); }
   // segment on the three numeric features, no reporting columns unless `extra` names them.
-  static RunResult segment(const std::string& input, const std::string& run, const std::string& extra = "") {
-    return run_custseg("segment --input " + in(input) + " --output " + out(run) +
-                       " --features recency_days,frequency,monetary --k 3 --seed 2 --n-init 1 -q --overwrite " + extra);
+  static RunResult segment(const std::string& input, const std::string& run, const std::string& extra = "",
+                           const std::string& features = "recency_days,frequency,monetary") {
+    return run_custseg("segment --input " + in(input) + " --output " + out(run) + " --features " + features +
+                       " --k 3 --seed 2 --n-init 1 -q --overwrite " + extra);
   }
   static void skip_without_pandas() {
     if (!expected_["pandas"].get<bool>()) GTEST_SKIP() << "pandas/PyTables not installed (scripts/test-packages.txt)";
@@ -90,11 +91,9 @@ TEST_F(InputHdf5, VlenRoleAndCategoriesAttributesBoolKpisAndTextGroupsAreUsed) {
 }
 
 TEST_F(InputHdf5, TextColumnsAsFeaturesOrKpisAreRefusedByName) {
-  expect_error(segment("extras.h5", "bad-feature", "--features monetary,country --kpi none --protected none"),
-               "column 'country'");
+  expect_error(segment("extras.h5", "bad-feature", "--kpi none --protected none", "monetary,country"), "column 'country'");
   expect_error(segment("extras.h5", "bad-kpi", "--kpi region --protected none"), "column 'region'");
-  expect_error(segment("extras.h5", "bad-2d", "--features monetary,embedding --kpi none --protected none"),
-               "not one-dimensional");
+  expect_error(segment("extras.h5", "bad-2d", "--kpi none --protected none", "monetary,embedding"), "not one-dimensional");
 }
 
 TEST_F(InputHdf5, StringIdsComeBackAsTheyCame) {
@@ -124,8 +123,7 @@ TEST_F(InputHdf5, PandasFloatIdsWithAGapNameTheRow) {
 
 TEST_F(InputHdf5, WhatCannotBeReadSaysWhatWasFoundAndHowToConvert) {
   skip_without_pandas();
-  expect_error(segment("pandas_fixed.h5", "object", "--features monetary,country --kpi none --protected none"),
-               "format='table'");
+  expect_error(segment("pandas_fixed.h5", "object", "--kpi none --protected none", "monetary,country"), "format='table'");
   expect_error(segment("pandas_series.h5", "series", "--kpi none --protected none"), "pandas 'series' object");
   expect_error(segment("pandas_table.h5", "nokey", "--kpi none --protected none"), "select one with --key");
 }
