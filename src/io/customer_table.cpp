@@ -67,14 +67,15 @@ std::string attribute_text(const File& file, const std::string& object, const st
   return v.empty() ? std::string() : v[0];
 }
 
-// The row index of a pandas "fixed" frame (axis1) becomes a column named as the index was
-// (pickled in its `name` attribute), or "index" when it had no name.
+// The row index of a pandas "fixed" frame (axis1) becomes a column named as the index was (its
+// `name` attribute holds the name as text, or a pickled None: "N."), or "index" when unnamed.
 void add_fixed_index(const File& file, TableInfo& t) {
   const std::string axis1 = t.group + "/axis1";
   if (!file.is_dataset(axis1)) return;
-  const auto names = pickled_strings(attribute_text(file, axis1, "name"));
+  const std::string name = attribute_text(file, axis1, "name");
+  const auto pickled = pickled_strings(name);
   ColumnInfo c = inspect_dataset_column(file, t.group, "axis1");
-  c.name = names && names->size() == 1 ? names->front() : "index";
+  c.name = pickled ? (pickled->size() == 1 ? pickled->front() : "index") : name.empty() ? "index" : name;
   t.details.push_back(c);
 }
 
@@ -134,7 +135,6 @@ void add_table_member(const File& file, TableInfo& t, const std::string& table, 
     c.type = m.type;
     c.is_unsigned = m.is_unsigned;
     c.kind = kind_of(m.type);
-    if (c.kind == ColumnKind::text && m.elements > 1) c.kind = ColumnKind::unreadable;  // pandas never writes that
     if (c.kind == ColumnKind::unreadable)
       c.problem = "is a pandas 'table' member of " + type_name(m.type) + "; " + std::string(kTableHint);
     t.details.push_back(c);

@@ -736,13 +736,15 @@ std::vector<std::string> read_member_strings(hid_t ds, const ColumnLocation& col
   const int i = check(H5Tget_member_index(raw(file_type), column.member.c_str()), site, "H5Tget_member_index");
   Hid member = own(H5Tget_member_type(raw(file_type), static_cast<unsigned>(i)), H5Tclose, site, "H5Tget_member_type");
   const bool array = check(H5Tget_class(raw(member)), site, "H5Tget_class") == H5T_ARRAY;
+  hsize_t count = 1;  // strings per row: several text columns share one values_block
   if (array) {
-    if (check(H5Tget_array_ndims(raw(member)), site, "H5Tget_array_ndims") != 1) throw_input(detail::describe(site) + ": not a text column");
-    hsize_t n = 0;
-    check(H5Tget_array_dims2(raw(member), &n), site, "H5Tget_array_dims2");
-    if (n != 1) throw_input(detail::describe(site) + ": text columns are read one per member");
+    if (check(H5Tget_array_ndims(raw(member)), site, "H5Tget_array_ndims") != 1)
+      throw_input(detail::describe(site) + ": not a text column");
+    check(H5Tget_array_dims2(raw(member), &count), site, "H5Tget_array_dims2");
     member = own(H5Tget_super(raw(member)), H5Tclose, site, "H5Tget_super");
   }
+  const hsize_t pick = column.index < 0 ? 0 : static_cast<hsize_t>(column.index);
+  if (pick >= count) throw_input(detail::describe(site) + ": no element " + std::to_string(pick));
   if (check(H5Tget_class(raw(member)), site, "H5Tget_class") != H5T_STRING ||
       check(H5Tis_variable_str(raw(member)), site, "H5Tis_variable_str") > 0)
     throw_input(detail::describe(site) + ": not a fixed-length string member");
@@ -750,15 +752,18 @@ std::vector<std::string> read_member_strings(hid_t ds, const ColumnLocation& col
   Hid mem = fixed_string_type(width, site);
   check(H5Tset_cset(raw(mem), check(H5Tget_cset(raw(member)), site, "H5Tget_cset")), site, "H5Tset_cset");
   // The memory member has the stored shape (an array of one string stays an array of one).
-  const hsize_t one = 1;
-  if (array) mem = own(H5Tarray_create2(raw(mem), 1, &one), H5Tclose, site, "H5Tarray_create2");
-  Hid compound = own(H5Tcreate(H5T_COMPOUND, width), H5Tclose, site, "H5Tcreate(compound)");
+  if (array) mem = own(H5Tarray_create2(raw(mem), 1, &count), H5Tclose, site, "H5Tarray_create2");
+  const std::size_t record = static_cast<std::size_t>(checked_product(width, count, site));
+  Hid compound = own(H5Tcreate(H5T_COMPOUND, record), H5Tclose, site, "H5Tcreate(compound)");
   check(H5Tinsert(raw(compound), column.member.c_str(), 0, raw(mem)), site, "H5Tinsert");
   const auto n = static_cast<std::size_t>(rows.elements);
-  std::vector<char> buffer(std::max<std::uint64_t>(1, checked_product(n, width, site)));
+  std::vector<char> buffer(std::max<std::uint64_t>(1, checked_product(n, record, site)));
   check(H5Dread(ds, raw(compound), raw(rows.mem_space), raw(rows.file_space), H5P_DEFAULT, buffer.data()), site, "H5Dread");
   std::vector<std::string> out;
-  for (std::size_t r = 0; r < n; ++r) out.emplace_back(&buffer[r * width], strnlen(&buffer[r * width], width));
+  for (std::size_t r = 0; r < n; ++r) {
+    const char* p = &buffer[r * record + static_cast<std::size_t>(pick) * width];
+    out.emplace_back(p, strnlen(p, width));
+  }
   return out;
 }
 }  // namespace

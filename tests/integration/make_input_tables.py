@@ -88,6 +88,14 @@ else:
     nan_ids.loc[5, 'customer_id'] = np.nan  # what pandas does to an id column with a gap
     nan_ids.to_hdf(f'{out}/pandas_nan_ids.h5', key='df', format='table', mode='w')
     df['monetary'].to_hdf(f'{out}/pandas_series.h5', key='customers', mode='w')
+    # Text in a 'table': ids and two more text columns share one values_block of fixed-length strings.
+    text = df.assign(customer_id=[f'C{10000 + i}' for i in range(n)], gender=rng.choice(['f', 'm'], n))
+    text.to_hdf(f'{out}/pandas_table_text.h5', key='df', format='table', mode='w')
+    expected['table_text_ids'] = text['customer_id'].tolist()
+    expected['table_genders'] = sorted(set(text['gender']))
+    # The id as a named index of a 'fixed' frame (axis1, name attribute 'customer_id').
+    df.assign(customer_id=df['customer_id'] * 1000).set_index('customer_id').to_hdf(
+        f'{out}/pandas_fixed_index.h5', key='customers', format='fixed', mode='w')
     expected['pandas'] = True
 with open(f'{out}/expected.json', 'w') as fp:
     json.dump(expected, fp)

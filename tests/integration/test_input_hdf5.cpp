@@ -115,6 +115,21 @@ TEST_F(InputHdf5, RepeatedIdsAreAnInputErrorUnlessAllowed) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
+TEST_F(InputHdf5, PandasTextColumnsAndNamedIndexesAreColumns) {
+  skip_without_pandas();
+  const auto r = segment("pandas_table_text.h5", "table-text", "--key df --kpi none --protected gender");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(custseg::io::File::open_serial(results(out("table-text")), false).read_strings("/assignments/customer_id"),
+            expected_["table_text_ids"].get<std::vector<std::string>>());
+  const auto j = nlohmann::json::parse(slurp(fs::path(out("table-text")) / "report.json"));
+  EXPECT_EQ(j["fairness"][0]["groups"], expected_["table_genders"].get<std::vector<std::string>>());
+  const auto f = segment("pandas_fixed_index.h5", "fixed-index", "--kpi none --protected none");
+  ASSERT_EQ(f.exit_code, 0) << f.output;
+  const auto ids = read_dataset<std::uint64_t>(results(out("fixed-index")), "/assignments/customer_id");
+  ASSERT_EQ(ids.size(), expected_["rows"].get<std::size_t>());
+  for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], 1000 * (i + 1));
+}
+
 TEST_F(InputHdf5, PandasFloatIdsWithAGapNameTheRow) {
   skip_without_pandas();
   expect_error(segment("pandas_nan_ids.h5", "nan-ids", "--key df --kpi none --protected none"),
