@@ -38,10 +38,14 @@ std::string show_key(const std::string& key, bool text) {
 
 std::string CustomerIds::show(std::size_t i) const { return show_key(key(i), text); }
 
-int id_owner(const std::string& key, int ranks) {
+std::uint64_t id_hash(const std::string& key) {
   std::uint64_t h = 14695981039346656037ULL;
   for (unsigned char c : key) h = (h ^ c) * 1099511628211ULL;
-  return static_cast<int>(h % static_cast<std::uint64_t>(ranks));
+  return h;
+}
+
+int id_owner(const std::string& key, int ranks) {
+  return static_cast<int>(id_hash(key) % static_cast<std::uint64_t>(ranks));
 }
 
 std::optional<Repeat> first_repeat(std::vector<IdRecord>& records) {

@@ -1,6 +1,7 @@
 #include "custseg/data/input_table.hpp"
 
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -84,12 +85,22 @@ CustomerIds read_customer_ids(const mpi::Communicator& comm, const InputTable& i
 
 namespace {
 
-// Records of (global row, id bytes), bucketed by the rank that owns each id.
-std::vector<std::vector<char>> bucket_ids(const CustomerIds& ids, const io::RowBlock& block, int ranks) {
+std::uint64_t record_bytes(const CustomerIds& ids) {
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < ids.size(); ++i) total += 16 + (ids.text ? ids.strings[i].size() : 8);
+  return total;
+}
+
+// Records of (global row, id bytes) of this round, bucketed by the rank that owns each id.
+std::vector<std::vector<char>> bucket_ids(const CustomerIds& ids, const io::RowBlock& block, int ranks,
+                                          std::uint64_t round, std::uint64_t rounds) {
   std::vector<std::vector<char>> out(static_cast<std::size_t>(ranks));
+  const auto p = static_cast<std::uint64_t>(ranks);
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const std::string key = ids.key(i);
-    auto& buf = out[static_cast<std::size_t>(id_owner(key, ranks))];
+    const std::uint64_t h = id_hash(key);
+    if (h / p % rounds != round) continue;
+    auto& buf = out[static_cast<std::size_t>(h % p)];
     const std::uint64_t row = block.begin + i, length = key.size();
     const auto at = buf.size();
     buf.resize(at + 16 + key.size());
@@ -114,12 +125,28 @@ std::vector<IdRecord> unpack_records(const std::vector<char>& bytes) {
   return records;
 }
 
+// This rank's earliest repeat among the ids it owns, over as many rounds as the largest block
+// needs (every rank takes part in every round's exchange).
+std::optional<Repeat> owned_first_repeat(const mpi::Communicator& comm, const CustomerIds& ids,
+                                         const io::RowBlock& block, std::uint64_t round_bytes) {
+  const auto most = static_cast<std::uint64_t>(comm.max(static_cast<std::int64_t>(record_bytes(ids))));
+  const std::uint64_t budget = std::max<std::uint64_t>(1, round_bytes);
+  const std::uint64_t rounds = std::max<std::uint64_t>(1, (most + budget - 1) / budget);
+  std::optional<Repeat> best;
+  for (std::uint64_t round = 0; round < rounds; ++round) {
+    std::vector<IdRecord> mine =
+        unpack_records(mpi::alltoallv_bytes(comm, bucket_ids(ids, block, comm.size(), round, rounds)).bytes);
+    const std::optional<Repeat> repeat = first_repeat(mine);
+    if (repeat && (!best || repeat->row < best->row)) best = repeat;
+  }
+  return best;
+}
+
 }  // namespace
 
 void check_unique_ids(const mpi::Communicator& comm, const CustomerIds& ids, const io::RowBlock& block,
-                      const std::string& id_column, const std::string& file) {
-  std::vector<IdRecord> mine = unpack_records(mpi::alltoallv_bytes(comm, bucket_ids(ids, block, comm.size())).bytes);
-  const std::optional<Repeat> repeat = first_repeat(mine);
+                      const std::string& id_column, const std::string& file, std::uint64_t round_bytes) {
+  const std::optional<Repeat> repeat = owned_first_repeat(comm, ids, block, round_bytes);
   // Each id lives on one rank, so the smallest repeated row is found on exactly one: its owner
   // words the message for everyone.
   constexpr auto none = std::numeric_limits<std::int64_t>::max();

@@ -30,8 +30,9 @@ struct CustomerIds {
 // `key` back to the form `show` prints, for the rank that finds a repeat of another rank's id.
 std::string show_key(const std::string& key, bool text);
 
-// The rank that checks an id for repeats: a hash of its bytes (FNV-1a, the same on every rank
-// and build), so equal ids meet on one rank.
+// A hash of an id's bytes (FNV-1a: the same on every rank and build), so that equal ids meet on
+// one rank, in one round of the exchange: rank = hash % ranks, round = hash / ranks % rounds.
+std::uint64_t id_hash(const std::string& key);
 int id_owner(const std::string& key, int ranks);
 
 struct IdRecord {

@@ -27,10 +27,15 @@ InputTable open_input_table(const mpi::Communicator& comm, const std::string& pa
 CustomerIds read_customer_ids(const mpi::Communicator& comm, const InputTable& input, const std::string& id_column,
                               const io::RowBlock& block);
 
+// Bytes a rank sends per round of the id exchange below: MPI counts are ints (2 GiB), and a
+// receiving rank holds one round's records at a time.
+inline constexpr std::uint64_t kIdRoundBytes = std::uint64_t{512} << 20;
+
 // Collective. Input error naming the first repeated id (the smallest row whose id appeared on an
-// earlier row) and both rows. Each id is sent to the rank that owns its hash (one alltoallv), so
-// no rank ever holds more than its share of the ids.
+// earlier row) and both rows. Each id is sent to the rank that owns its hash (alltoallv, in as
+// many rounds of at most `round_bytes` per rank as the largest block needs), so no rank ever holds
+// more than its share of the ids.
 void check_unique_ids(const mpi::Communicator& comm, const CustomerIds& ids, const io::RowBlock& block,
-                      const std::string& id_column, const std::string& file);
+                      const std::string& id_column, const std::string& file, std::uint64_t round_bytes = kIdRoundBytes);
 
 }  // namespace custseg::data
