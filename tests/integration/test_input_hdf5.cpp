@@ -56,8 +56,12 @@ TEST_F(InputHdf5, PandasFixedAndTableLayoutsGiveTheResultsOfPlainColumns) {
   ASSERT_EQ(ref.exit_code, 0) << ref.output;
   const auto ref_segments = read_dataset<std::int32_t>(results(out("plain")), "/assignments/segment");
   const auto ref_centroids = read_dataset<double>(results(out("plain")), "/model/centroids");
+  // The last run streams its features from the pandas table in chunks (--memory-limit).
   for (const auto& [file, key] : std::vector<std::pair<std::string, std::string>>{
-           {"pandas_fixed.h5", ""}, {"pandas_table.h5", "--key df"}, {"pandas_table_dc.h5", "--key df"}}) {
+           {"pandas_fixed.h5", ""},
+           {"pandas_table.h5", "--key df"},
+           {"pandas_table_dc.h5", "--key df"},
+           {"pandas_table.h5", "--key df --memory-limit 16K"}}) {
     const auto r = segment(file, file, key + " --kpi none --protected none");
     ASSERT_EQ(r.exit_code, 0) << file << "\n" << r.output;
     EXPECT_EQ(read_dataset<std::int32_t>(results(out(file)), "/assignments/segment"), ref_segments) << file;
