@@ -137,6 +137,10 @@ void add_table_member(const File& file, TableInfo& t, const std::string& table, 
     c.kind = kind_of(m.type);
     if (c.kind == ColumnKind::unreadable)
       c.problem = "is a pandas 'table' member of " + type_name(m.type) + "; " + std::string(kTableHint);
+    // A categorical keeps its codes here and its labels in a small series table of its own.
+    const std::string labels = t.group + "/meta/" + m.name + "/meta/table";
+    if (attribute_text(file, table, m.name + "_meta") == "category" && names.size() == 1 && file.is_dataset(labels))
+      c.categories = {labels, "values", -1};
     t.details.push_back(c);
   }
 }
@@ -268,6 +272,11 @@ std::vector<std::string> column_attribute(const File& file, const TableInfo& tab
 }
 
 std::vector<std::string> column_categories(const File& file, const TableInfo& table, const std::string& name) {
+  const ColumnInfo* c = table.find(name);
+  if (c && !c->categories.dataset.empty()) {
+    const auto dims = file.dims(c->categories.dataset);
+    return file.read_string_rows(c->categories, RowBlock{0, dims.empty() ? 0 : dims[0]});
+  }
   return column_attribute(file, table, name, "categories");
 }
 

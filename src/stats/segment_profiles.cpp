@@ -1,6 +1,7 @@
 #include "custseg/stats/segment_profiles.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <sstream>
 
 #include "custseg/mpi/collective_guard.hpp"
@@ -74,7 +75,8 @@ ProfileColumns resolve_profile_columns(const io::File& file, const io::TableInfo
 namespace {
 
 // Groups of a protected column: text values as they are, integer codes named by a "categories"
-// attribute (fixed- or variable-length strings), or bands of a numeric column.
+// attribute (fixed- or variable-length strings) or by a pandas categorical's labels, or bands of
+// a numeric column.
 ProtectedGroups read_protected_groups(const mpi::Communicator& comm, const io::File& file, const io::TableInfo& table,
                                       const std::string& name, const io::RowBlock& block,
                                       std::span<const std::int32_t> block_labels) {
@@ -88,6 +90,10 @@ ProtectedGroups read_protected_groups(const mpi::Communicator& comm, const io::F
   std::vector<double> values;
   mpi::agree(comm, [&] { categories = io::column_categories(file, table, name); });
   mpi::agree(comm, [&] { values = io::read_column(file, table, name, block); });
+  // pandas codes a missing categorical value as -1: unknown, like NaN, not a bad code.
+  if (column && !column->categories.dataset.empty())
+    for (double& v : values)
+      if (v < 0) v = std::numeric_limits<double>::quiet_NaN();
   return protected_groups(comm, name, values, categories, block_labels);
 }
 

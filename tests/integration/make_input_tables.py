@@ -93,6 +93,10 @@ else:
     text.to_hdf(f'{out}/pandas_table_text.h5', key='df', format='table', mode='w')
     expected['table_text_ids'] = text['customer_id'].tolist()
     expected['table_genders'] = sorted(set(text['gender']))
+    # A pandas categorical: int8 codes (-1 = missing) and its labels in /df/meta/values_block_N.
+    cat = df.assign(tier=pd.Categorical(rng.choice(['gold', 'silver', None], n), categories=['silver', 'gold']))
+    cat.to_hdf(f'{out}/pandas_table_categorical.h5', key='df', format='table', mode='w')
+    expected['tier_groups'] = ['silver', 'gold']
     # The id as a named index of a 'fixed' frame (axis1, name attribute 'customer_id').
     df.assign(customer_id=df['customer_id'] * 1000).set_index('customer_id').to_hdf(
         f'{out}/pandas_fixed_index.h5', key='customers', format='fixed', mode='w')

@@ -127,6 +127,10 @@ TEST_F(InputHdf5, PandasTextColumnsAndNamedIndexesAreColumns) {
             expected_["table_text_ids"].get<std::vector<std::string>>());
   const auto j = nlohmann::json::parse(slurp(fs::path(out("table-text")) / "report.json"));
   EXPECT_EQ(j["fairness"][0]["groups"], expected_["table_genders"].get<std::vector<std::string>>());
+  const auto c = segment("pandas_table_categorical.h5", "categorical", "--key df --kpi none --protected tier");
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  const auto jc = nlohmann::json::parse(slurp(fs::path(out("categorical")) / "report.json"));
+  EXPECT_EQ(jc["fairness"][0]["groups"], expected_["tier_groups"].get<std::vector<std::string>>());  // category order
   const auto f = segment("pandas_fixed_index.h5", "fixed-index", "--kpi none --protected none");
   ASSERT_EQ(f.exit_code, 0) << f.output;
   const auto ids = read_dataset<std::uint64_t>(results(out("fixed-index")), "/assignments/customer_id");

@@ -26,6 +26,9 @@ struct ColumnInfo {
   bool is_unsigned = false;           // unsigned integer (ids above 2^63 are read as uint64)
   std::uint64_t rows = 0;
   std::string problem;  // why an unreadable column cannot be used, with the way out
+  // A pandas categorical ('table' layout): the column holds codes (-1 = missing), the labels lie
+  // in this string column of /KEY/meta/...; empty for any other column.
+  ColumnLocation categories;
 };
 
 struct TableInfo {
