@@ -8,7 +8,8 @@ namespace custseg::config {
 bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
   po::options_description desc("custseg segment: distributed k-means segmentation of a customer table");
   desc.add_options()
-      ("input,i", po::value(&c.input), "customer table (HDF5, /customers/<column>) (required)")
+      ("input,i", po::value(&c.input),
+       "customer table (HDF5: /KEY/<column> datasets, or a pandas to_hdf file; docs/input-hdf5.md) (required)")
       ("output,o", po::value(&c.output), "output directory for results.h5, report.json, segments.csv (required)")
       ("k", po::value(&c.k)->default_value(c.k), "number of segments")
       ("seed", po::value(&c.seed)->default_value(c.seed), "random seed; same seed -> bitwise-identical results");
