@@ -47,7 +47,7 @@ struct Run {
   std::optional<data::InputTable> input;
   data::PreparedData prepared;
   std::unique_ptr<data::Hdf5ChunkedRows> streamed;  // set when --memory-limit makes the features stream
-  std::vector<std::uint64_t> ids;
+  data::CustomerIds ids;  // numbers or strings, as the input holds them
   stats::ProfileColumns profile_columns;  // KPI and protected columns (never features)
   std::vector<std::int32_t> block_labels;  // per row of this rank's block; -1 for dropped rows
   double read_io_seconds = 0.0;            // splits read+prepare in the timing detail
@@ -97,7 +97,7 @@ std::size_t resolve_columns(Run& r) {
   const io::TableInfo& table = r.input->table;
   std::size_t dims = 0;
   mpi::agree(r.comm, [&] {
-    if (std::find(table.columns.begin(), table.columns.end(), r.cfg.data.id_column) == table.columns.end())
+    if (!table.find(r.cfg.data.id_column))
       throw_input("id column '" + r.cfg.data.id_column + "' not found in " + r.cfg.input + " (set --id-column)");
     const std::vector<std::string> features = data::select_features(r.cfg.data.features, table, r.cfg.input);
     dims = features.size();
@@ -127,16 +127,15 @@ void prepare_features(Run& r, std::size_t dims) {
   r.streamed = data::prepare_streaming(r.comm, r.input->file, table, options, chunk_rows, r.prepared, r.log);
 }
 
+// Ids are checked (numbers that are not ids, repeats) before any work depends on them.
 void read_ids(Run& r) {
-  mpi::agree(r.comm, [&] {
-    r.ids.resize(r.prepared.block.count);
-    r.input->file.read_rows<std::uint64_t>(io::column_path(r.cfg.data.id_column), r.prepared.block, r.ids);
-  });
+  r.ids = data::read_customer_ids(r.comm, *r.input, r.cfg.data.id_column, r.prepared.block);
+  if (!r.cfg.allow_duplicate_ids) data::check_unique_ids(r.comm, r.ids, r.prepared.block, r.cfg.data.id_column, r.cfg.input);
 }
 
 void read_and_prepare(Run& r) {
   r.timed("read+prepare", [&] {
-    r.input.emplace(data::open_input_table(r.comm, r.cfg.input));
+    r.input.emplace(data::open_input_table(r.comm, r.cfg.input, r.cfg.data.key, r.cfg.data.id_column));
     prepare_features(r, resolve_columns(r));
     read_ids(r);
   });
@@ -180,8 +179,8 @@ stats::SegmentProfiles profile_streamed(Run& r, const stats::ProfileSettings& se
   if (settings.silhouette_sample > 0) sample = stats::draw_sample(r.comm, *r.streamed, settings.silhouette_sample, settings.seed);
   data::PreparedData columns_only = r.prepared;
   columns_only.x.rows = 0;
-  stats::SegmentProfiles profiles = stats::profile_segments(r.comm, r.input->file, columns_only, r.summary.kmeans.labels,
-                                                            r.block_labels, r.k, settings, &sample);
+  stats::SegmentProfiles profiles = stats::profile_segments(r.comm, r.input->file, r.input->table, columns_only,
+                                                            r.summary.kmeans.labels, r.block_labels, r.k, settings, &sample);
   const stats::ClusterQuality from_sample = profiles.quality;
   profiles.quality = stats::cluster_quality(r.comm, *r.streamed, r.summary.kmeans.labels, r.k);
   profiles.quality.silhouette = from_sample.silhouette;
@@ -195,8 +194,8 @@ void profile_segments(Run& r) {
     const stats::ProfileSettings settings{r.profile_columns, r.cfg.profile.fairness_threshold,
                                           static_cast<std::uint64_t>(r.cfg.profile.silhouette_sample), r.cfg.seed};
     r.summary.profiles = r.streamed ? profile_streamed(r, settings)
-                                    : stats::profile_segments(r.comm, r.input->file, r.prepared, r.summary.kmeans.labels,
-                                                              r.block_labels, r.k, settings);
+                                    : stats::profile_segments(r.comm, r.input->file, r.input->table, r.prepared,
+                                                              r.summary.kmeans.labels, r.block_labels, r.k, settings);
     for (const auto& p : r.summary.profiles.features) r.summary.moments.push_back(p.moments);
   });
 }
@@ -211,8 +210,11 @@ void write_assignments(Run& r, const std::string& partial) {
                  [](double d2) { return static_cast<float>(std::sqrt(d2)); });
   const std::vector<float> block_distance = data::expand_to_block(r.prepared, distance, std::nanf(""));
   mpi::agree(r.comm, [&] {
-    io::write_assignments(r.comm, partial, r.prepared.rows_total, r.prepared.block, r.ids, r.block_labels, block_distance);
+    io::write_assignments(r.comm, partial, r.prepared.rows_total, r.prepared.block, r.ids.numbers, r.block_labels,
+                          block_distance, !r.ids.text);
   });
+  // String ids go back as they came (variable-length strings), so results join to the source.
+  if (r.ids.text) io::write_text_ids(r.comm, partial, r.prepared.rows_total, r.prepared.block, r.ids.strings);
   fit.labels.clear();
   fit.distance2.clear();
 }

@@ -106,7 +106,7 @@ void prepare_output_dir(const mpi::Communicator& comm, const config::SweepConfig
 
 SweepInput read_and_prepare(const mpi::Communicator& comm, const config::SweepConfig& cfg, const Logger& log,
                             const Stopwatch& clock) {
-  SweepInput in{data::open_input_table(comm, cfg.input), {}, {}, {}};
+  SweepInput in{data::open_input_table(comm, cfg.input, cfg.data.key, cfg.data.id_column), {}, {}, {}};
   mpi::agree(comm, [&] {
     in.profile_columns = stats::resolve_profile_columns(in.input.file, in.input.table, cfg.profile.kpi,
                                                         cfg.profile.protected_columns,
@@ -167,8 +167,8 @@ report::RunSummary profile_recommended(const mpi::Communicator& comm, const conf
   const std::vector<std::int32_t> block_labels = data::expand_to_block(in.prepared, summary.kmeans.labels, std::int32_t{-1});
   const stats::ProfileSettings settings{in.profile_columns, cfg.profile.fairness_threshold,
                                         static_cast<std::uint64_t>(cfg.profile.silhouette_sample), cfg.seed};
-  summary.profiles = stats::profile_segments(comm, in.input.file, in.prepared, summary.kmeans.labels, block_labels,
-                                             summary.k, settings, &in.sample);
+  summary.profiles = stats::profile_segments(comm, in.input.file, in.input.table, in.prepared, summary.kmeans.labels,
+                                             block_labels, summary.k, settings, &in.sample);
   for (const auto& p : summary.profiles.features) summary.moments.push_back(p.moments);
   summary.kmeans.labels.clear();
   summary.kmeans.distance2.clear();

@@ -13,7 +13,8 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/config/profile_options.cpp
   ${_src}/config/segment_config.cpp
   ${_src}/config/sweep_config.cpp
-  # synthetic rows (a pure function of seed and global row), per-feature transforms and scaling
+  # customer id checks, synthetic rows (a pure function of seed and global row), per-feature transforms and scaling
+  ${_src}/data/customer_ids.cpp
   ${_src}/data/synthetic.cpp
   ${_src}/data/streaming_plan.cpp
   ${_src}/data/transform.cpp
@@ -25,8 +26,9 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/ingest/table_columns.cpp
   ${_src}/ingest/transactions.cpp
   ${_src}/ingest/values.cpp
-  # row partitioning and output paths
+  # row partitioning, output paths, the names pandas pickles into HDF5 attributes
   ${_src}/io/output_dir.cpp
+  ${_src}/io/pandas_pickle.cpp
   ${_src}/io/partition.cpp
   # k-means local steps and kernels
   ${_src}/kmeans/blocked_assign.cpp

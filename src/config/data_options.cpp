@@ -6,6 +6,9 @@ namespace custseg::config {
 
 void add_data_options(po::options_description& desc, DataOptions& d, const char* nan_policy_help) {
   desc.add_options()
+      ("key", po::value(&d.key)->default_value(d.key),
+       "group of the input table: /KEY/<column> datasets, or the key of a pandas DataFrame.to_hdf "
+       "('fixed' or 'table' format); docs/input-hdf5.md")
       ("features", po::value(&d.features), "comma-separated feature columns (default: the behavioural columns)")
       ("transform", po::value(&d.transform), "per-feature transforms, e.g. 'monetary:log1p, frequency:log1p' (others: none)")
       ("standardize", po::value(&d.standardize)->default_value(d.standardize), "z-score each feature after its transform")

@@ -8,13 +8,16 @@ namespace custseg::config {
 bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
   po::options_description desc("custseg segment: distributed k-means segmentation of a customer table");
   desc.add_options()
-      ("input,i", po::value(&c.input), "customer table (HDF5, /customers/<column>) (required)")
+      ("input,i", po::value(&c.input),
+       "customer table (HDF5: /KEY/<column> datasets, or a pandas to_hdf file; docs/input-hdf5.md) (required)")
       ("output,o", po::value(&c.output), "output directory for results.h5, report.json, segments.csv (required)")
       ("k", po::value(&c.k)->default_value(c.k), "number of segments")
       ("seed", po::value(&c.seed)->default_value(c.seed), "random seed; same seed -> bitwise-identical results");
   add_data_options(desc, c.data,
                    "rows with NaN/Inf features: fail (stop with an error) or drop (segment -1, counted in the report)");
   desc.add_options()
+      ("allow-duplicate-ids", po::value(&c.allow_duplicate_ids)->default_value(c.allow_duplicate_ids),
+       "accept a customer id that appears on more than one row (default: an input error naming the first repeat)")
       ("n-init", po::value(&c.n_init)->default_value(c.n_init), "restarts; the lowest inertia is kept");
   add_fit_options(desc, c.fit);
   desc.add_options()

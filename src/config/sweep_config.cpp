@@ -27,7 +27,8 @@ void parse_k_range(SweepConfig& c) {
 bool parse_sweep_config(int argc, char** argv, int rank, SweepConfig& c) {
   po::options_description desc("custseg sweep: k-means over a range of k on data loaded once, with restarts per k");
   desc.add_options()
-      ("input,i", po::value(&c.input), "customer table (HDF5, /customers/<column>) (required)")
+      ("input,i", po::value(&c.input),
+       "customer table (HDF5: /KEY/<column> datasets, or a pandas to_hdf file; docs/input-hdf5.md) (required)")
       ("output,o", po::value(&c.output),
        "output directory for sweep.csv and the recommended k's report.json, segments.csv, report.html (required)")
       ("k", po::value(&c.k_range)->default_value(c.k_range), "range of k, MIN:MAX inclusive")

@@ -1,19 +1,165 @@
 #include "custseg/data/input_table.hpp"
 
+#include <cstdio>
+#include <algorithm>
+#include <cstring>
+#include <limits>
 #include <optional>
 
+#include "custseg/mpi/alltoallv.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/util/error.hpp"
 
 namespace custseg::data {
 
-InputTable open_input_table(const mpi::Communicator& comm, const std::string& path) {
+InputTable open_input_table(const mpi::Communicator& comm, const std::string& path, const std::string& key,
+                            const std::string& id_column) {
   // open_read checks the path (missing, a directory, not HDF5) on every rank and agrees first.
   std::optional<io::File> file;
   mpi::agree(comm, [&] { file.emplace(io::File::open_read(path, comm)); });
   io::TableInfo table;
-  mpi::agree(comm, [&] { table = io::inspect_table(*file); });
+  mpi::agree(comm, [&] { table = io::inspect_table(*file, key, id_column); });
   return {std::move(*file), std::move(table)};
+}
+
+namespace {
+
+std::string show_double(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+[[noreturn]] void bad_id(const std::string& column, const std::string& file, std::uint64_t row, const std::string& value,
+                         const std::string& problem) {
+  throw_input("id column '" + column + "' of " + file + ": row " + std::to_string(row) + " holds " + value + ", which " +
+              problem + "; customer ids must be non-negative whole numbers below 2^64, or strings");
+}
+
+// Numbers read in the type that holds them exactly: uint64 as stored, int64 checked for sign,
+// floats checked for being whole (HDF5 would convert NaN, -1 or 17850.5 to some other id).
+std::vector<std::uint64_t> read_numeric_ids(const InputTable& in, const io::ColumnInfo& c, const io::RowBlock& block) {
+  std::vector<std::uint64_t> ids(block.count);
+  if (c.type == io::TypeClass::integer && c.is_unsigned) {
+    in.file.read_column_rows<std::uint64_t>(c.where, block, ids);
+    return ids;
+  }
+  if (c.type == io::TypeClass::integer) {
+    std::vector<std::int64_t> v(block.count);
+    in.file.read_column_rows<std::int64_t>(c.where, block, v);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (auto problem = signed_id_problem(v[i])) bad_id(c.name, in.table.file, block.begin + i, std::to_string(v[i]), *problem);
+      ids[i] = static_cast<std::uint64_t>(v[i]);
+    }
+    return ids;
+  }
+  std::vector<double> v(block.count);
+  in.file.read_column_rows<double>(c.where, block, v);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (auto problem = float_id_problem(v[i])) bad_id(c.name, in.table.file, block.begin + i, show_double(v[i]), *problem);
+    ids[i] = float_id(v[i]);
+  }
+  return ids;
+}
+
+}  // namespace
+
+CustomerIds read_customer_ids(const mpi::Communicator& comm, const InputTable& input, const std::string& id_column,
+                              const io::RowBlock& block) {
+  const io::ColumnInfo* c = nullptr;
+  mpi::agree(comm, [&] {
+    c = &input.table.require(id_column, "id", /*text_ok=*/true);
+    if (c->type == io::TypeClass::enumeration)
+      throw_input("id column '" + id_column + "' of " + input.table.file + " holds an enumeration (a bool?), not ids");
+  });
+  CustomerIds ids;
+  ids.text = c->kind == io::ColumnKind::text;
+  // Text is read rank by rank (HDF5 has no collective variable-length reads), numbers collectively:
+  // every rank reaches the same read in both cases, and errors are agreed after it.
+  mpi::agree(comm, [&] {
+    if (ids.text) ids.strings = input.file.read_string_rows(c->where, block);
+    else ids.numbers = read_numeric_ids(input, *c, block);
+  });
+  return ids;
+}
+
+namespace {
+
+std::uint64_t record_bytes(const CustomerIds& ids) {
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < ids.size(); ++i) total += 16 + (ids.text ? ids.strings[i].size() : 8);
+  return total;
+}
+
+// Records of (global row, id bytes) of this round, bucketed by the rank that owns each id.
+std::vector<std::vector<char>> bucket_ids(const CustomerIds& ids, const io::RowBlock& block, int ranks,
+                                          std::uint64_t round, std::uint64_t rounds) {
+  std::vector<std::vector<char>> out(static_cast<std::size_t>(ranks));
+  const auto p = static_cast<std::uint64_t>(ranks);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const std::string key = ids.key(i);
+    const std::uint64_t h = id_hash(key);
+    if (h / p % rounds != round) continue;
+    auto& buf = out[static_cast<std::size_t>(h % p)];
+    const std::uint64_t row = block.begin + i, length = key.size();
+    const auto at = buf.size();
+    buf.resize(at + 16 + key.size());
+    std::memcpy(&buf[at], &row, 8);
+    std::memcpy(&buf[at + 8], &length, 8);
+    std::memcpy(&buf[at + 16], key.data(), key.size());
+  }
+  return out;
+}
+
+std::vector<IdRecord> unpack_records(const std::vector<char>& bytes) {
+  std::vector<IdRecord> records;
+  for (std::size_t at = 0; at + 16 <= bytes.size();) {
+    IdRecord r;
+    std::uint64_t length = 0;
+    std::memcpy(&r.row, &bytes[at], 8);
+    std::memcpy(&length, &bytes[at + 8], 8);
+    r.key.assign(&bytes[at + 16], static_cast<std::size_t>(length));
+    at += 16 + static_cast<std::size_t>(length);
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
+// This rank's earliest repeat among the ids it owns, over as many rounds as the largest block
+// needs (every rank takes part in every round's exchange).
+std::optional<Repeat> owned_first_repeat(const mpi::Communicator& comm, const CustomerIds& ids,
+                                         const io::RowBlock& block, std::uint64_t round_bytes) {
+  const auto most = static_cast<std::uint64_t>(comm.max(static_cast<std::int64_t>(record_bytes(ids))));
+  const std::uint64_t budget = std::max<std::uint64_t>(1, round_bytes);
+  const std::uint64_t rounds = std::max<std::uint64_t>(1, (most + budget - 1) / budget);
+  std::optional<Repeat> best;
+  for (std::uint64_t round = 0; round < rounds; ++round) {
+    std::vector<IdRecord> mine =
+        unpack_records(mpi::alltoallv_bytes(comm, bucket_ids(ids, block, comm.size(), round, rounds)).bytes);
+    const std::optional<Repeat> repeat = first_repeat(mine);
+    if (repeat && (!best || repeat->row < best->row)) best = repeat;
+  }
+  return best;
+}
+
+}  // namespace
+
+void check_unique_ids(const mpi::Communicator& comm, const CustomerIds& ids, const io::RowBlock& block,
+                      const std::string& id_column, const std::string& file, std::uint64_t round_bytes) {
+  const std::optional<Repeat> repeat = owned_first_repeat(comm, ids, block, round_bytes);
+  // Each id lives on one rank, so the smallest repeated row is found on exactly one: its owner
+  // words the message for everyone.
+  constexpr auto none = std::numeric_limits<std::int64_t>::max();
+  const std::int64_t first = comm.min(repeat ? static_cast<std::int64_t>(repeat->row) : none);
+  if (first == none) return;
+  std::string message;
+  if (repeat && static_cast<std::int64_t>(repeat->row) == first)
+    message = "customer id " + show_key(repeat->key, ids.text) + " in id column '" + id_column + "' of " + file +
+              " appears more than once: rows " + std::to_string(repeat->first_row) + " and " + std::to_string(repeat->row) +
+              " (the first repeat); ids must be unique, or pass --allow-duplicate-ids";
+  const std::int64_t owner = comm.min(message.empty() ? std::int64_t{comm.size()} : std::int64_t{comm.rank()});
+  comm.broadcast(message, static_cast<int>(owner));
+  throw_input(message);  // every rank, with the same message: agreed by construction
 }
 
 }  // namespace custseg::data

@@ -72,6 +72,7 @@ std::vector<std::string> select_features(const std::string& requested, const io:
     if (names.empty())
       throw_input(file_path + " has none of the default behavioural columns; name the features with --features "
                   "(available: " + join(table.columns) + ")");
+    for (const auto& name : names) table.require(name, "feature");
     return names;
   }
   std::stringstream stream(requested);
@@ -87,6 +88,8 @@ std::vector<std::string> select_features(const std::string& requested, const io:
       throw_input("column '" + item + "' not found in " + file_path + " (available: " + join(table.columns) + ")");
     item = *resolved;
     if (std::find(names.begin(), names.end(), item) != names.end()) throw_usage("feature '" + item + "' listed twice");
+    // Only selected columns are judged: text, bool or 2-D columns nobody asked for stay unread.
+    table.require(item, "feature");
     names.push_back(item);
   }
   return names;
@@ -103,7 +106,7 @@ PreparedData prepare_features(const mpi::Communicator& comm, const io::File& fil
   });
   p.rows_total = table.rows;
   p.block = io::block_for_rank(table.rows, comm.rank(), comm.size());
-  mpi::agree(comm, [&] { p.x = io::read_features(file, names, p.block); });
+  mpi::agree(comm, [&] { p.x = io::read_features(file, table, names, p.block); });
 
   std::uint64_t dropped_here = 0;
   mpi::agree(comm, [&] { p.kept = transform_and_validate(p.x, names, kinds, options.nan_policy, dropped_here); });

@@ -77,9 +77,11 @@ FeatureMatrix InMemoryRows::rows_at(const mpi::Communicator&, const std::vector<
   return copy_rows(x_, local_rows);
 }
 
-Hdf5ChunkedRows::Hdf5ChunkedRows(const mpi::Communicator& comm, const io::File& file, const io::RowBlock& block,
-                                 FeatureScaling scaling, Precision precision, std::uint64_t chunk_rows)
+Hdf5ChunkedRows::Hdf5ChunkedRows(const mpi::Communicator& comm, const io::File& file, io::TableInfo table,
+                                 const io::RowBlock& block, FeatureScaling scaling, Precision precision,
+                                 std::uint64_t chunk_rows)
     : file_(file),
+      table_(std::move(table)),
       block_(block),
       scaling_(std::move(scaling)),
       precision_(precision),
@@ -95,7 +97,7 @@ std::size_t Hdf5ChunkedRows::chunk_begin(std::size_t index) const {
 
 FeatureMatrix Hdf5ChunkedRows::load(const io::RowBlock& rows) const {
   // The operations of prepare_features, in its order, on these rows only.
-  FeatureMatrix m = io::read_features(file_, scaling_.names, rows);
+  FeatureMatrix m = io::read_features(file_, table_, scaling_.names, rows);
   apply_transforms(scaling_.kinds, m);
   standardize(scaling_, m);  // without --standardize, the scaling only centres (center_only)
   check_kmeans_range(m, scaling_.names, precision_);
@@ -179,7 +181,7 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
     for (std::uint64_t c = 0; c < chunks; ++c) {
       FeatureMatrix m;
       mpi::agree(comm, [&] {
-        m = io::read_features(file, names, io::chunk_of(p.block, chunk_rows, c));
+        m = io::read_features(file, table, names, io::chunk_of(p.block, chunk_rows, c));
         check_raw_magnitudes(m, names, kinds);
         apply_transforms(kinds, m);
       });
@@ -221,7 +223,7 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
   p.x.dims = d;
   p.x.global_begin = p.block.begin;
   p.x.precision = options.precision;
-  return std::make_unique<Hdf5ChunkedRows>(comm, file, p.block, std::move(s), options.precision, chunk_rows);
+  return std::make_unique<Hdf5ChunkedRows>(comm, file, table, p.block, std::move(s), options.precision, chunk_rows);
 }
 
 }  // namespace custseg::data

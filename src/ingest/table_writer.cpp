@@ -37,7 +37,8 @@ void append_text_columns(const mpi::Communicator& comm, const std::string& parti
     io::File file = io::File::open_serial(partial, true);
     for (const auto& t : text_columns) {
       const std::string p = io::column_path(t.name);
-      io::write_utf8_strings(file, p, t.all_rows);
+      file.create_vlen_string_dataset(p, t.all_rows.size());
+      file.write_vlen_string_rows(p, 0, t.all_rows);
       for (const auto& [name, value] : t.attributes) file.write_attribute(p, name, value);
     }
     file.close();

@@ -137,10 +137,13 @@ std::vector<char> pack_fixed(const std::vector<std::string>& values, std::size_t
 }
 
 // Reads variable-length strings: HDF5 allocates each one, and we hand them back after copying.
+// The memory type takes the stored character set: HDF5 has no conversion between ASCII and
+// UTF-8 strings, so asking for ASCII fails on what h5py writes (UTF-8) and the other way round.
 template <class ReadFn>
-std::vector<std::string> read_variable_strings(hid_t space, std::size_t n, ReadFn read, const Site& site) {
+std::vector<std::string> read_variable_strings(hid_t space, std::size_t n, H5T_cset_t cset, ReadFn read, const Site& site) {
   Hid mem = own(H5Tcopy(H5T_C_S1), H5Tclose, site, "H5Tcopy");
   check(H5Tset_size(raw(mem), H5T_VARIABLE), site, "H5Tset_size");
+  check(H5Tset_cset(raw(mem), cset), site, "H5Tset_cset");
   std::vector<char*> ptrs(n, nullptr);
   read(raw(mem), ptrs.data());
   std::vector<std::string> out;
@@ -150,8 +153,9 @@ std::vector<std::string> read_variable_strings(hid_t space, std::size_t n, ReadF
 }
 
 template <class ReadFn>
-std::vector<std::string> read_fixed_strings(std::size_t n, std::size_t width, ReadFn read, const Site& site) {
+std::vector<std::string> read_fixed_strings(std::size_t n, std::size_t width, H5T_cset_t cset, ReadFn read, const Site& site) {
   Hid mem = fixed_string_type(width, site);
+  check(H5Tset_cset(raw(mem), cset), site, "H5Tset_cset");
   std::vector<char> buffer(n * width);
   read(raw(mem), buffer.data());
   std::vector<std::string> out;
@@ -167,14 +171,15 @@ template <class ReadFn>
 std::vector<std::string> read_string_values(const File& file, hid_t type, hid_t space, ReadFn read, const Site& site) {
   const auto n = static_cast<std::uint64_t>(check(H5Sget_simple_extent_npoints(space), site, "H5Sget_simple_extent_npoints"));
   if (check(H5Tget_class(type), site, "H5Tget_class") != H5T_STRING)
-    throw_input(file.path() + " (object " + site.object + "): expected strings");
+    throw_input(detail::describe(site) + ": expected strings");
+  const H5T_cset_t cset = check(H5Tget_cset(type), site, "H5Tget_cset");
   if (check(H5Tis_variable_str(type), site, "H5Tis_variable_str") > 0) {
     check_fits_in_file(file, n, site);  // at least one byte of heap per string
-    return read_variable_strings(space, static_cast<std::size_t>(n), read, site);
+    return read_variable_strings(space, static_cast<std::size_t>(n), cset, read, site);
   }
   const std::size_t width = check_size(H5Tget_size(type), site, "H5Tget_size");
   check_fits_in_file(file, checked_product(n, width, site), site);
-  return read_fixed_strings(static_cast<std::size_t>(n), width, read, site);
+  return read_fixed_strings(static_cast<std::size_t>(n), width, cset, read, site);
 }
 
 }  // namespace
@@ -358,8 +363,73 @@ TypeClass File::type_class(const std::string& dataset_path) const {
     case H5T_INTEGER: return TypeClass::integer;
     case H5T_FLOAT: return TypeClass::floating;
     case H5T_STRING: return TypeClass::string;
+    case H5T_ENUM: return TypeClass::enumeration;  // HDF5 enums are always over an integer type
+    case H5T_COMPOUND: return TypeClass::compound;
     default: return TypeClass::other;
   }
+}
+
+namespace {
+TypeClass class_of(hid_t type, const Site& site) {
+  switch (check(H5Tget_class(type), site, "H5Tget_class")) {
+    case H5T_INTEGER: return TypeClass::integer;
+    case H5T_FLOAT: return TypeClass::floating;
+    case H5T_STRING: return TypeClass::string;
+    case H5T_ENUM: return TypeClass::enumeration;
+    case H5T_COMPOUND: return TypeClass::compound;
+    default: return TypeClass::other;
+  }
+}
+
+// An array member (pandas' values_block_N of several columns) counts its elements; its class is
+// that of the elements.
+CompoundMember describe_member(hid_t compound, unsigned i, const Site& site) {
+  CompoundMember m;
+  char* name = H5Tget_member_name(compound, i);
+  if (!name) detail::fail(site, "H5Tget_member_name");
+  m.name = name;
+  H5free_memory(name);
+  Hid type = own(H5Tget_member_type(compound, i), H5Tclose, site, "H5Tget_member_type");
+  if (check(H5Tget_class(raw(type)), site, "H5Tget_class") != H5T_ARRAY) {
+    m.type = class_of(raw(type), site);
+    m.is_unsigned = m.type == TypeClass::integer && H5Tget_sign(raw(type)) == H5T_SGN_NONE;
+    return m;
+  }
+  const int rank = check(H5Tget_array_ndims(raw(type)), site, "H5Tget_array_ndims");
+  if (rank != 1) return m;  // other: a matrix per row is no table column
+  hsize_t n = 0;
+  check(H5Tget_array_dims2(raw(type), &n), site, "H5Tget_array_dims2");
+  Hid base = own(H5Tget_super(raw(type)), H5Tclose, site, "H5Tget_super");
+  m.type = class_of(raw(base), site);
+  m.is_unsigned = m.type == TypeClass::integer && H5Tget_sign(raw(base)) == H5T_SGN_NONE;
+  m.array = true;
+  m.elements = n;
+  return m;
+}
+}  // namespace
+
+bool File::is_dataset(const std::string& object_path) const {
+  if (!exists(object_path)) return false;
+  Hid o = open_object(*this, object_path);
+  return H5Iget_type(raw(o)) == H5I_DATASET;
+}
+
+bool File::is_unsigned(const std::string& dataset_path) const {
+  const Site site = at(*this, dataset_path);
+  Hid ds = open_dataset(*this, dataset_path);
+  Hid type = own(H5Dget_type(raw(ds)), H5Tclose, site, "H5Dget_type");
+  return check(H5Tget_class(raw(type)), site, "H5Tget_class") == H5T_INTEGER && H5Tget_sign(raw(type)) == H5T_SGN_NONE;
+}
+
+std::vector<CompoundMember> File::compound_members(const std::string& dataset_path) const {
+  const Site site = at(*this, dataset_path);
+  Hid ds = open_dataset(*this, dataset_path);
+  Hid type = own(H5Dget_type(raw(ds)), H5Tclose, site, "H5Dget_type");
+  std::vector<CompoundMember> out;
+  if (check(H5Tget_class(raw(type)), site, "H5Tget_class") != H5T_COMPOUND) return out;
+  const int n = check(H5Tget_nmembers(raw(type)), site, "H5Tget_nmembers");
+  for (int i = 0; i < n; ++i) out.push_back(describe_member(raw(type), static_cast<unsigned>(i), site));
+  return out;
 }
 
 void File::create_dataset(const std::string& path, ColumnType type, const std::vector<std::uint64_t>& dims) const {
@@ -407,7 +477,9 @@ struct RowSelection {
   std::uint64_t elements = 0;
 };
 
-RowSelection select_rows(const File& file, hid_t dataset, const RowBlock& block, const Site& site) {
+// `column` >= 0 selects one column of a 2-D dataset (a pandas "fixed" block), else whole rows.
+RowSelection select_rows(const File& file, hid_t dataset, const RowBlock& block, const Site& site,
+                         std::int64_t column = -1) {
   RowSelection s;
   s.file_space = own(H5Dget_space(dataset), H5Sclose, site, "H5Dget_space");
   const std::vector<std::uint64_t> full = extent(raw(s.file_space), site);
@@ -416,6 +488,12 @@ RowSelection select_rows(const File& file, hid_t dataset, const RowBlock& block,
     if (block.end() > full[0]) throw_input("rows past the end of " + site.object + " in " + file.path());
     start[0] = block.begin;
     count[0] = block.count;
+  }
+  if (column >= 0) {
+    if (full.size() != 2 || static_cast<std::uint64_t>(column) >= full[1])
+      throw_input(detail::describe(site) + ": no column " + std::to_string(column) + " in this dataset");
+    start[1] = static_cast<hsize_t>(column);
+    count[1] = 1;
   }
   s.elements = 1;
   for (auto c : count) s.elements = checked_product(s.elements, c, site);
@@ -442,6 +520,13 @@ class InMemoryConversion {
     Hid file_type = own(H5Dget_type(dataset), H5Tclose, site, "H5Dget_type");
     stored_bytes_ = check_size(H5Tget_size(raw(file_type)), site, "H5Tget_size");
     stored_ = own(H5Tget_native_type(raw(file_type), H5T_DIR_ASCEND), H5Tclose, site, "H5Tget_native_type");
+    if (check(H5Tget_class(raw(stored_)), site, "H5Tget_class") == H5T_ENUM && is_numeric(mem_type, site)) {
+      // HDF5 converts an enum only to another enum: an h5py bool (enum FALSE=0/TRUE=1 over int8)
+      // travels as stored and its integer values are converted here, serial files too.
+      values_ = own(H5Tget_super(raw(stored_)), H5Tclose, site, "H5Tget_super");
+      active_ = true;
+      return;
+    }
     active_ = parallel && is_numeric(raw(stored_), site) && is_numeric(mem_type, site) &&
               check(H5Tequal(raw(stored_), mem_type), site, "H5Tequal") == 0;
   }
@@ -469,7 +554,8 @@ class InMemoryConversion {
   // overlapping buffers, so in place when the memory type is at least as wide).
   void finish_read(void* data, void* transferred, std::uint64_t elements) const {
     if (!active_ || elements == 0 || data == nullptr) return;
-    check(H5Tconvert(raw(stored_), mem_type_, elements, transferred, nullptr, H5P_DEFAULT), site_, "H5Tconvert");
+    const hid_t from = values_.valid() ? raw(values_) : raw(stored_);
+    check(H5Tconvert(from, mem_type_, elements, transferred, nullptr, H5P_DEFAULT), site_, "H5Tconvert");
     if (transferred != data)
       std::memcpy(data, transferred, static_cast<std::size_t>(elements) * check_size(H5Tget_size(mem_type_), site_, "H5Tget_size"));
   }
@@ -478,6 +564,7 @@ class InMemoryConversion {
   hid_t mem_type_;
   Site site_;
   Hid stored_;
+  Hid values_;  // the integer type under an enum, whose values are converted
   std::size_t stored_bytes_ = 0;
   bool active_ = false;
   std::vector<unsigned char> staging_;
@@ -532,10 +619,11 @@ std::string describe_no_collective_cause(std::uint32_t causes) {
   return text;
 }
 
-void File::transfer_rows(const std::string& path, const RowBlock& block, ColumnType mem, void* data, bool write) const {
+void File::transfer_rows(const std::string& path, const RowBlock& block, ColumnType mem, void* data, bool write,
+                         std::int64_t column) const {
   const Site site = at(*this, path);
   Hid ds = open_dataset(*this, path);
-  RowSelection rows = select_rows(*this, raw(ds), block, site);
+  RowSelection rows = select_rows(*this, raw(ds), block, site, column);
   Hid dxpl = own(H5Pcreate(H5P_DATASET_XFER), H5Pclose, site, "H5Pcreate(dataset transfer)");
   if (parallel()) check(H5Pset_dxpl_mpio(raw(dxpl), H5FD_MPIO_COLLECTIVE), site, "H5Pset_dxpl_mpio");
   // HDF5 wants a valid pointer even when nothing is selected.
@@ -556,6 +644,139 @@ void File::transfer_rows(const std::string& path, const RowBlock& block, ColumnT
   if (!write) conversion.finish_read(buffer == &nothing ? nullptr : buffer, transferred, rows.elements);
   record_transfer(write, rows.elements * conversion.stored_bytes(), seconds);
   if (parallel()) record_io_mode(raw(dxpl), site);
+}
+
+// ---- Columns inside other layouts (pandas) ----
+
+namespace {
+// A memory compound with the one member `name`: HDF5 reads just that member of each record,
+// converting it to `element`, or to an array of `elements` of it when the stored member is an
+// array (HDF5 converts arrays only to arrays of the same shape, even of one element).
+Hid member_memory_type(const std::string& name, hid_t element, const CompoundMember& stored, const Site& site) {
+  Hid member = predefined(element);
+  std::size_t size = check_size(H5Tget_size(element), site, "H5Tget_size");
+  if (stored.array) {
+    const std::uint64_t elements = stored.elements;
+    const hsize_t n = elements;
+    member = own(H5Tarray_create2(element, 1, &n), H5Tclose, site, "H5Tarray_create2");
+    size = checked_product(size, elements, site);
+  }
+  Hid compound = own(H5Tcreate(H5T_COMPOUND, size), H5Tclose, site, "H5Tcreate(compound)");
+  check(H5Tinsert(raw(compound), name.c_str(), 0, raw(member)), site, "H5Tinsert");
+  return compound;
+}
+
+CompoundMember find_member(const File& file, const ColumnLocation& column) {
+  for (const auto& m : file.compound_members(column.dataset))
+    if (m.name == column.member) return m;
+  throw_input("no member " + column.member + " in " + column.dataset + " of " + file.path());
+}
+}  // namespace
+
+void File::read_located(const ColumnLocation& column, const RowBlock& block, ColumnType mem, void* data) const {
+  if (column.member.empty()) {
+    transfer_rows(column.dataset, block, mem, data, false, column.index);
+    return;
+  }
+  // One member of a compound: HDF5 converts while reading (independently on parallel files: a
+  // "datatype conversion" fallback, reported like any other). An array member is read whole
+  // and the wanted element picked here.
+  const Site site = at(*this, column.dataset + " member " + column.member);
+  const CompoundMember stored = find_member(*this, column);
+  const std::uint64_t width = stored.elements;
+  const std::uint64_t pick = column.index < 0 ? 0 : static_cast<std::uint64_t>(column.index);
+  if (pick >= width) throw_input(detail::describe(site) + ": no element " + std::to_string(pick));
+  Hid ds = open_dataset(*this, column.dataset);
+  RowSelection rows = select_rows(*this, raw(ds), block, site);
+  Hid dxpl = own(H5Pcreate(H5P_DATASET_XFER), H5Pclose, site, "H5Pcreate(dataset transfer)");
+  if (parallel()) check(H5Pset_dxpl_mpio(raw(dxpl), H5FD_MPIO_COLLECTIVE), site, "H5Pset_dxpl_mpio");
+  const std::size_t value_size = check_size(H5Tget_size(memory_type(mem)), site, "H5Tget_size");
+  Hid type = member_memory_type(column.member, memory_type(mem), stored, site);
+  std::vector<unsigned char> buffer(std::max<std::uint64_t>(1, checked_product(rows.elements, width * value_size, site)));
+  const auto clock = std::chrono::steady_clock::now();
+  check(H5Dread(raw(ds), raw(type), raw(rows.mem_space), raw(rows.file_space), raw(dxpl), buffer.data()), site, "H5Dread");
+  record_transfer(false, rows.elements * width * value_size,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - clock).count());
+  if (parallel()) record_io_mode(raw(dxpl), site);
+  auto* out = static_cast<unsigned char*>(data);
+  for (std::uint64_t i = 0; i < rows.elements; ++i)
+    std::memcpy(out + i * value_size, buffer.data() + (i * width + pick) * value_size, value_size);
+}
+
+namespace {
+// Strings of the selected rows into `out`, in the stored character set (see read_variable_strings).
+std::vector<std::string> read_selected_strings(hid_t ds, hid_t file_type, const RowSelection& rows, const Site& site) {
+  const H5T_cset_t cset = check(H5Tget_cset(file_type), site, "H5Tget_cset");
+  const auto n = static_cast<std::size_t>(rows.elements);
+  std::vector<std::string> out;
+  if (check(H5Tis_variable_str(file_type), site, "H5Tis_variable_str") > 0) {
+    Hid mem = own(H5Tcopy(H5T_C_S1), H5Tclose, site, "H5Tcopy");
+    check(H5Tset_size(raw(mem), H5T_VARIABLE), site, "H5Tset_size");
+    check(H5Tset_cset(raw(mem), cset), site, "H5Tset_cset");
+    std::vector<char*> ptrs(std::max<std::size_t>(n, 1), nullptr);
+    check(H5Dread(ds, raw(mem), raw(rows.mem_space), raw(rows.file_space), H5P_DEFAULT, ptrs.data()), site, "H5Dread(strings)");
+    for (std::size_t i = 0; i < n; ++i) out.emplace_back(ptrs[i] ? ptrs[i] : "");
+    if (n > 0) check(H5Dvlen_reclaim(raw(mem), raw(rows.mem_space), H5P_DEFAULT, ptrs.data()), site, "H5Dvlen_reclaim");
+    return out;
+  }
+  const std::size_t width = check_size(H5Tget_size(file_type), site, "H5Tget_size");
+  Hid mem = fixed_string_type(width, site);
+  check(H5Tset_cset(raw(mem), cset), site, "H5Tset_cset");
+  std::vector<char> buffer(std::max<std::uint64_t>(1, checked_product(n, width, site)));
+  check(H5Dread(ds, raw(mem), raw(rows.mem_space), raw(rows.file_space), H5P_DEFAULT, buffer.data()), site, "H5Dread(strings)");
+  for (std::size_t i = 0; i < n; ++i) out.emplace_back(&buffer[i * width], strnlen(&buffer[i * width], width));
+  return out;
+}
+
+// A string member of a compound (pandas "table" text columns are fixed-length bytes in an array
+// member of one element): read through a one-member compound of that string type.
+std::vector<std::string> read_member_strings(hid_t ds, const ColumnLocation& column, const RowSelection& rows,
+                                             const Site& site) {
+  Hid file_type = own(H5Dget_type(ds), H5Tclose, site, "H5Dget_type");
+  const int i = check(H5Tget_member_index(raw(file_type), column.member.c_str()), site, "H5Tget_member_index");
+  Hid member = own(H5Tget_member_type(raw(file_type), static_cast<unsigned>(i)), H5Tclose, site, "H5Tget_member_type");
+  const bool array = check(H5Tget_class(raw(member)), site, "H5Tget_class") == H5T_ARRAY;
+  hsize_t count = 1;  // strings per row: several text columns share one values_block
+  if (array) {
+    if (check(H5Tget_array_ndims(raw(member)), site, "H5Tget_array_ndims") != 1)
+      throw_input(detail::describe(site) + ": not a text column");
+    check(H5Tget_array_dims2(raw(member), &count), site, "H5Tget_array_dims2");
+    member = own(H5Tget_super(raw(member)), H5Tclose, site, "H5Tget_super");
+  }
+  const hsize_t pick = column.index < 0 ? 0 : static_cast<hsize_t>(column.index);
+  if (pick >= count) throw_input(detail::describe(site) + ": no element " + std::to_string(pick));
+  if (check(H5Tget_class(raw(member)), site, "H5Tget_class") != H5T_STRING ||
+      check(H5Tis_variable_str(raw(member)), site, "H5Tis_variable_str") > 0)
+    throw_input(detail::describe(site) + ": not a fixed-length string member");
+  const std::size_t width = check_size(H5Tget_size(raw(member)), site, "H5Tget_size");
+  Hid mem = fixed_string_type(width, site);
+  check(H5Tset_cset(raw(mem), check(H5Tget_cset(raw(member)), site, "H5Tget_cset")), site, "H5Tset_cset");
+  // The memory member has the stored shape (an array of one string stays an array of one).
+  if (array) mem = own(H5Tarray_create2(raw(mem), 1, &count), H5Tclose, site, "H5Tarray_create2");
+  const std::size_t record = static_cast<std::size_t>(checked_product(width, count, site));
+  Hid compound = own(H5Tcreate(H5T_COMPOUND, record), H5Tclose, site, "H5Tcreate(compound)");
+  check(H5Tinsert(raw(compound), column.member.c_str(), 0, raw(mem)), site, "H5Tinsert");
+  const auto n = static_cast<std::size_t>(rows.elements);
+  std::vector<char> buffer(std::max<std::uint64_t>(1, checked_product(n, record, site)));
+  check(H5Dread(ds, raw(compound), raw(rows.mem_space), raw(rows.file_space), H5P_DEFAULT, buffer.data()), site, "H5Dread");
+  std::vector<std::string> out;
+  for (std::size_t r = 0; r < n; ++r) {
+    const char* p = &buffer[r * record + static_cast<std::size_t>(pick) * width];
+    out.emplace_back(p, strnlen(p, width));
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> File::read_string_rows(const ColumnLocation& column, const RowBlock& block) const {
+  const Site site = at(*this, column.member.empty() ? column.dataset : column.dataset + " member " + column.member);
+  Hid ds = open_dataset(*this, column.dataset);
+  RowSelection rows = select_rows(*this, raw(ds), block, site);
+  if (!column.member.empty()) return read_member_strings(raw(ds), column, rows, site);
+  Hid type = own(H5Dget_type(raw(ds)), H5Tclose, site, "H5Dget_type");
+  if (check(H5Tget_class(raw(type)), site, "H5Tget_class") != H5T_STRING)
+    throw_input(detail::describe(site) + ": expected strings");
+  return read_selected_strings(raw(ds), raw(type), rows, site);
 }
 
 // ---- Attributes and string datasets ----
@@ -640,29 +861,43 @@ std::vector<std::string> File::read_strings(const std::string& path) const {
       site);
 }
 
-}  // namespace custseg::io
+// ---- Variable-length string datasets (serial files) ----
 
-// ---- Variable-length UTF-8 string datasets (string customer ids written by ingest) ----
-
-namespace custseg::io {
-
-void write_utf8_strings(const File& file, const std::string& path, const std::vector<std::string>& values) {
-  const Site site = at(file, path);
+namespace {
+Hid utf8_vlen_type(const Site& site) {
   Hid type = own(H5Tcopy(H5T_C_S1), H5Tclose, site, "H5Tcopy");
   check(H5Tset_size(raw(type), H5T_VARIABLE), site, "H5Tset_size");
   check(H5Tset_cset(raw(type), H5T_CSET_UTF8), site, "H5Tset_cset");
-  const hsize_t n = values.size();
+  return type;
+}
+}  // namespace
+
+void File::create_vlen_string_dataset(const std::string& path, std::uint64_t rows) const {
+  // Not through create_dataset: HDF5 refuses "never fill" for variable-length types (an unwritten
+  // element must read as an empty string, not as a dangling heap reference).
+  const auto slash = path.rfind('/');
+  if (slash != std::string::npos && slash > 0) create_group(path.substr(0, slash));
+  const Site site = at(*this, path);
+  const hsize_t n = rows;
   Hid space = own(H5Screate_simple(1, &n, nullptr), H5Sclose, site, "H5Screate_simple");
   Hid dcpl = own(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, site, "H5Pcreate(dataset create)");
-  // No modification times: the file's bytes depend only on its content (as in create_dataset).
   check(H5Pset_obj_track_times(raw(dcpl), 0), site, "H5Pset_obj_track_times");
-  Hid ds = own(H5Dcreate2(raw(file), path.c_str(), raw(type), raw(space), H5P_DEFAULT, raw(dcpl), H5P_DEFAULT), H5Dclose,
-               site, "H5Dcreate2");
-  std::vector<const char*> pointers;
-  pointers.reserve(values.size());
-  for (const auto& v : values) pointers.push_back(v.c_str());
-  if (!values.empty())
-    check(H5Dwrite(raw(ds), raw(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), site, "H5Dwrite(vlen strings)");
+  Hid type = utf8_vlen_type(site);
+  own(H5Dcreate2(raw(*this), path.c_str(), raw(type), raw(space), H5P_DEFAULT, raw(dcpl), H5P_DEFAULT), H5Dclose, site,
+      "H5Dcreate2");
+}
+
+void File::write_vlen_string_rows(const std::string& path, std::uint64_t begin, const std::vector<std::string>& values) const {
+  const Site site = at(*this, path);
+  if (values.empty()) return;
+  Hid ds = open_dataset(*this, path);
+  RowSelection rows = select_rows(*this, raw(ds), RowBlock{begin, values.size()}, site);
+  std::vector<const char*> ptrs;
+  ptrs.reserve(values.size());
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  Hid type = utf8_vlen_type(site);
+  check(H5Dwrite(raw(ds), raw(type), raw(rows.mem_space), raw(rows.file_space), H5P_DEFAULT, ptrs.data()), site,
+        "H5Dwrite(strings)");
 }
 
 }  // namespace custseg::io

@@ -1,6 +1,7 @@
 #include "custseg/io/results_file.hpp"
 
 #include "custseg/io/hdf5.hpp"
+#include "custseg/mpi/collective_guard.hpp"
 #include "custseg/stats/quantiles.hpp"
 #include "custseg/util/error.hpp"
 
@@ -8,15 +9,28 @@ namespace custseg::io {
 
 void write_assignments(const mpi::Communicator& comm, const std::string& path, std::uint64_t rows_total,
                        const RowBlock& block, std::span<const std::uint64_t> ids,
-                       std::span<const std::int32_t> segments, std::span<const float> distances) {
+                       std::span<const std::int32_t> segments, std::span<const float> distances,
+                       bool numeric_ids) {
   File file = File::create(path, comm);
-  file.create_dataset("/assignments/customer_id", ColumnType::uint64, {rows_total});
+  if (numeric_ids) file.create_dataset("/assignments/customer_id", ColumnType::uint64, {rows_total});
   file.create_dataset("/assignments/segment", ColumnType::int32, {rows_total});
   file.create_dataset("/assignments/distance", ColumnType::float32, {rows_total});
-  file.write_rows<std::uint64_t>("/assignments/customer_id", block, ids);
+  if (numeric_ids) file.write_rows<std::uint64_t>("/assignments/customer_id", block, ids);
   file.write_rows<std::int32_t>("/assignments/segment", block, segments);
   file.write_rows<float>("/assignments/distance", block, distances);
   file.close();
+}
+
+void write_text_ids(const mpi::Communicator& comm, const std::string& path, std::uint64_t rows_total,
+                    const RowBlock& block, const std::vector<std::string>& ids) {
+  const char* dataset = "/assignments/customer_id";
+  mpi::agree(comm, [&] {
+    if (comm.is_root()) File::open_serial(path, true).create_vlen_string_dataset(dataset, rows_total);
+  });
+  for (int turn = 0; turn < comm.size(); ++turn)
+    mpi::agree(comm, [&] {
+      if (comm.rank() == turn) File::open_serial(path, true).write_vlen_string_rows(dataset, block.begin, ids);
+    });
 }
 
 namespace {

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <set>
 
+#include "custseg/mpi/alltoallv.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/stats/fairness_tally.hpp"
 #include "custseg/stats/quantiles.hpp"
@@ -73,6 +75,38 @@ ProtectedGroups protected_groups(const mpi::Communicator& comm, const std::strin
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (population_labels[i] < 0) continue;
     out.codes[i] = static_cast<std::int32_t>(std::lower_bound(cuts.begin(), cuts.end(), values[i]) - cuts.begin());
+  }
+  return out;
+}
+
+ProtectedGroups text_groups(const mpi::Communicator& comm, const std::string& column,
+                            const std::vector<std::string>& values) {
+  // Each rank's distinct values (few, for a categorical column), shared with every rank: all
+  // ranks then hold the same sorted labels and code their rows alike.
+  std::set<std::string> local;
+  for (const auto& v : values)
+    if (!v.empty()) local.insert(v);
+  mpi::agree(comm, [&] {
+    if (local.size() > kMaxTextGroups)
+      throw_input("protected column '" + column + "' has more than " + std::to_string(kMaxTextGroups) +
+                  " distinct values: a protected column must be categorical");
+  });
+  const mpi::ReceivedBytes all = mpi::allgatherv_bytes(comm, mpi::pack_strings({local.begin(), local.end()}));
+  std::set<std::string> global;
+  for (const auto& v : mpi::unpack_strings(all.bytes.data(), all.bytes.size())) global.insert(v);
+  mpi::agree(comm, [&] {
+    if (global.size() > kMaxTextGroups)
+      throw_input("protected column '" + column + "' has " + std::to_string(global.size()) +
+                  " distinct values: a protected column must be categorical (at most " +
+                  std::to_string(kMaxTextGroups) + ")");
+  });
+  ProtectedGroups out;
+  out.labels.assign(global.begin(), global.end());
+  out.codes.assign(values.size(), -1);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i].empty()) continue;
+    out.codes[i] = static_cast<std::int32_t>(std::lower_bound(out.labels.begin(), out.labels.end(), values[i]) -
+                                             out.labels.begin());
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #include "custseg/stats/segment_profiles.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <sstream>
 
 #include "custseg/mpi/collective_guard.hpp"
@@ -28,12 +29,16 @@ bool contains(const std::vector<std::string>& v, const std::string& s) { return 
 std::vector<std::string> resolve_role(const io::File& file, const io::TableInfo& table, const std::string& text,
                                       const std::string& role, const std::string& option) {
   std::vector<std::string> out;
+  // A KPI is summed, so it must be numbers (0/1 bools give rates); a protected column may be
+  // text, each distinct value a group.
+  const bool text_ok = role == "protected";
   if (text.find_first_not_of(" \t,") == std::string::npos) {
     for (const auto& column : table.columns) {
-      const std::string path = io::column_path(column);
-      if (file.has_attribute(path, "role")) {
-        const auto value = file.read_string_attribute(path, "role");
-        if (!value.empty() && value[0] == role) out.push_back(column);
+      // The role attribute may be fixed- or variable-length (h5py's default): both are read.
+      const auto value = io::column_attribute(file, table, column, "role");
+      if (!value.empty() && value[0] == role) {
+        table.require(column, role == "kpi" ? "KPI" : role, text_ok);
+        out.push_back(column);
       }
     }
     return out;
@@ -42,6 +47,7 @@ std::vector<std::string> resolve_role(const io::File& file, const io::TableInfo&
   for (const auto& name : split_list(text)) {
     if (!contains(table.columns, name)) throw_input(option + " column '" + name + "' not found in " + file.path());
     if (contains(out, name)) throw_usage(option + " column '" + name + "' listed twice");
+    table.require(name, option.substr(2), text_ok);
     out.push_back(name);
   }
   return out;
@@ -66,22 +72,47 @@ ProfileColumns resolve_profile_columns(const io::File& file, const io::TableInfo
   return c;
 }
 
-SegmentProfiles profile_segments(const mpi::Communicator& comm, const io::File& file, const data::PreparedData& prepared,
-                                 std::span<const std::int32_t> kept_labels, std::span<const std::int32_t> block_labels,
-                                 std::size_t k, const ProfileSettings& settings, const RowSample* sample) {
+namespace {
+
+// Groups of a protected column: text values as they are, integer codes named by a "categories"
+// attribute (fixed- or variable-length strings) or by a pandas categorical's labels, or bands of
+// a numeric column.
+ProtectedGroups read_protected_groups(const mpi::Communicator& comm, const io::File& file, const io::TableInfo& table,
+                                      const std::string& name, const io::RowBlock& block,
+                                      std::span<const std::int32_t> block_labels) {
+  const io::ColumnInfo* column = table.find(name);
+  if (column && column->kind == io::ColumnKind::text) {
+    std::vector<std::string> values;
+    mpi::agree(comm, [&] { values = io::read_text_column(file, table, name, block); });
+    return text_groups(comm, name, values);
+  }
+  std::vector<std::string> categories;
+  std::vector<double> values;
+  mpi::agree(comm, [&] { categories = io::column_categories(file, table, name); });
+  mpi::agree(comm, [&] { values = io::read_column(file, table, name, block); });
+  // pandas codes a missing categorical value as -1: unknown, like NaN, not a bad code.
+  if (column && !column->categories.dataset.empty())
+    for (double& v : values)
+      if (v < 0) v = std::numeric_limits<double>::quiet_NaN();
+  return protected_groups(comm, name, values, categories, block_labels);
+}
+
+}  // namespace
+
+SegmentProfiles profile_segments(const mpi::Communicator& comm, const io::File& file, const io::TableInfo& table,
+                                 const data::PreparedData& prepared, std::span<const std::int32_t> kept_labels,
+                                 std::span<const std::int32_t> block_labels, std::size_t k,
+                                 const ProfileSettings& settings, const RowSample* sample) {
   SegmentProfiles p;
   auto read = [&](const std::string& name) {
     std::vector<double> column;
-    mpi::agree(comm, [&] { column = io::read_column(file, name, prepared.block); });
+    mpi::agree(comm, [&] { column = io::read_column(file, table, name, prepared.block); });
     return column;
   };
   for (const auto& name : prepared.scaling.names) p.features.push_back(profile_feature(comm, name, read(name), block_labels, k));
   for (const auto& name : settings.columns.kpi) p.kpis.push_back(kpi_profile(comm, name, read(name), block_labels, k));
   for (const auto& name : settings.columns.protected_columns) {
-    std::vector<std::string> categories;
-    mpi::agree(comm, [&] { categories = io::column_categories(file, name); });
-    const std::vector<double> values = read(name);
-    ProtectedGroups groups = protected_groups(comm, name, values, categories, block_labels);
+    ProtectedGroups groups = read_protected_groups(comm, file, table, name, prepared.block, block_labels);
     p.fairness.push_back(
         fairness_audit(comm, name, std::move(groups.labels), groups.codes, block_labels, k, settings.fairness_threshold));
   }

@@ -51,6 +51,13 @@ std::vector<double> ramp(std::size_t n) {
   return v;
 }
 
+// Customer ids 1..n: segment refuses repeated ids, so tables that test something else need these.
+std::vector<double> ids(std::size_t n) {
+  std::vector<double> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<double>(i + 1);
+  return v;
+}
+
 }  // namespace
 
 TEST_F(Errors, MissingInputFile) {
@@ -68,7 +75,7 @@ TEST_F(Errors, MissingColumn) {
 }
 
 TEST_F(Errors, ColumnsOfDifferentLengths) {
-  write_table(out("ragged.h5"), {{"customer_id", ramp(100)}, {"monetary", ramp(100)}, {"frequency", ramp(99)}});
+  write_table(out("ragged.h5"), {{"customer_id", ids(100)}, {"monetary", ramp(100)}, {"frequency", ramp(99)}});
   expect_failure("--input " + out("ragged.h5") + " --output " + out("o4") + " --features monetary,frequency", 3,
                  "columns of different lengths");
 }
@@ -76,7 +83,7 @@ TEST_F(Errors, ColumnsOfDifferentLengths) {
 TEST_F(Errors, NanUnderPolicyFailNamesTheRow) {
   auto values = ramp(100);
   values[42] = std::nan("");
-  write_table(out("nan.h5"), {{"customer_id", ramp(100)}, {"monetary", values}, {"frequency", ramp(100)}});
+  write_table(out("nan.h5"), {{"customer_id", ids(100)}, {"monetary", values}, {"frequency", ramp(100)}});
   expect_failure("--input " + out("nan.h5") + " --output " + out("o5") + " --features monetary,frequency --k 2", 3,
                  "at row 42");
   EXPECT_FALSE(fs::exists(out("o5") + "/results.h5"));
@@ -86,7 +93,7 @@ TEST_F(Errors, NanUnderPolicyDropIsCountedAndMarked) {
   auto values = ramp(100);
   values[7] = std::nan("");
   values[93] = INFINITY;
-  write_table(out("nan2.h5"), {{"customer_id", ramp(100)}, {"monetary", values}, {"frequency", ramp(100)}});
+  write_table(out("nan2.h5"), {{"customer_id", ids(100)}, {"monetary", values}, {"frequency", ramp(100)}});
   const auto r = run_custseg("segment -q --input " + out("nan2.h5") + " --output " + out("o6") +
                              " --features monetary,frequency --k 2 --nan-policy drop");
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -126,12 +133,15 @@ TEST_F(Errors, OutputExistsWithoutOverwrite) {
 }
 
 TEST_F(Errors, NonNumericColumn) {
+  // A text column is refused when it is asked for as a feature, naming it (unused, it is ignored:
+  // tests/integration/test_input_hdf5.cpp).
   {
     File f = File::create_serial(out("strings.h5"));
     f.write_strings("/customers/segment_name", {"a", "b", "c"});
     f.create_dataset("/customers/customer_id", custseg::io::ColumnType::uint64, {3});
   }
-  expect_failure("--input " + out("strings.h5") + " --output " + out("o12") + " --features customer_id", 3, "not numeric");
+  expect_failure("--input " + out("strings.h5") + " --output " + out("o12") + " --features segment_name", 3,
+                 "feature column 'segment_name' in " + out("strings.h5") + " holds text, not numbers");
 }
 
 TEST_F(Errors, RanksWithZeroRowsStillTakePart) {

@@ -16,10 +16,11 @@ struct DataOptions {
   bool standardize = true;
   data::NanPolicy nan_policy = data::NanPolicy::fail;
   std::string id_column = "customer_id";
+  std::string key = "customers";  // the table's group: custseg/h5py columns, or a pandas to_hdf key
   data::Precision precision = data::Precision::float32;  // storage of the features during k-means
 };
 
-// --features, --transform, --standardize, --nan-policy, --id-column, --precision. The jobs describe
+// --key, --features, --transform, --standardize, --nan-policy, --id-column, --precision. The jobs describe
 // --nan-policy differently (segment explains the -1 label), hence its help text is passed in.
 void add_data_options(po::options_description& desc, DataOptions& d, const char* nan_policy_help);
 

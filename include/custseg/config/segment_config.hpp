@@ -16,6 +16,7 @@ struct SegmentConfig {
   std::int64_t k = static_cast<std::int64_t>(kKMeansDefaults.k);
   std::uint64_t seed = 1;
   DataOptions data;  // features, transforms, NaN policy, id column, precision
+  bool allow_duplicate_ids = false;  // else a repeated customer id is an input error
   int n_init = kKMeansDefaults.n_init;
   FitOptions fit;  // iterations, tolerance, k-means|| rounds and oversampling, step
   std::string init_file;

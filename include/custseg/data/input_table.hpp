@@ -3,6 +3,7 @@
 // first collective read, each agreed across ranks so that all ranks fail together with one message.
 #include <string>
 
+#include "custseg/data/customer_ids.hpp"
 #include "custseg/data/prepare.hpp"
 #include "custseg/io/customer_table.hpp"
 #include "custseg/io/hdf5.hpp"
@@ -12,10 +13,29 @@ namespace custseg::data {
 
 struct InputTable {
   io::File file;        // opened for parallel reading by every rank of the communicator
-  io::TableInfo table;  // /customers, checked by io::inspect_table
+  io::TableInfo table;  // /KEY, listed by io::inspect_table
 };
 
-// Collective. Input errors: the file is missing, is not HDF5, or its /customers table is malformed.
-InputTable open_input_table(const mpi::Communicator& comm, const std::string& path);
+// Collective. Input errors: the file is missing, is not HDF5, or has no table under /KEY that
+// custseg reads (docs/input-hdf5.md). `id_column` fixes the table's row count when present.
+InputTable open_input_table(const mpi::Communicator& comm, const std::string& path, const std::string& key = "customers",
+                            const std::string& id_column = "customer_id");
+
+// Collective. This rank's block of the id column as it came: numbers (uint64, int64 >= 0, or
+// float64 holding a whole number below 2^64) or strings (fixed or variable length). Input error,
+// naming the column, the first bad row and its value, for any other value or type.
+CustomerIds read_customer_ids(const mpi::Communicator& comm, const InputTable& input, const std::string& id_column,
+                              const io::RowBlock& block);
+
+// Bytes a rank sends per round of the id exchange below: MPI counts are ints (2 GiB), and a
+// receiving rank holds one round's records at a time.
+inline constexpr std::uint64_t kIdRoundBytes = std::uint64_t{512} << 20;
+
+// Collective. Input error naming the first repeated id (the smallest row whose id appeared on an
+// earlier row) and both rows. Each id is sent to the rank that owns its hash (alltoallv, in as
+// many rounds of at most `round_bytes` per rank as the largest block needs), so no rank ever holds
+// more than its share of the ids.
+void check_unique_ids(const mpi::Communicator& comm, const CustomerIds& ids, const io::RowBlock& block,
+                      const std::string& id_column, const std::string& file, std::uint64_t round_bytes = kIdRoundBytes);
 
 }  // namespace custseg::data

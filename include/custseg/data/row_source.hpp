@@ -69,7 +69,7 @@ class Hdf5ChunkedRows final : public RowSource {
  public:
   // `file` must outlive this source. `scaling` is applied as preparation does (it only centres
   // when the run does not standardize: center_only, transform.hpp).
-  Hdf5ChunkedRows(const mpi::Communicator& comm, const io::File& file, const io::RowBlock& block,
+  Hdf5ChunkedRows(const mpi::Communicator& comm, const io::File& file, io::TableInfo table, const io::RowBlock& block,
                   FeatureScaling scaling, Precision precision, std::uint64_t chunk_rows);
   [[nodiscard]] std::size_t rows() const override { return block_.count; }
   [[nodiscard]] std::size_t dims() const override { return scaling_.names.size(); }
@@ -86,6 +86,7 @@ class Hdf5ChunkedRows final : public RowSource {
   // Rows [block.begin, block.end()) of the file, prepared like preparation does.
   FeatureMatrix load(const io::RowBlock& rows) const;
   const io::File& file_;
+  io::TableInfo table_;  // where each column lies in the file
   io::RowBlock block_;
   FeatureScaling scaling_;
   Precision precision_;

@@ -19,8 +19,29 @@ namespace custseg::io {
 // Element types of custseg's datasets: stored little-endian and standard in files, native in memory.
 enum class ColumnType { uint8, int32, int64, uint64, float32, float64 };
 
-// What kind of elements a stored dataset holds (a table column must be integer or floating).
-enum class TypeClass { integer, floating, string, other };
+// What kind of elements a stored dataset holds. A table column is read as numbers when it is
+// integer, floating or an enumeration over integers (numpy bool as h5py writes it: FALSE = 0,
+// TRUE = 1); string columns (fixed or variable length) are read as text; compound datasets are
+// pandas "table" layouts, read member by member.
+enum class TypeClass { integer, floating, string, enumeration, compound, other };
+
+// Where one column of a table lies: a whole 1-D dataset (custseg, h5py), one column of a 2-D
+// dataset (pandas "fixed" blocks, [rows, items]) or one member, and one element of an array
+// member, of a 1-D compound dataset (pandas "table": values_block_N holds several columns).
+struct ColumnLocation {
+  std::string dataset;      // HDF5 path
+  std::string member;       // compound member name; empty when the dataset itself holds numbers
+  std::int64_t index = -1;  // column of a 2-D dataset, or element of an array member; -1 = none
+};
+
+// One member of a compound dataset: its name, what it holds, and how many elements (array members).
+struct CompoundMember {
+  std::string name;
+  TypeClass type = TypeClass::other;
+  bool is_unsigned = false;  // an unsigned integer
+  bool array = false;        // an array member (of `elements` values, perhaps just one)
+  std::uint64_t elements = 1;
+};
 
 template <class T>
 constexpr ColumnType column_type_of() {
@@ -47,6 +68,7 @@ class Hid {
   Hid& operator=(Hid&& other) noexcept;
   Hid(const Hid&) = delete;
   Hid& operator=(const Hid&) = delete;
+  [[nodiscard]] bool valid() const { return id_ >= 0; }
 
  private:
   friend struct detail::HidAccess;
@@ -87,6 +109,12 @@ class File {
   // Dimensions of a dataset; throws an input error naming the path if it is missing.
   [[nodiscard]] std::vector<std::uint64_t> dims(const std::string& dataset_path) const;
   [[nodiscard]] TypeClass type_class(const std::string& dataset_path) const;
+  // Whether the object at `path` is a dataset (not a group, not missing).
+  [[nodiscard]] bool is_dataset(const std::string& object_path) const;
+  // Whether a dataset holds unsigned integers.
+  [[nodiscard]] bool is_unsigned(const std::string& dataset_path) const;
+  // The members of a compound dataset (empty for any other type).
+  [[nodiscard]] std::vector<CompoundMember> compound_members(const std::string& dataset_path) const;
 
   // Creates a dataset (contiguous unless the file's Layout sets chunk_rows; no timestamps, no
   // fill, so the bytes depend only on the data).
@@ -103,6 +131,16 @@ class File {
   void write_rows(const std::string& path, const RowBlock& block, std::span<const T> in) const {
     transfer_rows(path, block, column_type_of<T>(), const_cast<T*>(in.data()), true);
   }
+  // Rows [block.begin, block.end()) of one column wherever it lies (ColumnLocation). Collective on
+  // parallel files, like read_rows.
+  template <class T>
+  void read_column_rows(const ColumnLocation& column, const RowBlock& block, std::span<T> out) const {
+    read_located(column, block, column_type_of<T>(), out.data());
+  }
+  // Rows of a string column (fixed or variable length, ASCII or UTF-8; a 1-D dataset or a string
+  // member of a compound one). Each rank reads independently (HDF5 has no collective reads of
+  // variable-length data), so it is not a collective call.
+  [[nodiscard]] std::vector<std::string> read_string_rows(const ColumnLocation& column, const RowBlock& block) const;
   template <class T>
   std::vector<T> read_all(const std::string& path) const {
     const auto d = dims(path);
@@ -128,13 +166,22 @@ class File {
 
   void close();
 
+  // Serial files only: creates a 1-D dataset of `rows` variable-length UTF-8 strings (what h5py
+  // writes for Python str), and writes `values` at rows [begin, begin + values.size()). Parallel
+  // HDF5 1.10 cannot write variable-length data, so callers with a parallel job write rank by rank.
+  void create_vlen_string_dataset(const std::string& path, std::uint64_t rows) const;
+  void write_vlen_string_rows(const std::string& path, std::uint64_t begin, const std::vector<std::string>& values) const;
+
  private:
   File(Hid file, std::string path, Access access, bool writable)
       : file_(std::move(file)), path_(std::move(path)), access_(access), writable_(writable) {}
   // Product of `dims`; throws Hdf5Error if it overflows (a corrupt header, not a real size).
   [[nodiscard]] std::uint64_t elements(const std::vector<std::uint64_t>& dims) const;
   void create_dataset(const std::string& path, const Hid& file_type, const std::vector<std::uint64_t>& dims) const;
-  void transfer_rows(const std::string& path, const RowBlock& block, ColumnType mem_type, void* data, bool write) const;
+  // `column` >= 0: only that column of a 2-D dataset (one value per row).
+  void transfer_rows(const std::string& path, const RowBlock& block, ColumnType mem_type, void* data, bool write,
+                     std::int64_t column = -1) const;
+  void read_located(const ColumnLocation& column, const RowBlock& block, ColumnType mem_type, void* data) const;
   Hid file_;
   std::string path_;
   Access access_ = Access::serial;
@@ -157,16 +204,5 @@ struct TransferStats {
 [[nodiscard]] const TransferStats& transfer_stats();
 // "datatype conversion, ..." for a mask of H5D_MPIO_* no-collective causes ("" for none).
 [[nodiscard]] std::string describe_no_collective_cause(std::uint32_t causes);
-
-}  // namespace custseg::io
-
-// ---- Variable-length UTF-8 string datasets (string customer ids written by ingest) ----
-
-namespace custseg::io {
-
-// A 1-D dataset of variable-length UTF-8 strings (what h5py writes for str, so h5py and pandas
-// read it back as text), written whole. Serial files only: parallel HDF5 1.10 cannot write
-// variable-length data. Strings must not contain NUL.
-void write_utf8_strings(const File& file, const std::string& path, const std::vector<std::string>& values);
 
 }  // namespace custseg::io

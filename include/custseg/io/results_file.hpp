@@ -13,10 +13,18 @@
 namespace custseg::io {
 
 // Collective: creates `path` and writes /assignments (customer_id, segment, distance) for this
-// rank's block of rows.
+// rank's block of rows. `numeric_ids` false: no customer_id here (write_text_ids adds it).
 void write_assignments(const mpi::Communicator& comm, const std::string& path, std::uint64_t rows_total,
                        const RowBlock& block, std::span<const std::uint64_t> ids,
-                       std::span<const std::int32_t> segments, std::span<const float> distances);
+                       std::span<const std::int32_t> segments, std::span<const float> distances,
+                       bool numeric_ids = true);
+
+// Collective (call it outside mpi::agree: it agrees itself): adds /assignments/customer_id to
+// the closed file `path` as variable-length UTF-8 strings, the ids as they came. Parallel HDF5
+// 1.10 cannot write variable-length data, so the ranks take turns, each writing its own block
+// through a serial handle: memory stays one block per rank, at the price of one agreement per rank.
+void write_text_ids(const mpi::Communicator& comm, const std::string& path, std::uint64_t rows_total,
+                    const RowBlock& block, const std::vector<std::string>& ids);
 
 // Serial (one process): adds /model and /segments to the file written by write_assignments.
 void write_model_and_segments(const std::string& path, const report::RunSummary& summary);

@@ -31,4 +31,11 @@ ProtectedGroups protected_groups(const mpi::Communicator& comm, const std::strin
                                  std::span<const double> values, const std::vector<std::string>& categories,
                                  std::span<const std::int32_t> labels);
 
+// Group codes of a text protected column (h5py strings, pandas 'table' text): one group per
+// distinct value over all ranks, in byte order; empty values are unknown (-1). Collective; an
+// input error when there are more than kMaxTextGroups values (not a categorical column).
+inline constexpr std::size_t kMaxTextGroups = 1000;
+ProtectedGroups text_groups(const mpi::Communicator& comm, const std::string& column,
+                            const std::vector<std::string>& values);
+
 }  // namespace custseg::stats

@@ -27,7 +27,8 @@ struct ProfileColumns {
 // `kpi_text` / `protected_text`: comma lists; empty = the columns whose "role" attribute says
 // "kpi" / "protected"; "none" = no columns. Usage errors: a column listed twice, a protected or
 // KPI column that is also a feature, or the id column in any list (no customer id in a report).
-// Input error: a column that is not in the table. Pure apart from reading attributes.
+// Input error: a column that is not in the table, or one that cannot serve (a KPI must be numbers
+// or bools; a protected column may also be text). Pure apart from reading attributes.
 ProfileColumns resolve_profile_columns(const io::File& file, const io::TableInfo& table, const std::string& kpi_text,
                                        const std::string& protected_text, const std::vector<std::string>& features,
                                        const std::string& id_column);
@@ -42,9 +43,10 @@ struct ProfileSettings {
 // Collective. `kept_labels` are per row of prepared.x, `block_labels` per row of the block (-1 =
 // dropped). Columns are re-read one at a time, so memory stays at one column per rank.
 // `sample`: a sample already drawn from prepared.x (the sweep reuses one), or null to draw one.
-SegmentProfiles profile_segments(const mpi::Communicator& comm, const io::File& file, const data::PreparedData& prepared,
-                                 std::span<const std::int32_t> kept_labels, std::span<const std::int32_t> block_labels,
-                                 std::size_t k, const ProfileSettings& settings, const RowSample* sample = nullptr);
+SegmentProfiles profile_segments(const mpi::Communicator& comm, const io::File& file, const io::TableInfo& table,
+                                 const data::PreparedData& prepared, std::span<const std::int32_t> kept_labels,
+                                 std::span<const std::int32_t> block_labels, std::size_t k,
+                                 const ProfileSettings& settings, const RowSample* sample = nullptr);
 
 // Splits "a, b ,c" into trimmed, non-empty items.
 std::vector<std::string> split_list(const std::string& text);
