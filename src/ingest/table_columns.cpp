@@ -16,32 +16,37 @@ bool is_missing(std::string_view v) {
   return lower == "na" || lower == "n/a" || lower == "nan" || lower == "null";
 }
 
-std::optional<std::int64_t> parse_integer(std::string_view v, char decimal) {
-  std::string rewritten;
+// The text of a number with '.' as its decimal mark, trimmed and without a leading '+'
+// (`storage` holds a rewritten copy when the mark was another); nullopt when the mark cannot be
+// rewritten.
+std::optional<std::string_view> number_text(std::string_view v, char decimal, std::string& storage) {
   if (decimal != '.') {
     const auto text = with_decimal_point(v, decimal);
     if (!text) return std::nullopt;
-    rewritten = *text;
-    v = rewritten;
+    storage = *text;
+    v = storage;
   }
   v = trim(v);
   if (!v.empty() && v.front() == '+') v.remove_prefix(1);
+  return v;
+}
+
+std::optional<std::int64_t> parse_integer(std::string_view text, char decimal) {
+  std::string rewritten;
+  const auto number = number_text(text, decimal, rewritten);
+  if (!number) return std::nullopt;
+  const std::string_view v = *number;
   std::int64_t x = 0;
   const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
   if (ec != std::errc() || end != v.data() + v.size() || v.empty()) return std::nullopt;
   return x;
 }
 
-std::optional<double> parse_number(std::string_view v, char decimal) {
+std::optional<double> parse_number(std::string_view text, char decimal) {
   std::string rewritten;
-  if (decimal != '.') {
-    const auto text = with_decimal_point(v, decimal);
-    if (!text) return std::nullopt;
-    rewritten = *text;
-    v = rewritten;
-  }
-  v = trim(v);
-  if (!v.empty() && v.front() == '+') v.remove_prefix(1);
+  const auto number = number_text(text, decimal, rewritten);
+  if (!number) return std::nullopt;
+  const std::string_view v = *number;
   double x = 0;
   // from_chars is correctly rounded, so a value parses to the same double on every rank.
   const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x, std::chars_format::general);
