@@ -8,11 +8,20 @@
 
 namespace custseg::ingest {
 
+namespace {
+// ASCII lower case (locale-free, so every rank reads the same names and markers the same way).
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return out;
+}
+}  // namespace
+
 bool is_missing(std::string_view v) {
   v = trim(v);
   if (v.empty()) return true;
-  std::string lower;
-  for (char c : v) lower.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+  if (v.size() > 4) return false;  // longer than every marker below
+  const std::string lower = ascii_lower(v);
   return lower == "na" || lower == "n/a" || lower == "nan" || lower == "null";
 }
 
@@ -88,15 +97,10 @@ std::string unescape_link_name(std::string_view name) {
 std::optional<std::size_t> find_name(const std::vector<std::string>& names, std::string_view wanted) {
   const auto exact = std::find(names.begin(), names.end(), wanted);
   if (exact != names.end()) return static_cast<std::size_t>(exact - names.begin());
-  auto lower = [](std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    return out;
-  };
-  const std::string key = lower(wanted);
+  const std::string key = ascii_lower(wanted);
   std::optional<std::size_t> found;
   for (std::size_t i = 0; i < names.size(); ++i) {
-    if (lower(names[i]) != key) continue;
+    if (ascii_lower(names[i]) != key) continue;
     if (found) return std::nullopt;  // ambiguous: "Income" and "INCOME"
     found = i;
   }
