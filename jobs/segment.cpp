@@ -28,43 +28,11 @@
 #include "custseg/util/threads.hpp"
 #include "jobs.hpp"
 #include "run_record.hpp"
+#include "segment_run.hpp"
 
 namespace custseg::jobs {
 
 namespace {
-
-namespace fs = std::filesystem;
-
-// One segment run's state, filled phase by phase (segment() below lists the phases). It is never
-// moved: the streamed features keep reading from `input`'s file.
-struct Run {
-  const mpi::Communicator& comm;
-  const config::SegmentConfig& cfg;
-  const Logger& log;
-  fs::path out_dir;
-  std::size_t k = 0;
-  report::RunSummary summary;
-  std::optional<data::InputTable> input;
-  data::PreparedData prepared;
-  std::unique_ptr<data::Hdf5ChunkedRows> streamed;  // set when --memory-limit makes the features stream
-  data::CustomerIds ids;  // numbers or strings, as the input holds them
-  stats::ProfileColumns profile_columns;  // KPI and protected columns (never features)
-  std::vector<std::int32_t> block_labels;  // per row of this rank's block; -1 for dropped rows
-  double read_io_seconds = 0.0;            // splits read+prepare in the timing detail
-
-  Run(const mpi::Communicator& c, const config::SegmentConfig& config, const Logger& l)
-      : comm(c), cfg(config), log(l), out_dir(config.output), k(static_cast<std::size_t>(config.k)) {}
-
-  // Runs `work` as the named phase of report.json's "timings".
-  template <class Work>
-  void timed(const std::string& phase, Work&& work) {
-    Stopwatch clock;
-    work();
-    summary.timings.emplace_back(phase, clock.seconds());
-    log.info(phase + ": " + std::to_string(summary.timings.back().second) + " s");
-  }
-  [[nodiscard]] std::string path(const char* name) const { return (out_dir / name).string(); }
-};
 
 // Centroids of a previous run, moved into this run's k-means space (its scaling may differ).
 std::vector<double> initial_centroids_from(const std::string& path, const data::FeatureScaling& scaling, std::size_t k) {
@@ -76,78 +44,6 @@ std::vector<double> initial_centroids_from(const std::string& path, const data::
     throw_usage("--init " + path + " was fitted on different features than this run");
   if (stored.centroids.size() != k * d) throw_input("--init " + path + ": centroid matrix has the wrong shape");
   return data::centroids_to_scaled_units(scaling, stored.centroids);
-}
-
-void prepare_output_dir(const Run& r) {
-  mpi::agree(r.comm, [&] {
-    if (r.comm.is_root())
-      io::prepare_output_dir(r.cfg.output, {"results.h5", "report.json", "segments.csv", "report.html"},
-                             r.cfg.common.overwrite);
-  });
-  r.log.info("segment: " + r.cfg.input + " -> " + r.cfg.output + " (k=" + std::to_string(r.cfg.k) + ", seed " +
-             std::to_string(r.cfg.seed) + ", " + std::to_string(r.comm.size()) + " ranks x " +
-             std::to_string(r.cfg.common.threads) + " threads)");
-}
-
-// ---- read, validate, transform, standardize ----
-
-// Checks the id column and resolves the KPI and protected columns against the features; returns
-// the number of features.
-std::size_t resolve_columns(Run& r) {
-  const io::TableInfo& table = r.input->table;
-  std::size_t dims = 0;
-  mpi::agree(r.comm, [&] {
-    if (!table.find(r.cfg.data.id_column))
-      throw_input("id column '" + r.cfg.data.id_column + "' not found in " + r.cfg.input + " (set --id-column)");
-    const std::vector<std::string> features = data::select_features(r.cfg.data.features, table, r.cfg.input);
-    dims = features.size();
-    r.profile_columns = stats::resolve_profile_columns(r.input->file, table, r.cfg.profile.kpi,
-                                                       r.cfg.profile.protected_columns, features, r.cfg.data.id_column);
-  });
-  return dims;
-}
-
-// The features in memory, or, when a rank's block exceeds --memory-limit, streamed from the file
-// in chunks (the same chunk size on every rank: agreed).
-void prepare_features(Run& r, std::size_t dims) {
-  const data::PrepareOptions options = config::prepare_options(r.cfg.data);
-  const io::TableInfo& table = r.input->table;
-  std::uint64_t chunk_rows = 0;
-  mpi::agree(r.comm, [&] {
-    chunk_rows = data::streaming_chunk_rows(r.cfg.memory_limit_bytes, table.rows, r.comm.size(), dims, options.precision);
-  });
-  if (chunk_rows == 0) {
-    r.prepared = data::prepare_features(r.comm, r.input->file, table, options);
-    return;
-  }
-  const std::uint64_t largest_block = io::block_for_rank(table.rows, 0, r.comm.size()).count;
-  r.log.info("  --memory-limit " + r.cfg.memory_limit + ": features stream from the input, " +
-             std::to_string(chunk_rows) + " rows per chunk, " +
-             std::to_string(io::chunk_count(largest_block, chunk_rows)) + " chunks per pass");
-  r.streamed = data::prepare_streaming(r.comm, r.input->file, table, options, chunk_rows, r.prepared, r.log);
-}
-
-// Ids are checked (numbers that are not ids, repeats) before any work depends on them.
-void read_ids(Run& r) {
-  r.ids = data::read_customer_ids(r.comm, *r.input, r.cfg.data.id_column, r.prepared.block);
-  if (!r.cfg.allow_duplicate_ids) data::check_unique_ids(r.comm, r.ids, r.prepared.block, r.cfg.data.id_column, r.cfg.input);
-}
-
-void read_and_prepare(Run& r) {
-  r.timed("read+prepare", [&] {
-    r.input.emplace(data::open_input_table(r.comm, r.cfg.input, r.cfg.data.key, r.cfg.data.id_column));
-    prepare_features(r, resolve_columns(r));
-    read_ids(r);
-  });
-  r.read_io_seconds = io::transfer_stats().read_seconds;
-  const data::PreparedData& p = r.prepared;
-  const std::uint64_t assigned = p.rows_total - p.rows_dropped;
-  r.log.info("  " + std::to_string(p.rows_total) + " rows x " + std::to_string(p.x.dims) + " features, " +
-             std::to_string(p.rows_dropped) + " dropped (NaN/Inf)");
-  mpi::agree(r.comm, [&] {
-    if (r.k > assigned)
-      throw_input("k = " + std::to_string(r.k) + " exceeds the number of usable rows (" + std::to_string(assigned) + ")");
-  });
 }
 
 // ---- k-means ----
@@ -167,91 +63,6 @@ void fit_model(Run& r) {
   r.summary.timings.emplace_back("iterations", fit.iterate_seconds);
   r.log.info("k-means: " + std::to_string(fit.iterations) + " iterations, inertia " + std::to_string(fit.inertia) +
              (fit.converged ? ", converged" : ", NOT converged") + " (" + std::to_string(clock.seconds()) + " s)");
-}
-
-// ---- per-segment statistics in original units (columns re-read one at a time) ----
-
-// --memory-limit: the features are not in memory. The quality metrics and the silhouette sample
-// come from chunked passes (stats/streaming_quality.hpp); the profiles see no feature rows (only
-// the re-read columns), and their quality is replaced by the streamed one, silhouette kept.
-stats::SegmentProfiles profile_streamed(Run& r, const stats::ProfileSettings& settings) {
-  stats::RowSample sample;
-  if (settings.silhouette_sample > 0) sample = stats::draw_sample(r.comm, *r.streamed, settings.silhouette_sample, settings.seed);
-  data::PreparedData columns_only = r.prepared;
-  columns_only.x.rows = 0;
-  stats::SegmentProfiles profiles = stats::profile_segments(r.comm, r.input->file, r.input->table, columns_only,
-                                                            r.summary.kmeans.labels, r.block_labels, r.k, settings, &sample);
-  const stats::ClusterQuality from_sample = profiles.quality;
-  profiles.quality = stats::cluster_quality(r.comm, *r.streamed, r.summary.kmeans.labels, r.k);
-  profiles.quality.silhouette = from_sample.silhouette;
-  profiles.quality.silhouette_sample = from_sample.silhouette_sample;
-  return profiles;
-}
-
-void profile_segments(Run& r) {
-  r.block_labels = data::expand_to_block(r.prepared, r.summary.kmeans.labels, std::int32_t{-1});
-  r.timed("statistics", [&] {
-    const stats::ProfileSettings settings{r.profile_columns, r.cfg.profile.fairness_threshold,
-                                          static_cast<std::uint64_t>(r.cfg.profile.silhouette_sample), r.cfg.seed};
-    r.summary.profiles = r.streamed ? profile_streamed(r, settings)
-                                    : stats::profile_segments(r.comm, r.input->file, r.input->table, r.prepared,
-                                                              r.summary.kmeans.labels, r.block_labels, r.k, settings);
-    for (const auto& p : r.summary.profiles.features) r.summary.moments.push_back(p.moments);
-  });
-}
-
-// ---- outputs ----
-
-// Collective: /assignments of the partial results file; then the per-row results are freed.
-void write_assignments(Run& r, const std::string& partial) {
-  kmeans::KMeansResult& fit = r.summary.kmeans;
-  std::vector<float> distance(fit.distance2.size());
-  std::transform(fit.distance2.begin(), fit.distance2.end(), distance.begin(),
-                 [](double d2) { return static_cast<float>(std::sqrt(d2)); });
-  const std::vector<float> block_distance = data::expand_to_block(r.prepared, distance, std::nanf(""));
-  mpi::agree(r.comm, [&] {
-    io::write_assignments(r.comm, partial, r.prepared.rows_total, r.prepared.block, r.ids.numbers, r.block_labels,
-                          block_distance, !r.ids.text);
-  });
-  // String ids go back as they came (variable-length strings), so results join to the source.
-  if (r.ids.text) io::write_text_ids(r.comm, partial, r.prepared.rows_total, r.prepared.block, r.ids.strings);
-  fit.labels.clear();
-  fit.distance2.clear();
-}
-
-// Rank 0: the model and segments complete the results file, which then takes its final name; the
-// reports are rendered from the gathered summary.
-void write_model_and_reports(const Run& r, const std::string& partial) {
-  mpi::agree(r.comm, [&] {
-    if (!r.comm.is_root()) return;
-    io::write_model_and_segments(partial, r.summary);
-    fs::rename(partial, r.path("results.h5"));
-    report::write_file_atomically(r.path("segments.csv"), report::render_segments_csv(r.summary));
-    report::write_file_atomically(r.path("report.json"), report::render_json_report(r.summary));
-    report::write_file_atomically(r.path("report.html"), report::render_html_report(r.summary));
-  });
-}
-
-void write_outputs(Run& r) {
-  r.summary.k = r.k;
-  r.summary.init_file = r.cfg.init_file;
-  record_run(r.summary, r.cfg, r.cfg.n_init, r.comm.size(), r.prepared);
-  r.timed("write", [&] {
-    const std::string partial = r.path("results.h5") + ".partial";
-    write_assignments(r, partial);
-    write_model_and_reports(r, partial);
-  });
-  // Per-rank phase times, imbalance, allreduce and HDF5 figures, gathered to rank 0 (one
-  // MPI_Gather: every rank must reach it) into report.json's "timing_detail".
-  timing::append_timing_detail(r.comm, {r.summary.timings, r.read_io_seconds, r.prepared.x.rows}, r.path("report.json"),
-                               r.log);
-}
-
-void print_summary(const Run& r) {
-  if (!r.comm.is_root() || r.log.level() == Verbosity::quiet) return;
-  std::printf("\n%s\n", report::render_console_table(r.summary).c_str());
-  std::printf("results: %s\nreport:  %s\nsegments: %s\npeak memory (rank 0): %s\n", r.path("results.h5").c_str(),
-              r.path("report.json").c_str(), r.path("segments.csv").c_str(), format_bytes(peak_rss_bytes()).c_str());
 }
 
 }  // namespace
