@@ -19,6 +19,7 @@ struct Job {
 constexpr Job kJobs[] = {
     {"generate", custseg::jobs::generate, "write a synthetic customer table (parallel HDF5)"},
     {"segment", custseg::jobs::segment, "k-means segmentation of a customer table; results.h5 + reports"},
+    {"score", custseg::jobs::score, "assign the customers of any table to a fitted model's segments (no refit)"},
     {"sweep", custseg::jobs::sweep, "k-means over a range of k (data loaded once): metrics, stability, recommended k"},
     {"bench", custseg::jobs::bench, "time the k-means steps on generated data (scripts/bench_kmeans.py)"},
     {"ingest", custseg::jobs::ingest, "transaction log or aggregated table (CSV) -> customer table + data-quality report"},

@@ -13,6 +13,7 @@
 #include "custseg/data/prepare.hpp"
 #include "custseg/data/row_source.hpp"
 #include "custseg/io/customer_table.hpp"
+#include "custseg/io/model_file.hpp"
 #include "custseg/io/output_dir.hpp"
 #include "custseg/io/results_file.hpp"
 #include "custseg/kmeans/driver.hpp"
@@ -36,14 +37,12 @@ namespace {
 
 // Centroids of a previous run, moved into this run's k-means space (its scaling may differ).
 std::vector<double> initial_centroids_from(const std::string& path, const data::FeatureScaling& scaling, std::size_t k) {
-  const io::StoredCentroids stored = io::read_stored_centroids(path);
-  const std::size_t d = scaling.names.size();
-  if (stored.k != k)
-    throw_usage("--init " + path + " has " + std::to_string(stored.k) + " centroids but --k is " + std::to_string(k));
-  if (!stored.feature_names.empty() && stored.feature_names != scaling.names)
+  const io::Model model = io::read_model(path);  // refuses what is not a (readable) custseg model
+  if (model.k != k)
+    throw_usage("--init " + path + " has " + std::to_string(model.k) + " centroids but --k is " + std::to_string(k));
+  if (model.scaling.names != scaling.names)
     throw_usage("--init " + path + " was fitted on different features than this run");
-  if (stored.centroids.size() != k * d) throw_input("--init " + path + ": centroid matrix has the wrong shape");
-  return data::centroids_to_scaled_units(scaling, stored.centroids);
+  return data::centroids_to_scaled_units(scaling, model.centroids);
 }
 
 // ---- k-means ----

@@ -38,13 +38,28 @@ void prepare_output_dir(const Run& r) {
       io::prepare_output_dir(r.cfg.output, {"results.h5", "report.json", "segments.csv", "report.html"},
                              r.cfg.common.overwrite);
   });
-  r.log.info("segment: " + r.cfg.input + " -> " + r.cfg.output + " (k=" + std::to_string(r.cfg.k) + ", seed " +
+  r.log.info(r.job + ": " + r.cfg.input + " -> " + r.cfg.output + " (k=" + std::to_string(r.cfg.k) + ", seed " +
              std::to_string(r.cfg.seed) + ", " + std::to_string(r.comm.size()) + " ranks x " +
              std::to_string(r.cfg.common.threads) + " threads)");
 }
 
 // ---- read, validate, transform, standardize ----
 namespace {
+
+// A model's features, each of which the table must hold (exact names, as the model was fitted):
+// one input error names every missing one.
+std::vector<std::string> fixed_features(const data::FeatureScaling& scaling, const io::TableInfo& table,
+                                        const std::string& path) {
+  std::string missing;
+  for (const auto& name : scaling.names)
+    if (std::find(table.columns.begin(), table.columns.end(), name) == table.columns.end())
+      missing += (missing.empty() ? "" : ", ") + name;
+  if (!missing.empty())
+    throw_input(path + " lacks feature(s) the model was fitted on: " + missing + " (the input must hold every model "
+                "feature; other columns are ignored)");
+  for (const auto& name : scaling.names) table.require(name, "feature");
+  return scaling.names;
+}
 
 // Checks the id column and resolves the KPI and protected columns against the features; returns
 // the number of features.
@@ -54,7 +69,9 @@ std::size_t resolve_columns(Run& r) {
   mpi::agree(r.comm, [&] {
     if (!table.find(r.cfg.data.id_column))
       throw_input("id column '" + r.cfg.data.id_column + "' not found in " + r.cfg.input + " (set --id-column)");
-    const std::vector<std::string> features = data::select_features(r.cfg.data.features, table, r.cfg.input);
+    const std::vector<std::string> features =
+        r.fixed_scaling ? fixed_features(*r.fixed_scaling, table, r.cfg.input)
+                        : data::select_features(r.cfg.data.features, table, r.cfg.input);
     dims = features.size();
     r.profile_columns = stats::resolve_profile_columns(r.input->file, table, r.cfg.profile.kpi,
                                                        r.cfg.profile.protected_columns, features, r.cfg.data.id_column);
@@ -72,14 +89,19 @@ void prepare_features(Run& r, std::size_t dims) {
     chunk_rows = data::streaming_chunk_rows(r.cfg.memory_limit_bytes, table.rows, r.comm.size(), dims, options.precision);
   });
   if (chunk_rows == 0) {
-    r.prepared = data::prepare_features(r.comm, r.input->file, table, options);
+    r.prepared = r.fixed_scaling ? data::prepare_with_scaling(r.comm, r.input->file, table, *r.fixed_scaling,
+                                                              options.nan_policy, options.precision)
+                                 : data::prepare_features(r.comm, r.input->file, table, options);
     return;
   }
   const std::uint64_t largest_block = io::block_for_rank(table.rows, 0, r.comm.size()).count;
   r.log.info("  --memory-limit " + r.cfg.memory_limit + ": features stream from the input, " +
              std::to_string(chunk_rows) + " rows per chunk, " +
              std::to_string(io::chunk_count(largest_block, chunk_rows)) + " chunks per pass");
-  r.streamed = data::prepare_streaming(r.comm, r.input->file, table, options, chunk_rows, r.prepared, r.log);
+  r.streamed = r.fixed_scaling ? data::prepare_streaming_with_scaling(r.comm, r.input->file, table, *r.fixed_scaling,
+                                                                     options.precision, chunk_rows, r.prepared, r.log)
+                               : data::prepare_streaming(r.comm, r.input->file, table, options, chunk_rows, r.prepared,
+                                                         r.log);
 }
 
 // Ids are checked (numbers that are not ids, repeats) before any work depends on them.
@@ -101,6 +123,7 @@ void read_and_prepare(Run& r) {
   const std::uint64_t assigned = p.rows_total - p.rows_dropped;
   r.log.info("  " + std::to_string(p.rows_total) + " rows x " + std::to_string(p.x.dims) + " features, " +
              std::to_string(p.rows_dropped) + " dropped (NaN/Inf)");
+  if (r.fixed_scaling) return;  // scoring: segments may stay empty
   mpi::agree(r.comm, [&] {
     if (r.k > assigned)
       throw_input("k = " + std::to_string(r.k) + " exceeds the number of usable rows (" + std::to_string(assigned) + ")");
@@ -180,6 +203,7 @@ void write_outputs(Run& r) {
   r.summary.k = r.k;
   r.summary.init_file = r.cfg.init_file;
   record_run(r.summary, r.cfg, r.cfg.n_init, r.comm.size(), r.prepared);
+  if (r.on_recorded) r.on_recorded(r.summary);
   r.timed("write", [&] {
     const std::string partial = r.path("results.h5") + ".partial";
     write_assignments(r, partial);

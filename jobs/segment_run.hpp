@@ -3,6 +3,7 @@
 // preparing the table, the per-segment statistics, the outputs and the console summary.
 // segment.cpp adds the k-means fit between them.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,10 @@ struct Run {
   stats::ProfileColumns profile_columns;  // KPI and protected columns (never features)
   std::vector<std::int32_t> block_labels;  // per row of this rank's block; -1 for dropped rows
   double read_io_seconds = 0.0;            // splits read+prepare in the timing detail
+  // The job's hooks. `score` sets them; `segment` leaves them empty.
+  std::string job = "segment";                             // names the job in the log
+  const data::FeatureScaling* fixed_scaling = nullptr;     // set: apply this scaling, fit none (score)
+  std::function<void(report::RunSummary&)> on_recorded;    // amends the recorded run before writing
 
   Run(const mpi::Communicator& c, const config::SegmentConfig& config, const Logger& l)
       : comm(c), cfg(config), log(l), out_dir(config.output), k(static_cast<std::size_t>(config.k)) {}
@@ -57,7 +62,9 @@ struct Run {
 // Root checks and prepares the output directory (agreed), then logs the run.
 void prepare_output_dir(const Run& r);
 // Opens the input, resolves the columns, prepares the features (in memory or streamed) and reads
-// the ids; refuses k above the usable rows.
+// the ids; refuses k above the usable rows. With fixed_scaling, the features are the scaling's
+// (all missing ones named in one input error), transformed and standardized by it, and any
+// number of rows is fine.
 void read_and_prepare(Run& r);
 // Per-segment statistics in original units from r.summary.kmeans.labels.
 void profile_segments(Run& r);

@@ -11,6 +11,7 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/config/generate_config.cpp
   ${_src}/config/options.cpp
   ${_src}/config/profile_options.cpp
+  ${_src}/config/score_config.cpp
   ${_src}/config/segment_config.cpp
   ${_src}/config/sweep_config.cpp
   # customer id checks, synthetic rows (a pure function of seed and global row), per-feature transforms and scaling
@@ -27,6 +28,7 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/ingest/transactions.cpp
   ${_src}/ingest/values.cpp
   # row partitioning, output paths, the names pandas pickles into HDF5 attributes
+  ${_src}/io/model_format.cpp
   ${_src}/io/output_dir.cpp
   ${_src}/io/pandas_pickle.cpp
   ${_src}/io/partition.cpp

@@ -124,4 +124,29 @@ PreparedData prepare_features(const mpi::Communicator& comm, const io::File& fil
   return p;
 }
 
+PreparedData prepare_with_scaling(const mpi::Communicator& comm, const io::File& file, const io::TableInfo& table,
+                                  const FeatureScaling& scaling, NanPolicy nan_policy, Precision precision) {
+  PreparedData p;
+  p.rows_total = table.rows;
+  p.block = io::block_for_rank(table.rows, comm.rank(), comm.size());
+  mpi::agree(comm, [&] {
+    for (const auto& name : scaling.names) table.require(name, "feature");
+    p.x = io::read_features(file, table, scaling.names, p.block);
+  });
+  std::uint64_t dropped_here = 0;
+  mpi::agree(comm, [&] {
+    p.kept = transform_and_validate(p.x, scaling.names, scaling.kinds, nan_policy, dropped_here);
+  });
+  p.rows_dropped = comm.sum(dropped_here);
+  if (p.rows_dropped > 0) compact(p.x, p.kept);
+  else p.kept.clear();
+  // The given mean and scale, not this table's: the same standardize() as the fit's data went
+  // through, so a row gets the bits it had in training.
+  p.scaling = scaling;
+  standardize(p.scaling, p.x);
+  mpi::agree(comm, [&] { check_kmeans_range(p.x, scaling.names, precision); });
+  p.x.store_as(precision);
+  return p;
+}
+
 }  // namespace custseg::data

@@ -226,4 +226,39 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
   return std::make_unique<Hdf5ChunkedRows>(comm, file, table, p.block, std::move(s), options.precision, chunk_rows);
 }
 
+std::unique_ptr<Hdf5ChunkedRows> prepare_streaming_with_scaling(const mpi::Communicator& comm, const io::File& file,
+                                                                const io::TableInfo& table, const FeatureScaling& scaling,
+                                                                Precision precision, std::uint64_t chunk_rows,
+                                                                PreparedData& p, const Logger& log) {
+  p = PreparedData();
+  p.rows_total = table.rows;
+  p.block = io::block_for_rank(table.rows, comm.rank(), comm.size());
+  p.scaling = scaling;
+  const std::uint64_t chunks = io::chunk_count(io::block_for_rank(table.rows, 0, comm.size()).count, chunk_rows);
+  // One validation pass (nothing to fit): a row the in-memory path would drop cannot be skipped
+  // in a stream, so under either policy an unusable value is refused here, before any output.
+  const Stopwatch clock;
+  std::uint64_t bad_here = 0;
+  for (std::uint64_t c = 0; c < chunks; ++c) {
+    mpi::agree(comm, [&] {
+      FeatureMatrix m = io::read_features(file, table, scaling.names, io::chunk_of(p.block, chunk_rows, c));
+      check_raw_magnitudes(m, scaling.names, scaling.kinds);
+      apply_transforms(scaling.kinds, m);
+      bad_here += check_finite(m, scaling.names, scaling.kinds, NanPolicy::drop);
+    });
+  }
+  const std::uint64_t bad = comm.sum(bad_here);
+  mpi::agree(comm, [&] {
+    if (bad > 0)
+      throw_input(std::to_string(bad) + " rows have NaN/Inf features: rows cannot be dropped while streaming under "
+                  "--memory-limit (raise the limit, or clean the input)");
+  });
+  log.info("  validation pass: " + std::to_string(clock.seconds()) + " s");
+  p.x.rows = p.block.count;
+  p.x.dims = scaling.names.size();
+  p.x.global_begin = p.block.begin;
+  p.x.precision = precision;
+  return std::make_unique<Hdf5ChunkedRows>(comm, file, table, p.block, scaling, precision, chunk_rows);
+}
+
 }  // namespace custseg::data

@@ -1,6 +1,7 @@
 #include "custseg/io/results_file.hpp"
 
 #include "custseg/io/hdf5.hpp"
+#include "custseg/io/model_format.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/stats/quantiles.hpp"
 #include "custseg/util/error.hpp"
@@ -95,11 +96,12 @@ void write_profiles(const File& f, const report::RunSummary& s) {
   f.write_attribute("/segments", "silhouette", prof.quality.silhouette);
 }
 
-}  // namespace
-
-void write_model_and_segments(const std::string& path, const report::RunSummary& s) {
-  File f = File::open_serial(path, /*writable=*/true);
+// /model: the model a later run applies (read_model, model_file.hpp) and its provenance; the
+// root attributes say which layout this is (model_format.hpp, docs/results-format.md).
+void write_model(const File& f, const report::RunSummary& s) {
   const std::size_t k = s.k, d = s.dims();
+  f.write_attribute("/", "format", std::string(kResultsFormat));
+  f.write_attribute("/", "format_version", current_format_version());
   f.create_group("/model/transform");
   write_matrix(f, "/model/centroids", s.centroids_original, k, d);
   write_matrix(f, "/model/centroids_scaled", s.kmeans.centroids, k, d);
@@ -121,6 +123,21 @@ void write_model_and_segments(const std::string& path, const report::RunSummary&
   f.write_attribute("/model", "input_fingerprint", s.input_fingerprint);
   f.write_attribute("/model", "custseg_version", s.custseg_version);
   f.write_attribute("/model", "created_utc", s.created_utc);
+  f.write_attribute("/model", "input_path", s.input_path);
+  f.write_attribute("/model", "input_key", s.input_key);
+  f.write_attribute("/model", "id_column", s.id_column);
+  f.write_attribute("/model", "nan_policy", s.nan_policy);
+  f.write_attribute("/model", "precision", s.precision);
+  if (!s.scored_with_model.empty()) f.write_attribute("/model", "scored_with_model", s.scored_with_model);
+  f.write_strings("/model/config", {s.config_text});
+}
+
+}  // namespace
+
+void write_model_and_segments(const std::string& path, const report::RunSummary& s) {
+  File f = File::open_serial(path, /*writable=*/true);
+  const std::size_t k = s.k, d = s.dims();
+  write_model(f, s);
 
   // /segments: per-segment statistics in original units, [k] or [k, d].
   std::vector<double> count(k), share(k), mean(k * d), stdev(k * d), min(k * d), max(k * d);
@@ -145,19 +162,6 @@ void write_model_and_segments(const std::string& path, const report::RunSummary&
   write_matrix(f, "/segments/max", max, k, d);
   write_profiles(f, s);
   f.close();
-}
-
-StoredCentroids read_stored_centroids(const std::string& path) {
-  File f = File::open_serial(path, false);
-  StoredCentroids out;
-  const auto dims = f.dims("/model/centroids");
-  if (dims.size() != 2) throw_input(path + ": /model/centroids is not a [k, d] matrix");
-  out.k = dims[0];
-  out.centroids = f.read_all<double>("/model/centroids");
-  if (f.exists("/model/feature_names")) out.feature_names = f.read_strings("/model/feature_names");
-  if (!out.feature_names.empty() && out.feature_names.size() != dims[1])
-    throw_input(path + ": /model/feature_names does not match /model/centroids");
-  return out;
 }
 
 }  // namespace custseg::io

@@ -235,6 +235,9 @@ std::string render_json_report(const RunSummary& s) {
   j["converged"] = s.kmeans.converged;
   if (s.kmeans.distinct_rows > 0) j["requested_k"] = s.kmeans.requested_k;
   j["model"] = model_json(s);
+  if (!s.scored_with_model.empty()) j["scored_with_model"] = s.scored_with_model;
+  if (s.throughput)
+    j["throughput"] = {{"rows_per_second", s.throughput->rows_per_second}, {"read_share", s.throughput->read_share}};
   ordered_json quality = quality_json(s.profiles.quality);
   quality["inertia"] = s.kmeans.inertia;
   j["quality"] = quality;

@@ -11,7 +11,9 @@ import sys
 import h5py
 import numpy as np
 
-VOLATILE_ATTRIBUTES = {"created_utc", "custseg_version"}
+VOLATILE_ATTRIBUTES = {"created_utc", "custseg_version", "input_path", "scored_with_model"}
+# Provenance datasets that name where the run read and wrote (absolute paths), not what it computed.
+VOLATILE_DATASETS = {"model/config"}
 
 
 def digest(value):
@@ -37,7 +39,7 @@ def main(path):
     lines = []
     with h5py.File(path, "r") as f:
         def visit(name, obj):
-            if isinstance(obj, h5py.Dataset):
+            if isinstance(obj, h5py.Dataset) and name not in VOLATILE_DATASETS:
                 lines.append(f"/{name} {digest(obj[()])}")
             for attr in sorted(obj.attrs):
                 if not volatile(attr):

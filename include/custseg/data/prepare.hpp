@@ -31,6 +31,12 @@ std::vector<std::string> select_features(const std::string& requested, const io:
 PreparedData prepare_features(const mpi::Communicator& comm, const io::File& file, const io::TableInfo& table,
                               const PrepareOptions& options);
 
+// The same with a fitted scaling (`custseg score`): reads scaling.names (each must be in the table),
+// applies the given transforms, NaN policy and mean/scale instead of fitting them, and stores the
+// result in `precision`. Collective; errors agreed.
+PreparedData prepare_with_scaling(const mpi::Communicator& comm, const io::File& file, const io::TableInfo& table,
+                                  const FeatureScaling& scaling, NanPolicy nan_policy, Precision precision);
+
 // Expands per-kept-row labels to per-block-row labels with -1 for dropped rows.
 template <class T>
 std::vector<T> expand_to_block(const PreparedData& p, const std::vector<T>& kept_values, T dropped_value) {

@@ -104,4 +104,12 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
                                                    const io::TableInfo& table, const PrepareOptions& options,
                                                    std::uint64_t chunk_rows, PreparedData& prepared, const Logger& log);
 
+// The same with a fitted scaling (`custseg score`): one validation pass (a NaN/Inf row is an
+// input error under either policy, since a stream cannot drop it), then the chunked source
+// applying `scaling`. Collective.
+std::unique_ptr<Hdf5ChunkedRows> prepare_streaming_with_scaling(const mpi::Communicator& comm, const io::File& file,
+                                                                const io::TableInfo& table, const FeatureScaling& scaling,
+                                                                Precision precision, std::uint64_t chunk_rows,
+                                                                PreparedData& prepared, const Logger& log);
+
 }  // namespace custseg::data

@@ -29,12 +29,4 @@ void write_text_ids(const mpi::Communicator& comm, const std::string& path, std:
 // Serial (one process): adds /model and /segments to the file written by write_assignments.
 void write_model_and_segments(const std::string& path, const report::RunSummary& summary);
 
-// Reads /model/centroids (original units, [k, d]) and /model/feature_names of a previous run.
-struct StoredCentroids {
-  std::vector<std::string> feature_names;
-  std::size_t k = 0;
-  std::vector<double> centroids;  // k * d
-};
-StoredCentroids read_stored_centroids(const std::string& path);
-
 }  // namespace custseg::io

@@ -50,6 +50,15 @@ struct RunSummary {
   // Wall time per phase, in order.
   std::vector<std::pair<std::string, double>> timings;
   std::string custseg_version, created_utc, input_fingerprint;
+  // Model provenance (results.h5 /model, docs/results-format.md): the input as read (absolute
+  // path), its key and id column, the feature storage, the effective options as INI text; for a
+  // scored result, the model it was scored with (its /model is a copy of that model's).
+  std::string input_path, input_key, id_column, precision, config_text, scored_with_model;
+  // custseg score: rows assigned per second of wall time and the share of it spent reading.
+  struct Throughput {
+    double rows_per_second = 0.0, read_share = 0.0;
+  };
+  std::optional<Throughput> throughput;
 
   [[nodiscard]] std::size_t dims() const { return scaling.names.size(); }
   [[nodiscard]] std::uint64_t rows_assigned() const { return rows_total - rows_dropped; }

@@ -1,0 +1,27 @@
+#pragma once
+// custseg score: assign the customers of any table to the segments of a fitted model
+// (a results.h5), with the model's own transforms, standardization, NaN policy and precision.
+#include <cstdint>
+#include <string>
+
+#include "custseg/config/options.hpp"
+#include "custseg/config/profile_options.hpp"
+
+namespace custseg::config {
+
+struct ScoreConfig {
+  CommonOptions common;
+  std::string model;   // a results.h5 written by segment, sweep or score
+  std::string input;   // the customer table to score
+  std::string output;  // directory for results.h5, report.json, segments.csv, report.html
+  std::string key = "customers";
+  std::string id_column;  // empty: the model's id column
+  bool allow_duplicate_ids = false;
+  std::string memory_limit = "0";
+  std::uint64_t memory_limit_bytes = 0;
+  ProfileOptions profile;  // what the reports say about the scored customers
+};
+
+bool parse_score_config(int argc, char** argv, int rank, ScoreConfig& out);
+
+}  // namespace custseg::config

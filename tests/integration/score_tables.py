@@ -1,0 +1,46 @@
+#!/usr/bin/python3
+"""Inputs for tests/integration/test_score.cpp, written with h5py (independent of custseg's writer).
+
+usage: score_tables.py permute SRC DST SEED     copy of a customer table with its rows shuffled
+       score_tables.py drop SRC DST COL[,COL]   copy of a customer table without those columns
+       score_tables.py version RESULTS VERSION  set the root attribute format_version in place
+"""
+import sys
+
+import h5py
+import numpy as np
+
+
+def copy_table(src, dst, keep, order=None):
+    with h5py.File(src, "r") as fin, h5py.File(dst, "w") as fout:
+        group = fout.create_group("customers")
+        for name, value in fin["customers"].attrs.items():
+            group.attrs[name] = value
+        for name, ds in fin["customers"].items():
+            if not keep(name):
+                continue
+            data = ds[()]
+            out = group.create_dataset(name, data=data if order is None else data[order])
+            for attr, value in ds.attrs.items():
+                out.attrs[attr] = value
+
+
+def main(argv):
+    mode = argv[1]
+    if mode == "permute":
+        with h5py.File(argv[2], "r") as f:
+            n = f["customers/customer_id"].shape[0]
+        order = np.random.default_rng(int(argv[4])).permutation(n)
+        copy_table(argv[2], argv[3], lambda name: True, order)
+    elif mode == "drop":
+        dropped = set(argv[4].split(","))
+        copy_table(argv[2], argv[3], lambda name: name not in dropped)
+    elif mode == "version":
+        with h5py.File(argv[2], "r+") as f:
+            f.attrs["format_version"] = argv[3]
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,138 @@
+// custseg score: a fitted model applied to a customer table. Scoring the training table gives
+// the run's own /assignments bit for bit (in memory and streamed, model fitted at another rank
+// count); shuffled rows keep every customer's segment; inputs and models that cannot be scored
+// fail with one input error and leave no results.h5. Runs at CUSTSEG_TEST_NP ranks.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "results_reader.hpp"
+
+using namespace custseg::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kRows = 6000;
+
+class Score : public GeneratedTable<Score> {
+ public:
+  static constexpr const char* kScratchName = "score";
+  static std::string generate_args() { return "--rows " + std::to_string(kRows) + " --seed 21"; }
+  // The model is fitted at another rank count than the tests score at (1 -> 2, ..., 4 -> 1).
+  static int fit_ranks() { return test_np() % 4 + 1; }
+  static void after_generate() {
+    const auto fit = run_custseg("segment -q --input " + table() + " --output " + (dir_ / "model").string() +
+                                     " --k 5 --seed 3 --n-init 1 --transform 'monetary:log1p,frequency:log1p'",
+                                 fit_ranks());
+    ASSERT_EQ(fit.exit_code, 0) << fit.output;
+  }
+
+ protected:
+  static std::string model() { return (dir_ / "model" / "results.h5").string(); }
+  static std::string out(const std::string& run) { return (dir_ / run).string(); }
+  static RunResult score(const std::string& input, const std::string& run, const std::string& extra = "",
+                         const std::string& model_path = model()) {
+    return run_custseg("score -q --model " + model_path + " --input " + input + " --output " + out(run) + " " + extra);
+  }
+  static RunResult python(const std::string& args) {
+    return run_shell("/usr/bin/python3 " + source_dir() + "/tests/integration/score_tables.py " + args);
+  }
+  // The scored run's assignments equal the model's own, bit for bit.
+  static void expect_training_assignments(const std::string& run) {
+    const std::string scored = (dir_ / run / "results.h5").string();
+    EXPECT_EQ(read_dataset<std::uint64_t>(scored, "/assignments/customer_id"),
+              read_dataset<std::uint64_t>(model(), "/assignments/customer_id"));
+    EXPECT_EQ(read_dataset<std::int32_t>(scored, "/assignments/segment"),
+              read_dataset<std::int32_t>(model(), "/assignments/segment"));
+    const auto a = read_dataset<float>(scored, "/assignments/distance");
+    const auto b = read_dataset<float>(model(), "/assignments/distance");
+    ASSERT_EQ(a.size(), b.size());
+    EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)), 0) << "distances differ in their bits";
+  }
+};
+
+TEST_F(Score, TrainingTableReproducesTheRunsAssignments) {
+  const auto r = score(table(), "self");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  expect_training_assignments("self");
+  const std::string scored = out("self") + "/results.h5";
+  // A scored result is still a model: /model holds the model's centroids and records its source.
+  EXPECT_EQ(read_dataset<double>(scored, "/model/centroids_scaled"), read_dataset<double>(model(), "/model/centroids_scaled"));
+  EXPECT_EQ(read_dataset<std::int64_t>(scored, "/segments/count"), read_dataset<std::int64_t>(model(), "/segments/count"));
+  EXPECT_EQ(read_attr(scored, "/model", "inertia"), read_attr(model(), "/model", "inertia"));
+  const auto f = custseg::io::File::open_serial(scored, false);
+  EXPECT_EQ(f.read_string_attribute("/model", "scored_with_model").at(0), model());
+  EXPECT_EQ(f.read_string_attribute("/", "format_version").at(0), "1.0");
+  std::ifstream in(out("self") + "/report.json");
+  const auto report = nlohmann::json::parse(in);
+  EXPECT_GT(report["throughput"]["rows_per_second"].get<double>(), 0.0);
+  EXPECT_GE(report["throughput"]["read_share"].get<double>(), 0.0);
+  EXPECT_LE(report["throughput"]["read_share"].get<double>(), 1.0);
+}
+
+TEST_F(Score, StreamedUnderMemoryLimitReproducesTheRunsAssignments) {
+  const std::uint64_t rows_per_rank = (kRows + test_np() - 1) / test_np();
+  const auto r = score(table(), "streamed", "--memory-limit " + std::to_string(rows_per_rank * 32 + 16384));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  expect_training_assignments("streamed");
+}
+
+TEST_F(Score, ShuffledRowsKeepEveryCustomersSegment) {
+  const std::string shuffled = out("shuffled.h5");
+  const auto py = python("permute " + table() + " " + shuffled + " 7");
+  ASSERT_EQ(py.exit_code, 0) << py.output;
+  const auto r = score(shuffled, "shuffled");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::map<std::uint64_t, std::int32_t> trained;
+  const auto ids = read_dataset<std::uint64_t>(model(), "/assignments/customer_id");
+  const auto segments = read_dataset<std::int32_t>(model(), "/assignments/segment");
+  for (std::size_t i = 0; i < ids.size(); ++i) trained[ids[i]] = segments[i];
+  const std::string scored = out("shuffled") + "/results.h5";
+  const auto scored_ids = read_dataset<std::uint64_t>(scored, "/assignments/customer_id");
+  const auto scored_segments = read_dataset<std::int32_t>(scored, "/assignments/segment");
+  ASSERT_EQ(scored_ids.size(), ids.size());
+  EXPECT_NE(scored_ids, ids) << "the copy was not shuffled";
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < scored_ids.size(); ++i) differ += trained.at(scored_ids[i]) != scored_segments[i];
+  EXPECT_EQ(differ, 0u);
+}
+
+TEST_F(Score, InputWithoutTheModelsFeaturesFailsNamingThem) {
+  const std::string partial = out("partial.h5");
+  const auto py = python("drop " + table() + " " + partial + " monetary,web_share");
+  ASSERT_EQ(py.exit_code, 0) << py.output;
+  const auto r = score(partial, "partial");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("monetary, web_share"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("error:"), r.output.rfind("error:")) << "one message expected:\n" << r.output;
+  EXPECT_FALSE(fs::exists(out("partial") + "/results.h5"));
+}
+
+TEST_F(Score, FilesThatAreNotModelsFail) {
+  const auto table_as_model = score(table(), "not-model-1", "", table());
+  EXPECT_EQ(table_as_model.exit_code, 3) << table_as_model.output;
+  EXPECT_NE(table_as_model.output.find("not a custseg results file"), std::string::npos) << table_as_model.output;
+  const std::string text = out("notes.txt");
+  std::ofstream(text) << "not hdf5\n";
+  const auto text_as_model = score(table(), "not-model-2", "", text);
+  EXPECT_EQ(text_as_model.exit_code, 3) << text_as_model.output;
+  EXPECT_NE(text_as_model.output.find("not an HDF5 file"), std::string::npos) << text_as_model.output;
+  EXPECT_FALSE(fs::exists(out("not-model-1") + "/results.h5"));
+}
+
+TEST_F(Score, NewerMajorFormatVersionFails) {
+  const std::string newer = out("newer.h5");
+  fs::copy_file(model(), newer);
+  const auto py = python("version " + newer + " 2.0");
+  ASSERT_EQ(py.exit_code, 0) << py.output;
+  const auto r = score(table(), "newer", "", newer);
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("format 2.0, this build reads 1.x"), std::string::npos) << r.output;
+}
+
+}  // namespace
