@@ -5,6 +5,7 @@
 #
 # usage: bench/score_bench.sh [--rows N] [--ranks R] [--custseg BIN] [--dir DIR] [--keep]
 #   defaults: --rows 10000000 --ranks 2 --custseg build/custseg --dir /tmp/custseg-score-bench
+# CUSTSEG_MPIEXEC names the MPI launcher (default mpirun).
 # Prints one line per figure and a last "score_bench:" line; exits non-zero if a step fails.
 set -euo pipefail
 ROWS=10000000 RANKS=2 BIN=build/custseg DIR=/tmp/custseg-score-bench KEEP=0
@@ -18,7 +19,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
-MPIRUN=(mpirun --allow-run-as-root --oversubscribe -np "$RANKS")
+MPIRUN=("${CUSTSEG_MPIEXEC:-mpirun}" --allow-run-as-root --oversubscribe -np "$RANKS")
 PY=/usr/bin/python3
 rm -rf "$DIR" && mkdir -p "$DIR"
 [[ $KEEP == 1 ]] || trap 'rm -rf "$DIR"' EXIT
