@@ -25,7 +25,8 @@ std::string join(const std::vector<std::string>& items) {
 // row of this rank (the guard reports the lowest rank's, which is the globally first bad row).
 std::vector<std::uint8_t> transform_and_validate(FeatureMatrix& m, const std::vector<std::string>& names,
                                                  const std::vector<TransformKind>& kinds, NanPolicy policy,
-                                                 std::uint64_t& dropped) {
+                                                 std::uint64_t& dropped,
+                                                 const char* hint = "use --nan-policy drop to drop such rows") {
   std::vector<std::uint8_t> kept(m.rows, 1);
   dropped = 0;
   for (std::size_t i = 0; i < m.rows; ++i) {
@@ -36,7 +37,7 @@ std::vector<std::uint8_t> transform_and_validate(FeatureMatrix& m, const std::ve
       if (usable_value(raw, row[j])) continue;
       if (policy == NanPolicy::fail)
         throw_input(unusable_value_message(names[j], raw, kinds[j], row[j], m.global_row(i)) +
-                    "; nan-policy is fail (use --nan-policy drop to drop such rows)");
+                    "; nan-policy is fail (" + hint + ")");
       if (kept[i]) ++dropped;
       kept[i] = 0;
     }
@@ -135,7 +136,8 @@ PreparedData prepare_with_scaling(const mpi::Communicator& comm, const io::File&
   });
   std::uint64_t dropped_here = 0;
   mpi::agree(comm, [&] {
-    p.kept = transform_and_validate(p.x, scaling.names, scaling.kinds, nan_policy, dropped_here);
+    p.kept = transform_and_validate(p.x, scaling.names, scaling.kinds, nan_policy, dropped_here,
+                                    "the model's policy: clean the input, or refit with --nan-policy drop");
   });
   p.rows_dropped = comm.sum(dropped_here);
   if (p.rows_dropped > 0) compact(p.x, p.kept);
