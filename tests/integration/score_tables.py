@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """Inputs for tests/integration/test_score.cpp, written with h5py (independent of custseg's writer).
 
-usage: score_tables.py permute SRC DST SEED     copy of a customer table with its rows shuffled
+usage: score_tables.py permute SRC DST SEED [N]  copy of a customer table with its rows shuffled
+                                                 (only the first N of the shuffled rows when given)
        score_tables.py drop SRC DST COL[,COL]   copy of a customer table without those columns
        score_tables.py version RESULTS VERSION  set the root attribute format_version in place
+       score_tables.py config RESULTS INI       write /model/config (the fit's options) to INI
 """
 import sys
 
@@ -31,6 +33,8 @@ def main(argv):
         with h5py.File(argv[2], "r") as f:
             n = f["customers/customer_id"].shape[0]
         order = np.random.default_rng(int(argv[4])).permutation(n)
+        if len(argv) > 5:
+            order = order[: int(argv[5])]
         copy_table(argv[2], argv[3], lambda name: True, order)
     elif mode == "drop":
         dropped = set(argv[4].split(","))
@@ -38,6 +42,10 @@ def main(argv):
     elif mode == "version":
         with h5py.File(argv[2], "r+") as f:
             f.attrs["format_version"] = argv[3]
+    elif mode == "config":
+        with h5py.File(argv[2], "r") as f, open(argv[3], "w") as out:
+            text = f["model/config"][0]
+            out.write(text.decode() if isinstance(text, bytes) else text)
     else:
         raise SystemExit(__doc__)
 

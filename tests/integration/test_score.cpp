@@ -75,6 +75,19 @@ TEST_F(Score, TrainingTableReproducesTheRunsAssignments) {
   EXPECT_LE(report["throughput"]["read_share"].get<double>(), 1.0);
 }
 
+// /model/config holds the fit's effective options: `segment --config` on it refits the same model.
+TEST_F(Score, ModelConfigRefitsTheSameModel) {
+  const std::string ini = out("model.ini");
+  const auto py = python("config " + model() + " " + ini);
+  ASSERT_EQ(py.exit_code, 0) << py.output;
+  const auto r = run_custseg("segment -q --config " + ini + " --output " + out("refit"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string refit = out("refit") + "/results.h5";
+  EXPECT_EQ(read_dataset<double>(refit, "/model/centroids"), read_dataset<double>(model(), "/model/centroids"));
+  EXPECT_EQ(read_dataset<std::int32_t>(refit, "/assignments/segment"),
+            read_dataset<std::int32_t>(model(), "/assignments/segment"));
+}
+
 TEST_F(Score, StreamedUnderMemoryLimitReproducesTheRunsAssignments) {
   const std::uint64_t rows_per_rank = (kRows + test_np() - 1) / test_np();
   const auto r = score(table(), "streamed", "--memory-limit " + std::to_string(rows_per_rank * 32 + 16384));
@@ -82,24 +95,35 @@ TEST_F(Score, StreamedUnderMemoryLimitReproducesTheRunsAssignments) {
   expect_training_assignments("streamed");
 }
 
-TEST_F(Score, ShuffledRowsKeepEveryCustomersSegment) {
-  const std::string shuffled = out("shuffled.h5");
-  const auto py = python("permute " + table() + " " + shuffled + " 7");
-  ASSERT_EQ(py.exit_code, 0) << py.output;
-  const auto r = score(shuffled, "shuffled");
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  std::map<std::uint64_t, std::int32_t> trained;
+// Shuffled rows, and a shuffled subset whose own mean and scale differ from the training table's
+// (a refit or a re-standardization would move its rows): every customer keeps its segment and
+// its distance, bit for bit.
+TEST_F(Score, ShuffledRowsAndSubsetsKeepEveryCustomersSegment) {
+  std::map<std::uint64_t, std::pair<std::int32_t, float>> trained;
   const auto ids = read_dataset<std::uint64_t>(model(), "/assignments/customer_id");
   const auto segments = read_dataset<std::int32_t>(model(), "/assignments/segment");
-  for (std::size_t i = 0; i < ids.size(); ++i) trained[ids[i]] = segments[i];
-  const std::string scored = out("shuffled") + "/results.h5";
-  const auto scored_ids = read_dataset<std::uint64_t>(scored, "/assignments/customer_id");
-  const auto scored_segments = read_dataset<std::int32_t>(scored, "/assignments/segment");
-  ASSERT_EQ(scored_ids.size(), ids.size());
-  EXPECT_NE(scored_ids, ids) << "the copy was not shuffled";
-  std::size_t differ = 0;
-  for (std::size_t i = 0; i < scored_ids.size(); ++i) differ += trained.at(scored_ids[i]) != scored_segments[i];
-  EXPECT_EQ(differ, 0u);
+  const auto distances = read_dataset<float>(model(), "/assignments/distance");
+  for (std::size_t i = 0; i < ids.size(); ++i) trained[ids[i]] = {segments[i], distances[i]};
+  for (const std::string rows : {"", "700"}) {
+    const std::string run = rows.empty() ? "shuffled" : "subset";
+    const auto py = python("permute " + table() + " " + out(run + ".h5") + " 7 " + rows);
+    ASSERT_EQ(py.exit_code, 0) << py.output;
+    const auto r = score(out(run + ".h5"), run);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string scored = out(run) + "/results.h5";
+    const auto scored_ids = read_dataset<std::uint64_t>(scored, "/assignments/customer_id");
+    const auto scored_segments = read_dataset<std::int32_t>(scored, "/assignments/segment");
+    const auto scored_distances = read_dataset<float>(scored, "/assignments/distance");
+    ASSERT_EQ(scored_ids.size(), rows.empty() ? ids.size() : 700u);
+    EXPECT_NE(std::vector<std::uint64_t>(ids.begin(), ids.begin() + 50),
+              std::vector<std::uint64_t>(scored_ids.begin(), scored_ids.begin() + 50)) << "the copy was not shuffled";
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < scored_ids.size(); ++i) {
+      const auto& [segment, distance] = trained.at(scored_ids[i]);
+      differ += segment != scored_segments[i] || std::memcmp(&distance, &scored_distances[i], sizeof(float)) != 0;
+    }
+    EXPECT_EQ(differ, 0u) << run;
+  }
 }
 
 TEST_F(Score, InputWithoutTheModelsFeaturesFailsNamingThem) {
