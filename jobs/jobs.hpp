@@ -11,5 +11,6 @@ int segment(const mpi::Communicator& comm, int argc, char** argv);
 int sweep(const mpi::Communicator& comm, int argc, char** argv);
 int bench(const mpi::Communicator& comm, int argc, char** argv);
 int ingest(const mpi::Communicator& comm, int argc, char** argv);
+int compare(const mpi::Communicator& comm, int argc, char** argv);
 
 }  // namespace custseg::jobs

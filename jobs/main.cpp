@@ -21,6 +21,7 @@ constexpr Job kJobs[] = {
     {"segment", custseg::jobs::segment, "k-means segmentation of a customer table; results.h5 + reports"},
     {"sweep", custseg::jobs::sweep, "k-means over a range of k (data loaded once): metrics, stability, recommended k"},
     {"bench", custseg::jobs::bench, "time the k-means steps on generated data (scripts/bench_kmeans.py)"},
+    {"compare", custseg::jobs::compare, "who moved where between two runs: migration matrix, KPIs moved, ARI, drift, PSI"},
     {"ingest", custseg::jobs::ingest, "transaction log or aggregated table (CSV) -> customer table + data-quality report"},
 };
 
