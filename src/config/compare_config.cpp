@@ -16,11 +16,11 @@ bool parse_compare_config(int argc, char** argv, int rank, CompareConfig& c) {
        "customer table the previous run segmented, for KPI weighting and feature stability (rows in the same order "
        "as its assignments); empty: the run's recorded input path, if any, else both are skipped")
       ("current-input", po::value(&c.current_input)->default_value(c.current_input),
-       "customer table the current run segmented (as --previous-input)")
+       "customer table the current run segmented (same rules as the previous one)")
       ("previous-key", po::value(&c.previous_key)->default_value(c.previous_key),
        "group of the previous input table (/KEY/<column>); empty: the run's recorded key, else customers")
       ("current-key", po::value(&c.current_key)->default_value(c.current_key),
-       "group of the current input table (as --previous-key)");
+       "group of the current input table (same rules as the previous one)");
   add_common_options(desc, c.common);
   if (!parse_options("custseg compare --previous A/results.h5 --current B/results.h5 --output DIR [options]", desc,
                      argc, argv, c.common, rank))
