@@ -1,7 +1,7 @@
 // custseg compare: who moved where between two runs (docs/compare.md).
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <string>
 
 #include "custseg/compare/compare_run.hpp"
 #include "custseg/config/compare_config.hpp"
@@ -23,11 +23,15 @@ void log_summary(const Logger& log, const compare::CompareResult& r) {
                 static_cast<long long>(r.lost()), r.ari);
   log.info(line);
   for (const auto& note : r.notes) log.info("note: " + note);
-  double peak = 0;
-  for (const double v : r.peak_rss_per_rank) peak = std::max(peak, v);
-  std::snprintf(line, sizeof line, "compare took %.2f s on %d ranks; peak memory per rank up to %s", r.wall_seconds,
-                r.n_ranks, format_bytes(peak).c_str());
-  log.info(line);
+  std::string per_rank;
+  for (std::size_t i = 0; i < r.peak_rss_per_rank.size(); ++i) {
+    char one[96];
+    std::snprintf(one, sizeof one, "%s%.2f s / %s", i ? ", " : "", r.seconds_per_rank[i],
+                  format_bytes(r.peak_rss_per_rank[i]).c_str());
+    per_rank += one;
+  }
+  log.info("compare took " + std::to_string(r.wall_seconds).substr(0, 6) + " s on " + std::to_string(r.n_ranks) +
+           " ranks; wall time / peak memory per rank: " + per_rank);
 }
 
 }  // namespace

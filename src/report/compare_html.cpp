@@ -65,9 +65,11 @@ std::string matrix_svg(const CompareResult& r) {
         << coord(cell) << "\" fill=\"" << shade(share) << "\" stroke=\"#fff\"><title>" << escape(row_label(r, row))
         << " &#8594; " << escape(col_label(r, c)) << ": " << format_number(static_cast<double>(n)) << " customers ("
         << format_percent(share) << " of the row)</title></rect>";
-      if (cell >= 44)
+      // 16 segments give 42 px cells: counts still fit at 10 px (up to "999,999").
+      if (cell >= 38)
         s << "<text x=\"" << coord(x + cell / 2) << "\" y=\"" << coord(y + cell / 2 + 4) << "\" text-anchor=\"middle\""
-          << (share > 0.55 ? " style=\"fill:#fff\"" : "") << ">" << format_number(static_cast<double>(n)) << "</text>";
+          << " style=\"font-size:" << (cell < 56 ? 10 : 12) << "px" << (share > 0.55 ? ";fill:#fff" : "") << "\">"
+          << format_number(static_cast<double>(n)) << "</text>";
     }
   }
   s << "</svg>";

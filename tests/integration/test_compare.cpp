@@ -58,7 +58,7 @@ class ComparePeriods : public ::testing::Test {
 TEST_F(ComparePeriods, NumericIdsMatchTheSerialReference) {
   const auto run = compare("num", "cmp-num", inputs("num"));
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_NE(run.output.find("peak memory per rank"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("peak memory per rank: "), std::string::npos) << run.output;
   const auto check = reference("num", "cmp-num");
   EXPECT_EQ(check.exit_code, 0) << check.output;
   const std::string html = slurp(dir_ / "cmp-num" / "report.html");
