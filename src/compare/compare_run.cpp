@@ -148,8 +148,8 @@ CompareResult run_compare(const mpi::Communicator& comm, const config::CompareCo
   mpi::agree(comm, [&] { t = open_tables(comm, cfg, r); });
   r.kpi_names = t.kpis;
   PeriodBlock a, b;
-  mpi::agree(comm, [&] { a = read_period(comm, r.previous, t.previous ? &*t.previous : nullptr, t.kpis, t.features); });
-  mpi::agree(comm, [&] { b = read_period(comm, r.current, t.current ? &*t.current : nullptr, t.kpis, t.features); });
+  mpi::agree(comm, [&] { a = read_period(comm, r.previous, t.previous ? &*t.previous : nullptr, t.kpis); });
+  mpi::agree(comm, [&] { b = read_period(comm, r.current, t.current ? &*t.current : nullptr, t.kpis); });
   log.info("read " + std::to_string(r.previous.rows) + " + " + std::to_string(r.current.rows) + " assignments");
   mpi::agree(comm, [&] {
     if (a.ids.text != b.ids.text)
@@ -159,14 +159,24 @@ CompareResult run_compare(const mpi::Communicator& comm, const config::CompareCo
   });
   r.previous_dropped = comm.sum(a.dropped);
   r.current_dropped = comm.sum(b.dropped);
-  for (std::size_t j = 0; j < t.features.size(); ++j)
-    r.stability.push_back(feature_stability(comm, t.features[j], a, a.features[j], b, b.features[j]));
+  for (const auto& name : t.features) {
+    std::vector<double> va, vb;
+    mpi::agree(comm, [&] {
+      va = read_block(comm, r.previous, *t.previous, name);
+      vb = read_block(comm, r.current, *t.current, name);
+    });
+    r.stability.push_back(feature_stability(comm, name, a, va, b, vb));
+  }
+  log.detail("feature stability (" + std::to_string(t.features.size()) + " features) done");
   const auto scales = kpi_scales(comm, a, b);
   PeriodRows rows_a = exchange_period(comm, a);
   PeriodRows rows_b = exchange_period(comm, b);
   a = {};
   b = {};
+  log.detail("exchanged by hash of id: " + std::to_string(rows_a.keys.size()) + " + " +
+             std::to_string(rows_b.keys.size()) + " rows on rank 0");
   join_and_reduce(comm, rows_a, rows_b, scales, r);
+  log.detail("joined and reduced");
   const std::vector<double> mine{clock.seconds(), peak_rss_bytes()};
   const auto all = comm.gather(mine, 0);
   for (std::size_t i = 0; i < all.size(); i += 2) {

@@ -9,15 +9,34 @@ namespace custseg::compare {
 
 namespace {
 
-// Row order by id bytes; the first id that occurs twice, if any.
-std::vector<std::size_t> sorted_order(const PeriodRows& p, std::optional<std::string>& repeated) {
-  std::vector<std::size_t> order(p.keys.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p.keys[a] < p.keys[b]; });
+// Sort entries: the id's first 8 bytes as an integer (a numeric id is exactly its 8 bytes), then
+// the row. Sorting these and comparing whole strings only on equal prefixes keeps the join
+// cache-friendly: an indirect sort over std::string keys took half of compare's time.
+struct Entry {
+  std::uint64_t prefix = 0;
+  std::uint32_t row = 0;
+};
+
+std::uint64_t prefix_of(const std::string& key) {
+  std::uint64_t p = 0;
+  for (std::size_t b = 0; b < 8; ++b) p = (p << 8) | (b < key.size() ? static_cast<unsigned char>(key[b]) : 0u);
+  return p;
+}
+
+// The one order both periods are sorted and merged by: prefix, then the whole id.
+int compare_ids(const PeriodRows& p, const Entry& x, const PeriodRows& q, const Entry& y) {
+  if (x.prefix != y.prefix) return x.prefix < y.prefix ? -1 : 1;
+  return p.keys[x.row].compare(q.keys[y.row]);
+}
+
+// Rows in id order; the smallest id that occurs twice, if any.
+std::vector<Entry> sorted_order(const PeriodRows& p, std::optional<std::string>& repeated) {
+  std::vector<Entry> order(p.keys.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = {prefix_of(p.keys[i]), static_cast<std::uint32_t>(i)};
+  std::sort(order.begin(), order.end(), [&](const Entry& a, const Entry& b) { return compare_ids(p, a, p, b) < 0; });
   for (std::size_t i = 1; i < order.size(); ++i)
-    if (p.keys[order[i]] == p.keys[order[i - 1]]) {
-      // The smallest repeated key, so the message does not depend on how rows arrived.
-      if (!repeated || p.keys[order[i]] < *repeated) repeated = p.keys[order[i]];
+    if (compare_ids(p, order[i], p, order[i - 1]) == 0) {
+      repeated = p.keys[order[i].row];
       break;
     }
   return order;
@@ -43,19 +62,18 @@ JoinOutcome join_periods(PeriodRows& previous, PeriodRows& current, std::size_t 
   std::size_t i = 0, j = 0;
   // A merge of the two sorted id lists: equal ids moved (or stayed), the rest are lost or new.
   while (i < a.size() || j < b.size()) {
-    const bool take_a = j == b.size() || (i < a.size() && previous.keys[a[i]] <= current.keys[b[j]]);
-    const bool both = take_a && j < b.size() && previous.keys[a[i]] == current.keys[b[j]];
-    if (take_a) {
-      const std::size_t r = static_cast<std::size_t>(previous.segment[a[i]]);
-      const std::size_t c = both ? static_cast<std::size_t>(current.segment[b[j]]) : lost;
+    const int order = i == a.size() ? 1 : j == b.size() ? -1 : compare_ids(previous, a[i], current, b[j]);
+    if (order <= 0) {
+      const std::size_t r = static_cast<std::size_t>(previous.segment[a[i].row]);
+      const std::size_t c = order == 0 ? static_cast<std::size_t>(current.segment[b[j].row]) : lost;
       ++t.counts[r * t.cols + c];
-      add_kpis(t, r * t.cols + c, previous, a[i], scales);
+      add_kpis(t, r * t.cols + c, previous, a[i].row, scales);
       ++i;
-      if (both) ++j;
+      if (order == 0) ++j;
     } else {
-      const std::size_t c = static_cast<std::size_t>(current.segment[b[j]]);
+      const std::size_t c = static_cast<std::size_t>(current.segment[b[j].row]);
       ++t.counts[fresh * t.cols + c];
-      add_kpis(t, fresh * t.cols + c, current, b[j], scales);
+      add_kpis(t, fresh * t.cols + c, current, b[j].row, scales);
       ++j;
     }
   }

@@ -46,7 +46,7 @@ T take(const std::vector<char>& bytes, std::size_t& at) {
 }  // namespace
 
 PeriodBlock read_period(const mpi::Communicator& comm, const ModelView& model, const data::InputTable* table,
-                        const std::vector<std::string>& kpis, const std::vector<std::string>& features) {
+                        const std::vector<std::string>& kpis) {
   const io::RowBlock block = io::block_for_rank(model.rows, comm.rank(), comm.size());
   PeriodBlock p;
   {
@@ -63,8 +63,12 @@ PeriodBlock read_period(const mpi::Communicator& comm, const ModelView& model, c
     throw_input(table->table.file + " has " + std::to_string(table->table.rows) + " rows but " + model.path +
                 " assigns " + std::to_string(model.rows) + ": give the table that run segmented (rows in the same order)");
   for (const auto& name : kpis) p.kpis.push_back(io::read_column(table->file, table->table, name, block));
-  for (const auto& name : features) p.features.push_back(io::read_column(table->file, table->table, name, block));
   return p;
+}
+
+std::vector<double> read_block(const mpi::Communicator& comm, const ModelView& model, const data::InputTable& table,
+                               const std::string& column) {
+  return io::read_column(table.file, table.table, column, io::block_for_rank(model.rows, comm.rank(), comm.size()));
 }
 
 PeriodRows exchange_period(const mpi::Communicator& comm, PeriodBlock& block) {
@@ -80,7 +84,8 @@ PeriodRows exchange_period(const mpi::Communicator& comm, PeriodBlock& block) {
     for (std::size_t j = 0; j < m; ++j) append(buf, block.kpis[j][i]);
   }
   const bool text = block.ids.text;
-  block.ids = {};  // what this rank owns now arrives; keep memory at one share
+  block.ids = {};
+  block.kpis = {};  // what this rank owns now arrives; keep memory at one share
   // All ranks reach this, even with no rows.
   const mpi::ReceivedBytes got = mpi::alltoallv_bytes(comm, to_rank);
   to_rank.clear();
