@@ -6,6 +6,7 @@ usage:
   compare_periods.py make BASE.h5 A.h5 B.h5 [--text-ids]   # two periods from a generated table
   compare_periods.py check A.h5 B.h5 RUN_A RUN_B OUT        # OUT/migration.csv, report.json vs reference
   compare_periods.py mark RESULTS.h5 FORMAT VERSION         # set the root format attributes
+  compare_periods.py repeat IN.h5 OUT.h5                     # IN with one id on two kept rows
 """
 import json
 import math
@@ -158,6 +159,15 @@ def mark(path, fmt, version):
         f.attrs["format_version"] = version
 
 
+def repeat(src, dst):
+    cols, attrs = read_table(src)
+    # Two rows that segment keeps (finite features), so the repeat reaches compare.
+    first, second = np.flatnonzero(np.isfinite(cols["monetary"]))[:2]
+    cols["customer_id"][second] = cols["customer_id"][first]
+    write_table(dst, cols, attrs, np.arange(len(cols["customer_id"])))
+    print(cols["customer_id"][first])
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "make":
@@ -166,5 +176,7 @@ if __name__ == "__main__":
         check(*args)
     elif cmd == "mark":
         mark(*args)
+    elif cmd == "repeat":
+        repeat(*args)
     else:
         raise SystemExit(__doc__)

@@ -128,3 +128,17 @@ TEST_F(ComparePeriods, DifferentFeaturesSkipDriftAndKeepSharedStability) {
                                path("num-run-a") + " " + path("num-run-b3") + " " + path("cmp-feat"));
   EXPECT_EQ(check.exit_code, 0) << check.output;
 }
+
+TEST_F(ComparePeriods, ARepeatedIdIsRefusedAndNamed) {
+  const auto made = run_shell(helper() + "repeat " + path("num-a.h5") + " " + path("dup-a.h5"));
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const std::string id = made.output.substr(0, made.output.find('\n'));
+  const auto seg = run_custseg("segment --input " + path("dup-a.h5") + " --output " + path("dup-run") +
+                               " --k 3 --nan-policy drop --allow-duplicate-ids true --min-segment-size 0");
+  ASSERT_EQ(seg.exit_code, 0) << seg.output;
+  const auto run = run_custseg("compare --previous " + path("dup-run/results.h5") + " --current " +
+                               path("num-run-b/results.h5") + " --output " + path("cmp-dup"));
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_NE(run.output.find("customer id " + id + " appears more than once in"), std::string::npos) << run.output;
+  EXPECT_TRUE(no_outputs("cmp-dup"));
+}
