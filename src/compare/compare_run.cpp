@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "custseg/io/customer_table.hpp"
+#include "custseg/mpi/alltoallv.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/mpi/exact_sum.hpp"
 #include "custseg/stats/quantiles.hpp"
@@ -111,20 +112,32 @@ std::vector<FixedPoint> kpi_scales(const mpi::Communicator& comm, const PeriodBl
   return scales;
 }
 
+// Collective: the smallest repeated id over all ranks (each offers its own), so that the message
+// names the same id at any rank count.
+std::optional<std::string> smallest_repeat(const mpi::Communicator& comm, const std::optional<std::string>& mine) {
+  const auto all = mpi::allgatherv_bytes(comm, mine ? mpi::pack_strings({*mine}) : std::vector<char>{});
+  std::optional<std::string> best;
+  for (std::size_t rank = 0; rank + 1 < all.offsets.size(); ++rank) {
+    const auto size = static_cast<std::size_t>(all.offsets[rank + 1] - all.offsets[rank]);
+    if (size == 0) continue;
+    const std::string key = mpi::unpack_strings(all.bytes.data() + all.offsets[rank], size).at(0);
+    if (!best || id_less(key, *best)) best = key;
+  }
+  return best;
+}
+
 // Collective: joins the rows this rank owns and reduces the matrix (counts and KPI sums).
 void join_and_reduce(const mpi::Communicator& comm, PeriodRows& a, PeriodRows& b, const std::vector<FixedPoint>& scales,
                      CompareResult& r) {
   std::optional<JoinOutcome> joined;
-  mpi::agree(comm, [&] {
-    joined.emplace(join_periods(a, b, r.previous.k, r.current.k, scales));
-    const auto repeated = [&](const std::optional<std::string>& key, const ModelView& m) {
-      if (key)
-        throw_input("customer id " + data::show_key(*key, a.text) + " appears more than once in " + m.path +
-                    " /assignments/customer_id; compare needs unique ids");
-    };
-    repeated(joined->repeated_previous, r.previous);
-    repeated(joined->repeated_current, r.current);
-  });
+  mpi::agree(comm, [&] { joined.emplace(join_periods(a, b, r.previous.k, r.current.k, scales)); });
+  const auto repeat_previous = smallest_repeat(comm, joined->repeated_previous);
+  const auto repeat_current = smallest_repeat(comm, joined->repeated_current);
+  // Every rank holds the same ids here: the same error everywhere, without a further agreement.
+  for (const auto& [key, m] : {std::pair{repeat_previous, &r.previous}, std::pair{repeat_current, &r.current}})
+    if (key)
+      throw_input("customer id " + data::show_key(*key, a.text) + " appears more than once in " + m->path +
+                  " /assignments/customer_id; compare needs unique ids");
   Tally& t = joined->tally;
   comm.allreduce_sum(t.counts);  // integers: exact, any order
   mpi::allreduce_sum(comm, t.kpi_sums);

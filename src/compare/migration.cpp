@@ -51,6 +51,11 @@ void add_kpis(Tally& t, std::size_t cell, const PeriodRows& p, std::size_t row, 
 
 }  // namespace
 
+bool id_less(const std::string& a, const std::string& b) {
+  const std::uint64_t pa = prefix_of(a), pb = prefix_of(b);
+  return pa != pb ? pa < pb : a < b;
+}
+
 JoinOutcome join_periods(PeriodRows& previous, PeriodRows& current, std::size_t previous_k, std::size_t current_k,
                          const std::vector<FixedPoint>& scales) {
   JoinOutcome out{Tally(previous_k, current_k, scales.size()), std::nullopt, std::nullopt};

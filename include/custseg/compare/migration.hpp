@@ -41,6 +41,10 @@ struct JoinOutcome {
   Tally tally;
   std::optional<std::string> repeated_previous, repeated_current;  // an id seen twice (its key)
 };
+// The order ids are sorted and merged by (their first 8 bytes as a big-endian integer, then all
+// bytes): the same on every rank, so "the smallest repeated id" does not depend on the rank count.
+bool id_less(const std::string& a, const std::string& b);
+
 JoinOutcome join_periods(PeriodRows& previous, PeriodRows& current, std::size_t previous_k, std::size_t current_k,
                          const std::vector<FixedPoint>& scales);
 
