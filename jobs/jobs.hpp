@@ -12,5 +12,6 @@ int sweep(const mpi::Communicator& comm, int argc, char** argv);
 int bench(const mpi::Communicator& comm, int argc, char** argv);
 int ingest(const mpi::Communicator& comm, int argc, char** argv);
 int score(const mpi::Communicator& comm, int argc, char** argv);
+int compare(const mpi::Communicator& comm, int argc, char** argv);
 
 }  // namespace custseg::jobs

@@ -22,6 +22,7 @@ constexpr Job kJobs[] = {
     {"score", custseg::jobs::score, "assign the customers of any table to a fitted model's segments (no refit)"},
     {"sweep", custseg::jobs::sweep, "k-means over a range of k (data loaded once): metrics, stability, recommended k"},
     {"bench", custseg::jobs::bench, "time the k-means steps on generated data (scripts/bench_kmeans.py)"},
+    {"compare", custseg::jobs::compare, "who moved where between two runs: migration matrix, KPIs moved, ARI, drift, PSI"},
     {"ingest", custseg::jobs::ingest, "transaction log or aggregated table (CSV) -> customer table + data-quality report"},
 };
 

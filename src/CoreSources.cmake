@@ -6,6 +6,7 @@ set(_src ${CMAKE_SOURCE_DIR}/src)
 set(CUSTSEG_CORE_SOURCES
   # option parsing into plain config structs
   ${_src}/config/choices.cpp
+  ${_src}/config/compare_config.cpp
   ${_src}/config/data_options.cpp
   ${_src}/config/fit_options.cpp
   ${_src}/config/generate_config.cpp
@@ -14,6 +15,9 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/config/score_config.cpp
   ${_src}/config/segment_config.cpp
   ${_src}/config/sweep_config.cpp
+  # compare: the local join of two periods, ARI, PSI, centroid drift
+  ${_src}/compare/drift.cpp
+  ${_src}/compare/migration.cpp
   # customer id checks, synthetic rows (a pure function of seed and global row), per-feature transforms and scaling
   ${_src}/data/customer_ids.cpp
   ${_src}/data/synthetic.cpp
@@ -53,6 +57,8 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/stats/segment_names.cpp
   # report renderers (plain data in, text out)
   ${_src}/report/charts.cpp
+  ${_src}/report/compare_html.cpp
+  ${_src}/report/compare_reports.cpp
   ${_src}/report/html_report.cpp
   ${_src}/report/svg.cpp
   ${_src}/report/sweep_reports.cpp

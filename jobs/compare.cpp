@@ -1,0 +1,64 @@
+// custseg compare: who moved where between two runs (docs/compare.md).
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "custseg/compare/compare_run.hpp"
+#include "custseg/config/compare_config.hpp"
+#include "custseg/io/output_dir.hpp"
+#include "custseg/mpi/collective_guard.hpp"
+#include "custseg/report/compare_reports.hpp"
+#include "custseg/util/log.hpp"
+#include "custseg/util/threads.hpp"
+#include "jobs.hpp"
+
+namespace custseg::jobs {
+
+namespace {
+
+void log_summary(const Logger& log, const compare::CompareResult& r) {
+  char line[256];
+  std::snprintf(line, sizeof line, "customers in both %lld, new %lld, lost %lld; adjusted Rand index %.6f",
+                static_cast<long long>(r.in_both()), static_cast<long long>(r.fresh()),
+                static_cast<long long>(r.lost()), r.ari);
+  log.info(line);
+  for (const auto& note : r.notes) log.info("note: " + note);
+  std::string per_rank;
+  for (std::size_t i = 0; i < r.peak_rss_per_rank.size(); ++i) {
+    char one[96];
+    std::snprintf(one, sizeof one, "%s%.2f s / %s", i ? ", " : "", r.seconds_per_rank[i],
+                  format_bytes(r.peak_rss_per_rank[i]).c_str());
+    per_rank += one;
+  }
+  log.info("compare took " + std::to_string(r.wall_seconds).substr(0, 6) + " s on " + std::to_string(r.n_ranks) +
+           " ranks; wall time / peak memory per rank: " + per_rank);
+}
+
+}  // namespace
+
+int compare(const mpi::Communicator& comm, int argc, char** argv) {
+  config::CompareConfig cfg;
+  bool run = false;
+  mpi::agree(comm, [&] { run = config::parse_compare_config(argc, argv, comm.rank(), cfg); });
+  if (!run) return 0;
+  const Logger log(comm.rank(), cfg.common.verbosity());
+  const ThreadLimit threads(cfg.common.threads);
+  const std::vector<std::string> outputs{"migration.csv", "report.json", "report.html"};
+  // Fail in seconds when the output cannot be written, before reading two runs.
+  mpi::agree(comm, [&] {
+    if (!comm.is_root()) return;
+    io::prepare_output_dir(cfg.output, outputs, cfg.common.overwrite);
+    // --overwrite: the old outputs go now, so a failure below cannot leave them looking current.
+    std::error_code ignored;
+    for (const auto& name : outputs) std::filesystem::remove(std::filesystem::path(cfg.output) / name, ignored);
+  });
+  const compare::CompareResult result = compare::run_compare(comm, cfg, log);
+  mpi::agree(comm, [&] {
+    if (comm.is_root()) report::write_compare_outputs(cfg.output, result);
+  });
+  log_summary(log, result);
+  log.info("wrote " + cfg.output + "/migration.csv, report.json, report.html");
+  return 0;
+}
+
+}  // namespace custseg::jobs

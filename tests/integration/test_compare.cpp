@@ -1,0 +1,144 @@
+// custseg compare end to end (docs/compare.md): two periods made from a generated table by
+// compare_periods.py (customers dropped and added, rows shuffled, features moved, rows with NaN),
+// segmented, compared, and checked against the script's serial reference (pandas merge and
+// crosstab, scikit-learn's adjusted_rand_score, numpy deciles and PSI, exact KPI sums).
+#include <gtest/gtest.h>
+
+#include "cli.hpp"
+
+using namespace custseg::testing;
+
+namespace {
+
+std::string helper() { return "/usr/bin/python3 " + source_dir() + "/tests/integration/compare_periods.py "; }
+
+class ComparePeriods : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = scratch_dir("compare");
+    const auto gen = run_custseg("generate --rows 4000 --seed 5 --output " + path("base.h5"));
+    ASSERT_EQ(gen.exit_code, 0) << gen.output;
+    for (const char* variant : {"num", "text"}) {
+      const std::string v = variant;
+      const auto made = run_shell(helper() + "make " + path("base.h5") + " " + path(v + "-a.h5") + " " +
+                                  path(v + "-b.h5") + (v == "text" ? " --text-ids" : ""));
+      ASSERT_EQ(made.exit_code, 0) << made.output;
+      for (const auto& [period, k] : {std::pair<std::string, int>{"a", 4}, {"b", 5}}) {
+        const auto run = run_custseg("segment --input " + path(v + "-" + period + ".h5") + " --output " +
+                                     path(v + "-run-" + period) + " --k " + std::to_string(k) +
+                                     " --nan-policy drop --min-segment-size 0 --seed 3");
+        ASSERT_EQ(run.exit_code, 0) << run.output;
+      }
+    }
+  }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
+  static std::string path(const std::string& name) { return (dir_ / name).string(); }
+  static RunResult compare(const std::string& v, const std::string& out, const std::string& extra = "", int np = test_np()) {
+    return run_custseg("compare --previous " + path(v + "-run-a/results.h5") + " --current " +
+                           path(v + "-run-b/results.h5") + " --output " + path(out) + " " + extra,
+                       np);
+  }
+  static std::string inputs(const std::string& v) {
+    return "--previous-input " + path(v + "-a.h5") + " --current-input " + path(v + "-b.h5");
+  }
+  static RunResult reference(const std::string& v, const std::string& out) {
+    return run_shell(helper() + "check " + path(v + "-a.h5") + " " + path(v + "-b.h5") + " " + path(v + "-run-a") +
+                     " " + path(v + "-run-b") + " " + path(out));
+  }
+  static bool no_outputs(const std::string& out) {
+    for (const char* name : {"migration.csv", "report.json", "report.html"})
+      if (std::filesystem::exists(dir_ / out / name)) return false;
+    return true;
+  }
+  static inline std::filesystem::path dir_;
+};
+
+}  // namespace
+
+TEST_F(ComparePeriods, NumericIdsMatchTheSerialReference) {
+  const auto run = compare("num", "cmp-num", inputs("num"));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("peak memory per rank: "), std::string::npos) << run.output;
+  const auto check = reference("num", "cmp-num");
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  const std::string html = slurp(dir_ / "cmp-num" / "report.html");
+  EXPECT_NE(html.find("<svg class=\"chart\""), std::string::npos);
+  EXPECT_NE(html.find(">lost<"), std::string::npos);
+}
+
+TEST_F(ComparePeriods, StringIdsMatchTheSerialReference) {
+  const auto run = compare("text", "cmp-text", inputs("text"));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto check = reference("text", "cmp-text");
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+}
+
+TEST_F(ComparePeriods, BitwiseIdenticalToOneRank) {
+  if (test_np() == 1) GTEST_SKIP() << "compared with 1 rank at the other rank counts";
+  const auto here = compare("num", "cmp-np", inputs("num"));
+  const auto one = compare("num", "cmp-np1", inputs("num"), 1);
+  ASSERT_EQ(here.exit_code, 0) << here.output;
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  EXPECT_EQ(slurp(dir_ / "cmp-np" / "migration.csv"), slurp(dir_ / "cmp-np1" / "migration.csv"));
+}
+
+TEST_F(ComparePeriods, WithoutInputTablesKpisAndStabilityAreSkippedWithANote) {
+  const auto run = compare("num", "cmp-noinput");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("KPI weighting and feature stability (PSI) skipped"), std::string::npos) << run.output;
+  const std::string csv = slurp(dir_ / "cmp-noinput" / "migration.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "previous_segment,current_segment,customers,share_of_previous");
+}
+
+TEST_F(ComparePeriods, AFileThatIsNotAResultsFileIsRefused) {
+  const auto run = run_custseg("compare --previous " + path("num-a.h5") + " --current " +
+                               path("num-run-b/results.h5") + " --output " + path("cmp-bad"));
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_NE(run.output.find("is not a custseg results file"), std::string::npos) << run.output;
+  EXPECT_TRUE(no_outputs("cmp-bad"));
+}
+
+TEST_F(ComparePeriods, ANewerFormatMajorVersionIsRefused) {
+  std::filesystem::copy_file(path("num-run-a/results.h5"), path("newer.h5"), std::filesystem::copy_options::overwrite_existing);
+  ASSERT_EQ(run_shell(helper() + "mark " + path("newer.h5") + " custseg-results 2.0").exit_code, 0);
+  const auto run = run_custseg("compare --previous " + path("newer.h5") + " --current " + path("num-run-b/results.h5") +
+                               " --output " + path("cmp-newer"));
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_NE(run.output.find("newer than this custseg reads"), std::string::npos) << run.output;
+  EXPECT_TRUE(no_outputs("cmp-newer"));
+}
+
+TEST_F(ComparePeriods, AnInputWhoseRowCountDiffersIsRefused) {
+  const auto run = compare("num", "cmp-rows", "--previous-input " + path("base.h5") + " --current-input " + path("num-b.h5"));
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_NE(run.output.find("give the table that run segmented"), std::string::npos) << run.output;
+  EXPECT_TRUE(no_outputs("cmp-rows"));
+}
+
+TEST_F(ComparePeriods, DifferentFeaturesSkipDriftAndKeepSharedStability) {
+  const auto seg = run_custseg("segment --input " + path("num-b.h5") + " --output " + path("num-run-b3") +
+                               " --k 3 --features recency_days,frequency --min-segment-size 0");
+  ASSERT_EQ(seg.exit_code, 0) << seg.output;
+  const auto run = run_custseg("compare --previous " + path("num-run-a/results.h5") + " --current " +
+                               path("num-run-b3/results.h5") + " --output " + path("cmp-feat") + " " + inputs("num"));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("centroid drift not computed: the runs have different features"), std::string::npos)
+      << run.output;
+  const auto check = run_shell(helper() + "check " + path("num-a.h5") + " " + path("num-b.h5") + " " +
+                               path("num-run-a") + " " + path("num-run-b3") + " " + path("cmp-feat"));
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+}
+
+TEST_F(ComparePeriods, ARepeatedIdIsRefusedAndNamed) {
+  const auto made = run_shell(helper() + "repeat " + path("num-a.h5") + " " + path("dup-a.h5"));
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const std::string id = made.output.substr(0, made.output.find('\n'));
+  const auto seg = run_custseg("segment --input " + path("dup-a.h5") + " --output " + path("dup-run") +
+                               " --k 3 --nan-policy drop --allow-duplicate-ids true --min-segment-size 0");
+  ASSERT_EQ(seg.exit_code, 0) << seg.output;
+  const auto run = run_custseg("compare --previous " + path("dup-run/results.h5") + " --current " +
+                               path("num-run-b/results.h5") + " --output " + path("cmp-dup"));
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_NE(run.output.find("customer id " + id + " appears more than once in"), std::string::npos) << run.output;
+  EXPECT_TRUE(no_outputs("cmp-dup"));
+}

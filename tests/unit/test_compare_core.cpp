@@ -1,0 +1,72 @@
+// The local parts of custseg compare (docs/compare.md): the join of two periods' rows, the
+// adjusted Rand index from the contingency table, and the population stability index, each
+// against values computed independently (by hand, scikit-learn, numpy).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "custseg/compare/migration.hpp"
+
+using namespace custseg;
+using namespace custseg::compare;
+
+namespace {
+
+PeriodRows rows(std::vector<std::string> keys, std::vector<std::int32_t> segment, std::vector<double> kpis = {}) {
+  return PeriodRows{std::move(keys), std::move(segment), std::move(kpis)};
+}
+
+}  // namespace
+
+TEST(CompareJoin, CountsMovesNewAndLostInAnyRowOrder) {
+  // previous: a->0 b->0 c->1 d->1 ; current: b->1 a->0 e->0 c->1 (d lost, e new)
+  auto prev = rows({"d", "a", "c", "b"}, {1, 0, 1, 0}, {4, 1, 3, 2});
+  auto cur = rows({"e", "c", "a", "b"}, {0, 1, 0, 1}, {50, 30, 10, 20});
+  const std::vector<FixedPoint> scales{FixedPoint::for_max_abs(50)};
+  const JoinOutcome j = join_periods(prev, cur, 2, 2, scales);
+  ASSERT_FALSE(j.repeated_previous);
+  ASSERT_FALSE(j.repeated_current);
+  // rows: prev 0, prev 1, new; cols: cur 0, cur 1, lost
+  EXPECT_EQ(j.tally.counts, (std::vector<std::int64_t>{1, 1, 0, 0, 1, 1, 1, 0, 0}));
+  // Previous values for customers of the previous run, current values for new ones.
+  EXPECT_EQ(scales[0].to_double(j.tally.kpi_sums[1]), 2.0);  // b: 0 -> 1, previous value 2
+  EXPECT_EQ(scales[0].to_double(j.tally.kpi_sums[5]), 4.0);  // d lost
+  EXPECT_EQ(scales[0].to_double(j.tally.kpi_sums[6]), 50.0);  // e new
+}
+
+TEST(CompareJoin, NamesTheSmallestRepeatedId) {
+  auto prev = rows({"z", "q", "z", "q"}, {0, 0, 0, 0});
+  auto cur = rows({"a"}, {0});
+  const JoinOutcome j = join_periods(prev, cur, 1, 1, {});
+  ASSERT_TRUE(j.repeated_previous);
+  EXPECT_EQ(*j.repeated_previous, "q");
+  EXPECT_FALSE(j.repeated_current);
+}
+
+TEST(CompareAri, EqualsScikitLearnOnAContingencyTable) {
+  // a = [0,0,0,1,1,1,2,2], b = [0,0,1,1,1,2,2,2]: sklearn adjusted_rand_score = 0.23809523809523808.
+  // 3 x 3 table plus the new row and lost column (ignored).
+  const std::vector<std::int64_t> counts{2, 1, 0, 7, 0, 2, 1, 7, 0, 0, 2, 7, 9, 9, 9, 0};
+  EXPECT_NEAR(adjusted_rand_index(counts, 3, 3), 0.23809523809523808, 1e-15);
+  const std::vector<std::int64_t> same{3, 0, 0, 0, 4, 0, 0, 0, 0};
+  EXPECT_DOUBLE_EQ(adjusted_rand_index(same, 2, 2), 1.0);
+  EXPECT_TRUE(std::isnan(adjusted_rand_index(std::vector<std::int64_t>(9, 0), 2, 2)));
+}
+
+TEST(ComparePsi, EqualsNumpyWithTheEpsilonForEmptyBins) {
+  // numpy: shares floored at 1e-4, sum((b - a) * log(b / a)) = 8.723433906945935.
+  EXPECT_NEAR(population_stability({5, 5, 0, 10}, {2, 8, 10, 0}), 8.723433906945935, 1e-12);
+  EXPECT_DOUBLE_EQ(population_stability({1, 2, 3}, {2, 4, 6}), 0.0);
+  EXPECT_EQ(psi_reading(0.05), "stable");
+  EXPECT_EQ(psi_reading(0.2), "moderate");
+  EXPECT_EQ(psi_reading(0.3), "major");
+}
+
+TEST(ComparePsi, AValueOnAnEdgeFallsInTheLowerBin) {
+  const std::vector<double> edges{1, 2, 2, 3};  // searchsorted(edges, x, side='left')
+  EXPECT_EQ(psi_bin(0.5, edges), 0);
+  EXPECT_EQ(psi_bin(1.0, edges), 0);
+  EXPECT_EQ(psi_bin(2.0, edges), 1);
+  EXPECT_EQ(psi_bin(2.5, edges), 3);
+  EXPECT_EQ(psi_bin(9.0, edges), 4);
+}
