@@ -41,7 +41,7 @@ std::string line(double x1, double y1, double x2, double y2, const std::string& 
 std::string segment_label(const RunSummary& s, std::size_t c, std::size_t max_chars = 46) {
   std::string name = s.substantial(c) && c < s.profiles.names.size() ? s.profiles.names[c] : "not substantial";
   if (name.size() > max_chars) name = name.substr(0, max_chars - 2) + "\u2026";
-  return std::to_string(c) + " \u00b7 " + name;
+  return std::to_string(s.segment_id(c)) + " \u00b7 " + name;
 }
 
 }  // namespace

@@ -77,8 +77,8 @@ void overview(std::ostringstream& o, const RunSummary& s) {
   }
   o << "<th class=\"text\">substantial</th>" << (s.profiles.fairness.empty() ? "" : "<th class=\"text\">fairness</th>") << "</tr>";
   for (std::size_t c = 0; c < s.k; ++c) {
-    o << "<tr class=\"segment-row\" data-segment=\"" << c << "\">" << td("<span class=\"swatch\" style=\"background:" +
-                                                                             svg::segment_colour(c) + "\"></span>" + std::to_string(c))
+    o << "<tr class=\"segment-row\" data-segment=\"" << s.segment_id(c) << "\">" << td("<span class=\"swatch\" style=\"background:" +
+                                                                             svg::segment_colour(c) + "\"></span>" + std::to_string(s.segment_id(c)))
       << td(escape(name_of(s, c)), "text");
     if (s.suppressed(c)) {
       o << td(escape(s.hidden_count(c))) << td("\u2013");
@@ -117,7 +117,7 @@ void profiles_table(std::ostringstream& o, const RunSummary& s) {
   for (const auto& p : s.profiles.features) {
     for (std::size_t g = 0; g <= s.k; ++g) {
       const bool pop = g == s.k;
-      o << "<tr>" << td(escape(p.name), "text") << td(pop ? "population" : std::to_string(g));
+      o << "<tr>" << td(escape(p.name), "text") << td(pop ? "population" : std::to_string(s.segment_id(g)));
       if (!pop && s.suppressed(g)) {
         o << "<td colspan=\"11\" class=\"text muted\">" << escape(s.suppression_reason(g)) << "</td></tr>";
         continue;
@@ -144,7 +144,7 @@ void fairness_section(std::ostringstream& o, const RunSummary& s) {
     for (const auto& g : a.groups) o << "<th>" << escape(g) << " share<br><span class=\"muted\">(population)</span></th>";
     o << "<th>min/max selection rate</th><th class=\"text\">flag</th></tr>";
     for (std::size_t c = 0; c < a.segments(); ++c) {
-      o << "<tr data-segment=\"" << c << "\">" << td(std::to_string(c));
+      o << "<tr data-segment=\"" << s.segment_id(c) << "\">" << td(std::to_string(s.segment_id(c)));
       if (s.suppressed(c)) {
         o << "<td colspan=\"" << a.groups.size() + 2 << "\" class=\"text muted\">" << escape(s.suppression_reason(c))
           << "</td></tr>";
