@@ -45,9 +45,10 @@ class SegmentIds : public GeneratedTable<SegmentIds> {
  protected:
   static std::string blobs(int period) { return (dir_ / ("blobs" + std::to_string(period) + ".h5")).string(); }
   static std::string results(const std::string& run) { return (dir_ / run / "results.h5").string(); }
-  static std::string segment(int period, const std::string& run, const std::string& extra) {
-    return "segment --input " + blobs(period) + " --output " + (dir_ / run).string() +
-           " --features x,y --k 4 --n-init 1 -q --overwrite true " + extra;
+  static std::string segment(int period, const std::string& run, const std::string& extra,
+                             const std::string& features = "x,y", int k = 4) {
+    return "segment --input " + blobs(period) + " --output " + (dir_ / run).string() + " --features " + features +
+           " --k " + std::to_string(k) + " --n-init 1 -q --overwrite true " + extra;
   }
   // Stable ID of the segment whose centroid lies nearest each known centre.
   static std::vector<std::int32_t> ids_by_centre(const std::string& file, const std::vector<std::array<double, 2>>& centres) {
@@ -131,13 +132,13 @@ TEST_F(SegmentIds, WarmStartFromThePreviousCentroids) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_LE(read_attr(results(run), "/model", "iterations"), 2.0) << "started at the converged centroids";
   EXPECT_EQ(assignments(results(run)), assignments(results("period1")));
-  const auto k3 = run_custseg(segment(1, run + "-k3", "--k 3 --warm-start true --previous " + results("period1")));
+  const auto k3 = run_custseg(segment(1, run + "-k3", "--warm-start true --previous " + results("period1"), "x,y", 3));
   EXPECT_EQ(k3.exit_code, 2) << k3.output;
   EXPECT_NE(k3.output.find("has 4 segments but --k is 3"), std::string::npos) << k3.output;
 }
 
 TEST_F(SegmentIds, PreviousWithOtherFeaturesIsAUsageError) {
-  const auto r = run_custseg(segment(1, "other-features", "--features y,x --previous " + results("period1")));
+  const auto r = run_custseg(segment(1, "other-features", "--previous " + results("period1"), "y,x"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("[x, y]"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("[y, x]"), std::string::npos) << r.output;
