@@ -209,6 +209,30 @@ void sweep_section(std::ostringstream& o, const RunSummary& s) {
   o << "</table>";
 }
 
+// --previous: which segments kept their ID from the previous period, which are new, which vanished.
+void matching_section(std::ostringstream& o, const RunSummary& s) {
+  if (!s.matching) return;
+  const stats::SegmentMatching& m = *s.matching;
+  o << "<h2 id=\"matching\">Compared with the previous period</h2><p class=\"note\">Segments matched to "
+    << escape(m.previous_path) << " by a minimum-cost assignment on centroid distances in the previous model's "
+    << "standardized space; a segment within " << format_number(m.threshold)
+    << " standard deviations keeps its ID, others get a new one.</p><table id=\"matching-table\"><tr><th>segment</th>"
+       "<th class=\"text\">status</th><th>matched previous segment</th><th>distance</th></tr>";
+  for (std::size_t c = 0; c < m.k; ++c) {
+    std::string previous = "\u2013", distance = "\u2013";
+    for (std::size_t p = 0; p < m.pairs.size(); ++p)
+      if (static_cast<std::size_t>(m.pairs[p].first) == c) {
+        previous = std::to_string(m.previous_ids[static_cast<std::size_t>(m.pairs[p].second)]);
+        distance = format_number(m.distance[p]);
+      }
+    o << "<tr data-segment=\"" << s.segment_id(c) << "\">" << td(std::to_string(s.segment_id(c)))
+      << td(m.kept(c) ? "kept" : "new", "text") << td(previous) << td(distance) << "</tr>";
+  }
+  std::string vanished;
+  for (const std::int32_t id : m.vanished) vanished += (vanished.empty() ? "" : ", ") + std::to_string(id);
+  o << "</table><p class=\"note\">Vanished previous segments: " << (vanished.empty() ? "none" : vanished) << ".</p>";
+}
+
 }  // namespace
 
 std::string render_html_report(const RunSummary& s) {
@@ -241,6 +265,7 @@ std::string render_html_report(const RunSummary& s) {
       << ".</p>";
 
   overview(o, s);
+  matching_section(o, s);
   o << "<h2 id=\"sizes\">Size and value</h2>" << charts::sizes_and_value(s, value_kpi(s));
   o << "<h2 id=\"heatmap\">What each segment is</h2><p class=\"note\">" << escape(definitions::kIndex)
     << "; red = above average, blue = below. " << escape(definitions::kNames) << ".</p>" << charts::profile_heatmap(s);

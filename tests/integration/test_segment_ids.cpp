@@ -147,6 +147,20 @@ TEST_F(SegmentIds, PreviousWithOtherFeaturesIsAUsageError) {
   EXPECT_EQ(no_previous.exit_code, 2) << no_previous.output;
 }
 
+TEST_F(SegmentIds, PreviousOfANewerFormatOrNotAResultsFileIsAnInputError) {
+  const std::string newer = (dir_ / ("format2-np" + std::to_string(test_np()) + ".h5")).string();
+  fs::copy_file(results("period1"), newer, fs::copy_options::overwrite_existing);
+  const auto py = run_shell("/usr/bin/python3 -c \"import h5py,sys; f=h5py.File(sys.argv[1],'a'); "
+                            "f.attrs['format']='custseg-results'; f.attrs['format_version']='2.0'\" " + newer);
+  ASSERT_EQ(py.exit_code, 0) << py.output;
+  const auto r = run_custseg(segment(1, "newer", "--previous " + newer));
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("results format 2.0"), std::string::npos) << r.output;
+  const auto table_as_model = run_custseg(segment(1, "not-results", "--previous " + blobs(1)));
+  EXPECT_EQ(table_as_model.exit_code, 3) << table_as_model.output;
+  EXPECT_NE(table_as_model.output.find("not a custseg results file"), std::string::npos) << table_as_model.output;
+}
+
 TEST_F(SegmentIds, PeriodTwoIsIdenticalOnAnyRankCountAndKeepsTheDocumentedProportions) {
   const std::string mine = (dir_ / ("period2-np" + std::to_string(test_np()) + ".h5")).string();
   const auto gen = run_custseg("generate --rows 2000 --seed 5 --period 2 --drift 1 -q --output " + mine + " --chunk-rows 300");

@@ -237,4 +237,8 @@ TEST(SegmentIds, MatchingSectionWithPrevious) {
   EXPECT_EQ(m["segments"][1]["matched_previous_segment"], 5);
   EXPECT_EQ(m["segments"][2]["segment"], 7);
   EXPECT_FALSE(m["segments"][2].contains("matched_previous_segment"));
+  const std::string html = report::render_html_report(s);
+  EXPECT_NE(html.find("id=\"matching-table\""), std::string::npos);
+  EXPECT_NE(html.find("Vanished previous segments: 5."), std::string::npos);
+  EXPECT_EQ(report::render_html_report(make_summary(false)).find("matching-table"), std::string::npos);
 }
