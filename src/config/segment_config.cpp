@@ -32,7 +32,7 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
        "with --previous: a matched segment keeps the previous ID when its centroid is at most this far from the "
        "previous centroid, in the previous model's standard deviations (Euclidean over all features); farther "
        "segments get a fresh ID")
-      ("warm-start", po::value(&c.warm_start)->default_value(c.warm_start),
+      ("warm-start", po::value(&c.warm_start)->default_value(c.warm_start, "false"),
        "with --previous: start k-means from the previous model's centroids (moved into this run's scaled space) "
        "instead of k-means||; the previous k must equal --k")
       ("memory-limit", po::value(&c.memory_limit)->default_value(c.memory_limit),
