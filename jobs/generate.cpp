@@ -26,7 +26,9 @@ struct ColumnDef {
   io::ColumnType type;
 };
 
-void create_columns(const io::File& f, std::uint64_t rows, std::uint64_t seed, bool wide) {
+void create_columns(const io::File& f, std::uint64_t rows, const config::GenerateConfig& cfg) {
+  const std::uint64_t seed = cfg.seed;
+  const bool wide = cfg.wide;
   const ColumnDef columns[] = {
       {"customer_id", io::ColumnType::uint64},    {"recency_days", io::ColumnType::float64}, {"frequency", io::ColumnType::int32},
       {"monetary", io::ColumnType::float64},      {"tenure_days", io::ColumnType::int32},   {"avg_basket", io::ColumnType::float64},
@@ -47,6 +49,11 @@ void create_columns(const io::File& f, std::uint64_t rows, std::uint64_t seed, b
   f.write_attribute(column_path("revenue_12m"), "role", std::string("kpi"));
   f.write_attribute(io::kCustomersGroup, "generator", std::string("custseg generate"));
   f.write_attribute(io::kCustomersGroup, "seed", static_cast<std::int64_t>(seed));
+  if (cfg.period == 2) {  // period 1 files stay as they were
+    f.write_attribute(io::kCustomersGroup, "period", std::int64_t{2});
+    f.write_attribute(io::kCustomersGroup, "drift", cfg.drift);
+    f.write_attribute(io::kCustomersGroup, "period_1_rows", static_cast<std::int64_t>(cfg.rows));
+  }
 }
 
 void write_chunk(const io::File& f, const io::RowBlock& chunk, const data::SyntheticBlock& b) {
@@ -82,25 +89,35 @@ int generate(const mpi::Communicator& comm, int argc, char** argv) {
     if (comm.is_root()) io::prepare_output_file(cfg.output, cfg.common.overwrite);
   });
 
-  log.info("generate: " + std::to_string(cfg.rows) + " customers, seed " + std::to_string(cfg.seed) + ", " +
+  // Period 2 has its own number of rows: the kept customers plus the new ones.
+  const data::PeriodTwoPlan plan = data::period_two_plan(cfg.rows);
+  const std::uint64_t rows = cfg.period == 2 ? plan.rows : cfg.rows;
+  if (cfg.period == 2)
+    log.info("generate --period 2: of " + std::to_string(cfg.rows) + " period-1 customers " + std::to_string(plan.lost) +
+             " lost, " + std::to_string(plan.kept) + " kept (drift " + std::to_string(cfg.drift) + "), " +
+             std::to_string(plan.added) + " new");
+  log.info("generate: " + std::to_string(rows) + " customers, seed " + std::to_string(cfg.seed) + ", " +
            std::to_string(comm.size()) + " ranks" + (cfg.wide ? ", wide (16 behavioural columns)" : "") + " -> " +
            cfg.output);
   const std::string partial = cfg.output + ".partial";
   std::optional<io::File> file;
   mpi::agree(comm, [&] {
     file.emplace(io::File::create(partial, comm, io::Layout{cfg.alignment, cfg.chunk_size}));
-    create_columns(*file, cfg.rows, cfg.seed, cfg.wide);
+    create_columns(*file, rows, cfg);
   });
 
-  const io::RowBlock mine = io::block_for_rank(cfg.rows, comm.rank(), comm.size());
+  const io::RowBlock mine = io::block_for_rank(rows, comm.rank(), comm.size());
   // Rank 0 holds the largest block, so its chunk count is everyone's: ranks that run out of
   // rows keep joining the collective writes with empty chunks.
-  const std::uint64_t steps = io::chunk_count(io::block_for_rank(cfg.rows, 0, comm.size()).count, cfg.chunk_rows);
+  const std::uint64_t steps = io::chunk_count(io::block_for_rank(rows, 0, comm.size()).count, cfg.chunk_rows);
   data::SyntheticBlock block;
   Stopwatch clock;
   for (std::uint64_t s = 0; s < steps; ++s) {
     const io::RowBlock chunk = io::chunk_of(mine, cfg.chunk_rows, s);
-    data::generate_block(cfg.seed, chunk, block, cfg.wide);
+    if (cfg.period == 2)
+      data::generate_period_two_block(cfg.seed, plan, cfg.drift, chunk, block, cfg.wide);
+    else
+      data::generate_block(cfg.seed, chunk, block, cfg.wide);
     mpi::agree(comm, [&] { write_chunk(*file, chunk, block); });
     if (steps > 1)
       log.info("  wrote step " + std::to_string(s + 1) + "/" + std::to_string(steps) + " (" +
@@ -114,7 +131,7 @@ int generate(const mpi::Communicator& comm, int argc, char** argv) {
   });
   const double seconds = clock.seconds();
   log.info("generate: done in " + std::to_string(seconds) + " s (" +
-           std::to_string(static_cast<double>(cfg.rows) / std::max(seconds, 1e-9) / 1e6) +
+           std::to_string(static_cast<double>(rows) / std::max(seconds, 1e-9) / 1e6) +
            " M rows/s); peak memory rank 0: " + format_bytes(peak_rss_bytes()));
   return 0;
 }

@@ -51,9 +51,9 @@ void copy_model_provenance(report::RunSummary& s, const io::Model& model, const 
   s.kmeans.algorithm = model.algorithm.empty() ? "lloyd" : model.algorithm;
   s.kmeans.iterations = static_cast<int>(model.iterations);
   s.kmeans.converged = model.converged;
-  s.input_path = model.input_path;
-  s.input_key = model.input_key;
-  s.id_column = model.id_column;
+  // input_path, input_key and id_column stay the scored table's: /assignments aligns with it.
+  s.segment_ids = model.segment_ids;  // write_assignments maps k-means indices to these
+  s.next_segment_id = model.next_segment_id;
   s.config_text = model.config;
   s.scored_with_model = model_path;
   s.n_init = 1;
@@ -67,13 +67,6 @@ void assign(Run& r, const io::Model& model) {
   std::string counts;
   for (auto n : r.summary.kmeans.counts) counts += (counts.empty() ? "" : " ") + std::to_string(n);
   r.log.info("  segment sizes: " + counts);
-}
-
-// /assignments/segment holds the model's stable segment ids (identity for a model without
-// /segments/segment_id); -1 stays for dropped rows.
-void to_segment_ids(Run& r, const io::Model& model) {
-  for (auto& label : r.block_labels)
-    if (label >= 0) label = model.segment_ids[static_cast<std::size_t>(label)];
 }
 
 // Rows per second of wall time so far and the share of it spent in HDF5 reads (rank 0's).
@@ -113,7 +106,6 @@ int score(const mpi::Communicator& comm, int argc, char** argv) {
   read_and_prepare(r);
   assign(r, model);
   profile_segments(r);
-  to_segment_ids(r, model);
   record_throughput(r, wall.seconds());
   write_outputs(r);
   print_summary(r);

@@ -29,6 +29,7 @@
 #include "custseg/util/threads.hpp"
 #include "jobs.hpp"
 #include "run_record.hpp"
+#include "segment_matching.hpp"
 #include "segment_run.hpp"
 
 namespace custseg::jobs {
@@ -51,6 +52,7 @@ void fit_model(Run& r) {
   kmeans::KMeansOptions km = config::kmeans_options(r.cfg.fit, r.k, r.cfg.seed, r.cfg.n_init);
   if (!r.cfg.init_file.empty())
     mpi::agree(r.comm, [&] { km.initial_centroids = initial_centroids_from(r.cfg.init_file, r.prepared.scaling, r.k); });
+  if (r.cfg.warm_start) km.initial_centroids = warm_start_centroids(r);
   Stopwatch clock;
   kmeans::KMeansResult& fit = r.summary.kmeans;
   fit = r.streamed ? kmeans::fit(r.comm, *r.streamed, km, r.prepared.mean_variance, r.log)
@@ -77,6 +79,7 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   prepare_output_dir(r);
   read_and_prepare(r);
   fit_model(r);
+  if (!r.cfg.previous.empty()) match_to_previous(r);
   profile_segments(r);
   write_outputs(r);
   print_summary(r);

@@ -174,8 +174,16 @@ void write_assignments(Run& r, const std::string& partial) {
   std::transform(fit.distance2.begin(), fit.distance2.end(), distance.begin(),
                  [](double d2) { return static_cast<float>(std::sqrt(d2)); });
   const std::vector<float> block_distance = data::expand_to_block(r.prepared, distance, std::nanf(""));
+  // /assignments/segment holds the stable ID (identity without --previous; -1 stays -1).
+  std::vector<std::int32_t> stable;
+  if (!r.summary.segment_ids.empty()) {
+    stable = r.block_labels;
+    for (std::int32_t& label : stable)
+      if (label >= 0) label = r.summary.segment_ids[static_cast<std::size_t>(label)];
+  }
+  const std::vector<std::int32_t>& block_segments = stable.empty() ? r.block_labels : stable;
   mpi::agree(r.comm, [&] {
-    io::write_assignments(r.comm, partial, r.prepared.rows_total, r.prepared.block, r.ids.numbers, r.block_labels,
+    io::write_assignments(r.comm, partial, r.prepared.rows_total, r.prepared.block, r.ids.numbers, block_segments,
                           block_distance, !r.ids.text);
   });
   // String ids go back as they came (variable-length strings), so results join to the source.
@@ -202,6 +210,7 @@ void write_model_and_reports(const Run& r, const std::string& partial) {
 void write_outputs(Run& r) {
   r.summary.k = r.k;
   r.summary.init_file = r.cfg.init_file;
+  r.summary.next_segment_id = r.summary.next_id();  // k unless --previous set it
   record_run(r.summary, r.cfg, r.cfg.n_init, r.comm.size(), r.prepared);
   if (r.on_recorded) r.on_recorded(r.summary);
   r.timed("write", [&] {

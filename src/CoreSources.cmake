@@ -48,12 +48,15 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/kmeans/weighted_kmeanspp.cpp
   ${_src}/kmeans/yinyang_step.cpp
   # local parts of the statistics: histogram selection of exact quantiles, silhouette and ARI on a
-  # sample, fairness tallies, profile differences, k selection, segment names
+  # sample, fairness tallies, profile differences, k selection, segment names, segment matching across
+  # periods (Hungarian assignment)
   ${_src}/stats/fairness_tally.cpp
   ${_src}/stats/k_selection.cpp
+  ${_src}/stats/min_cost_assignment.cpp
   ${_src}/stats/profile_differences.cpp
   ${_src}/stats/quantile_selection.cpp
   ${_src}/stats/sample_metrics.cpp
+  ${_src}/stats/segment_matching.cpp
   ${_src}/stats/segment_names.cpp
   # report renderers (plain data in, text out)
   ${_src}/report/charts.cpp

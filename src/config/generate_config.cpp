@@ -1,5 +1,7 @@
 #include "custseg/config/generate_config.hpp"
 
+#include <cmath>
+
 #include "custseg/util/byte_size.hpp"
 #include "custseg/util/error.hpp"
 
@@ -18,6 +20,14 @@ bool parse_generate_config(int argc, char** argv, int rank, GenerateConfig& c) {
        "also write 8 engagement columns (sessions_per_month, pages_per_session, app_share, return_rate, "
        "support_contacts, category_breadth, coupon_redemptions, review_count): 16 behavioural columns in all; "
        "they are not default features, name them with segment --features")
+      ("period", po::value(&c.period)->default_value(c.period),
+       "1: the table of --rows customers; 2: the same customers one quarter later (give period 1's --rows and "
+       "--seed): 10% of them lost, the others kept with behaviour moved by --drift (some loyal and bargain "
+       "customers lapse, some new ones ramp up), 15% new customers with new ids, rows shuffled "
+       "(docs/segment-ids.md)")
+      ("drift", po::value(&c.drift)->default_value(c.drift, shortest_text(c.drift)),
+       "--period 2: how far kept customers move, >= 0 (0: behaviour unchanged; 1: 20% of loyal and bargain "
+       "customers lapse, half the new ones ramp up, baskets and shares jitter by about 10%)")
       ("alignment", po::value(&alignment)->default_value("0"),
        "start every dataset of 64 KiB or more at a multiple of this many bytes, e.g. 1M or the file "
        "system's stripe size (0 = packed)")
@@ -28,6 +38,8 @@ bool parse_generate_config(int argc, char** argv, int rank, GenerateConfig& c) {
     return false;
   if (c.output.empty()) throw_usage("--output is required (see 'custseg generate --help')");
   if (c.rows == 0) throw_usage("--rows must be at least 1");
+  if (c.period != 1 && c.period != 2) throw_usage("--period must be 1 or 2 (got " + std::to_string(c.period) + ")");
+  if (!(c.drift >= 0) || !std::isfinite(c.drift)) throw_usage("--drift must be a finite number >= 0");
   if (c.chunk_rows == 0) throw_usage("--chunk-rows must be at least 1");
   c.alignment = parse_byte_size(alignment, "--alignment");
   if (c.chunk_size > (std::uint64_t{1} << 31)) throw_usage("--chunk-size must be at most 2^31 rows (an HDF5 limit)");

@@ -1,5 +1,7 @@
 #include "custseg/config/segment_config.hpp"
 
+#include <cmath>
+
 #include "custseg/util/byte_size.hpp"
 #include "custseg/util/error.hpp"
 
@@ -22,6 +24,17 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
   add_fit_options(desc, c.fit);
   desc.add_options()
       ("init", po::value(&c.init_file), "start from the centroids of a previous results.h5 (/model/centroids)")
+      ("previous", po::value(&c.previous),
+       "results.h5 of the previous period: this run's segments are matched to its segments (minimum-cost "
+       "assignment on centroid distances in the previous model's standardized space) and keep their stable "
+       "IDs; others get fresh IDs (docs/segment-ids.md). Its features must be this run's")
+      ("match-threshold", po::value(&c.match_threshold)->default_value(c.match_threshold, shortest_text(c.match_threshold)),
+       "with --previous: a matched segment keeps the previous ID when its centroid is at most this far from the "
+       "previous centroid, in the previous model's standard deviations (Euclidean over all features); farther "
+       "segments get a fresh ID")
+      ("warm-start", po::value(&c.warm_start)->default_value(c.warm_start, "false"),
+       "with --previous: start k-means from the previous model's centroids (moved into this run's scaled space) "
+       "instead of k-means||; the previous k must equal --k")
       ("memory-limit", po::value(&c.memory_limit)->default_value(c.memory_limit),
        "memory per rank for the features, e.g. 2G; when a rank's block does not fit, every pass streams it "
        "from the input in chunks (identical results, more reading; 0 = no limit)");
@@ -36,6 +49,10 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
   if (c.n_init < 1) throw_usage("--n-init must be at least 1");
   validate_fit_options(c.fit);
   if (c.common.threads < 0) throw_usage("--threads must be 0 or more");
+  if (!(c.match_threshold >= 0) || !std::isfinite(c.match_threshold))
+    throw_usage("--match-threshold must be a finite number >= 0 (got " + std::to_string(c.match_threshold) + ")");
+  if (c.warm_start && c.previous.empty()) throw_usage("--warm-start requires --previous");
+  if (c.warm_start && !c.init_file.empty()) throw_usage("--warm-start and --init both choose the initial centroids: give one");
   c.memory_limit_bytes = parse_byte_size(c.memory_limit, "--memory-limit");
   validate_profile_options(c.profile);
   return true;

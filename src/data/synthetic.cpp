@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 
+#include "custseg/util/permutation.hpp"
 #include "custseg/util/rng.hpp"
 #include "custseg/util/rng_streams.hpp"
 
@@ -122,37 +123,111 @@ int pick_archetype(std::uint64_t seed, std::uint64_t row) {
   return static_cast<int>(kArchetypes.size()) - 1;
 }
 
+// One customer of the period-1 table: row `row` drawn from archetype `a` (pick_archetype(seed, row)
+// for period 1) into out[i].
+void fill_row(std::uint64_t seed, std::uint64_t row, int a, SyntheticBlock& out, std::size_t i, bool wide) {
+  const Archetype& p = kArchetypes[static_cast<std::size_t>(a)];
+  out.customer_id[i] = 100000001ULL + row;
+  out.true_segment[i] = a;
+  const double recency = std::floor(log_normal(seed, kRecency, row, p.recency_median, 0.35));
+  const int frequency = std::max(1, static_cast<int>(std::lround(log_normal(seed, kFrequency, row, p.frequency_median, 0.3))));
+  const double basket = std::round(log_normal(seed, kBasket, row, p.basket_median, 0.3) * 100.0) / 100.0;
+  const double tenure = std::max(recency + frequency, std::floor(log_normal(seed, kTenure, row, p.tenure_median, 0.3)));
+  out.recency_days[i] = recency;
+  out.frequency[i] = frequency;
+  out.avg_basket[i] = basket;
+  out.monetary[i] = std::round(basket * frequency * 100.0) / 100.0;
+  out.tenure_days[i] = static_cast<std::int32_t>(tenure);
+  out.discount_share[i] = logistic_share(seed, kDiscount, row, p.discount, 0.35);
+  out.web_share[i] = logistic_share(seed, kWeb, row, p.web, 0.35);
+  out.email_open_rate[i] = logistic_share(seed, kEmail, row, p.email, 0.35);
+  out.age[i] = static_cast<std::int32_t>(std::clamp(std::lround(p.age_mean + 11.0 * rng::normal(seed, kAge, row)), 18L, 95L));
+  out.region[i] = static_cast<std::int32_t>(rng::bits(seed, kRegion, row) % region_names().size());
+  out.gender[i] = rng::uniform(seed, kGender, row) < 0.03 ? 2 : static_cast<std::int32_t>(rng::bits(seed, kGenderCoin, row) & 1U);
+  // Revenue of the last 12 months: the yearly share of lifetime spend, with noise.
+  const double yearly = out.monetary[i] * std::min(1.0, 365.0 / tenure);
+  out.revenue_12m[i] = std::round(yearly * std::exp(0.1 * rng::normal(seed, kNoise, row)) * 100.0) / 100.0;
+  out.churned[i] = rng::uniform(seed, kChurn, row) < p.churn_probability ? 1 : 0;
+  if (wide) fill_engagement(seed, row, a, out, i);
+}
+
+constexpr int kNewCustomers = 2, kLapsed = 3;
+
+double moved_share(std::uint64_t seed, std::uint64_t stream, std::uint64_t row, double value, double drift) {
+  const double logit = std::log(value / (1.0 - value)) + 0.2 * drift * rng::normal(seed, stream, row);
+  return 1.0 / (1.0 + std::exp(-logit));
+}
+
+// A kept customer one quarter later: some loyal and bargain customers lapse (recency up, frequency
+// down), some new customers ramp up (frequency up), everyone's basket and shares move a little.
+void apply_drift(std::uint64_t seed, std::uint64_t row, double drift, SyntheticBlock& out, std::size_t i) {
+  namespace st = rng::streams;
+  const int a = out.true_segment[i];
+  double recency = out.recency_days[i];
+  int frequency = out.frequency[i];
+  if ((a == 0 || a == 1) && rng::uniform(seed, st::kPeriodLapse, row) < std::min(1.0, PeriodTwoPlan::kLapseShare * drift)) {
+    recency = std::floor(recency * (1.0 + 8.0 * drift) + 60.0 * drift);
+    frequency = std::max(1, static_cast<int>(std::lround(frequency * std::exp(-0.7 * drift))));
+    out.true_segment[i] = kLapsed;  // the archetype the customer now behaves like
+  } else if (a == kNewCustomers &&
+             rng::uniform(seed, st::kPeriodRampUp, row) < std::min(1.0, PeriodTwoPlan::kRampUpShare * drift)) {
+    frequency = static_cast<int>(std::lround(frequency * (1.0 + 3.0 * drift)));
+  }
+  const double basket =
+      std::round(out.avg_basket[i] * std::exp(0.1 * drift * rng::normal(seed, st::kPeriodNoiseFirst, row)) * 100.0) / 100.0;
+  const double tenure = std::max(recency + frequency, static_cast<double>(out.tenure_days[i] + PeriodTwoPlan::kDaysLater));
+  out.recency_days[i] = recency;
+  out.frequency[i] = frequency;
+  out.avg_basket[i] = basket;
+  out.monetary[i] = std::round(basket * frequency * 100.0) / 100.0;
+  out.tenure_days[i] = static_cast<std::int32_t>(tenure);
+  out.discount_share[i] = moved_share(seed, st::kPeriodNoiseFirst + 1, row, out.discount_share[i], drift);
+  out.web_share[i] = moved_share(seed, st::kPeriodNoiseFirst + 2, row, out.web_share[i], drift);
+  out.email_open_rate[i] = moved_share(seed, st::kPeriodNoiseFirst + 3, row, out.email_open_rate[i], drift);
+  const double yearly = out.monetary[i] * std::min(1.0, 365.0 / tenure);
+  out.revenue_12m[i] = std::round(yearly * std::exp(0.1 * rng::normal(seed, st::kPeriodNoiseFirst + 4, row)) * 100.0) / 100.0;
+  out.churned[i] = rng::uniform(seed, kChurn, row) < kArchetypes[static_cast<std::size_t>(out.true_segment[i])].churn_probability ? 1 : 0;
+}
+
 }  // namespace
+
+PeriodTwoPlan period_two_plan(std::uint64_t base_rows) {
+  PeriodTwoPlan p;
+  p.base_rows = base_rows;
+  p.lost = static_cast<std::uint64_t>(std::llround(PeriodTwoPlan::kLostShare * static_cast<double>(base_rows)));
+  p.kept = base_rows - p.lost;
+  p.added = static_cast<std::uint64_t>(std::llround(PeriodTwoPlan::kAddedShare * static_cast<double>(base_rows)));
+  p.rows = p.kept + p.added;
+  return p;
+}
+
+void generate_period_two_block(std::uint64_t seed, const PeriodTwoPlan& plan, double drift, const io::RowBlock& block,
+                               SyntheticBlock& out, bool wide) {
+  out.resize(block.count, wide);
+  // Positions [0, kept) of the first permutation are the period-1 rows kept; the second shuffles
+  // the period-2 rows (kept first, then added, before shuffling).
+  const rng::Permutation base_order(seed, rng::streams::kPeriodLostOrder, plan.base_rows);
+  const rng::Permutation row_order(seed, rng::streams::kPeriodRowOrder, plan.rows);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, block.count, 4096), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      const std::uint64_t q = row_order(block.begin + i);
+      if (q < plan.kept) {
+        const std::uint64_t row = base_order(q);
+        fill_row(seed, row, pick_archetype(seed, row), out, i, wide);
+        apply_drift(seed, row, drift, out, i);
+      } else {
+        fill_row(seed, plan.base_rows + (q - plan.kept), kNewCustomers, out, i, wide);
+      }
+    }
+  });
+}
 
 void generate_block(std::uint64_t seed, const io::RowBlock& block, SyntheticBlock& out, bool wide) {
   out.resize(block.count, wide);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, block.count, 4096), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       const std::uint64_t row = block.begin + i;
-      const int a = pick_archetype(seed, row);
-      const Archetype& p = kArchetypes[static_cast<std::size_t>(a)];
-      out.customer_id[i] = 100000001ULL + row;
-      out.true_segment[i] = a;
-      const double recency = std::floor(log_normal(seed, kRecency, row, p.recency_median, 0.35));
-      const int frequency = std::max(1, static_cast<int>(std::lround(log_normal(seed, kFrequency, row, p.frequency_median, 0.3))));
-      const double basket = std::round(log_normal(seed, kBasket, row, p.basket_median, 0.3) * 100.0) / 100.0;
-      const double tenure = std::max(recency + frequency, std::floor(log_normal(seed, kTenure, row, p.tenure_median, 0.3)));
-      out.recency_days[i] = recency;
-      out.frequency[i] = frequency;
-      out.avg_basket[i] = basket;
-      out.monetary[i] = std::round(basket * frequency * 100.0) / 100.0;
-      out.tenure_days[i] = static_cast<std::int32_t>(tenure);
-      out.discount_share[i] = logistic_share(seed, kDiscount, row, p.discount, 0.35);
-      out.web_share[i] = logistic_share(seed, kWeb, row, p.web, 0.35);
-      out.email_open_rate[i] = logistic_share(seed, kEmail, row, p.email, 0.35);
-      out.age[i] = static_cast<std::int32_t>(std::clamp(std::lround(p.age_mean + 11.0 * rng::normal(seed, kAge, row)), 18L, 95L));
-      out.region[i] = static_cast<std::int32_t>(rng::bits(seed, kRegion, row) % region_names().size());
-      out.gender[i] = rng::uniform(seed, kGender, row) < 0.03 ? 2 : static_cast<std::int32_t>(rng::bits(seed, kGenderCoin, row) & 1U);
-      // Revenue of the last 12 months: the yearly share of lifetime spend, with noise.
-      const double yearly = out.monetary[i] * std::min(1.0, 365.0 / tenure);
-      out.revenue_12m[i] = std::round(yearly * std::exp(0.1 * rng::normal(seed, kNoise, row)) * 100.0) / 100.0;
-      out.churned[i] = rng::uniform(seed, kChurn, row) < p.churn_probability ? 1 : 0;
-      if (wide) fill_engagement(seed, row, a, out, i);
+      fill_row(seed, row, pick_archetype(seed, row), out, i, wide);
     }
   });
 }

@@ -96,6 +96,35 @@ void write_profiles(const File& f, const report::RunSummary& s) {
   f.write_attribute("/segments", "silhouette", prof.quality.silhouette);
 }
 
+// /segments/segment_id: the stable ID of each k-means index (0..k-1 without --previous).
+void write_segment_ids(const File& f, const report::RunSummary& s) {
+  std::vector<std::int32_t> ids(s.k);
+  for (std::size_t c = 0; c < s.k; ++c) ids[c] = s.segment_id(c);
+  f.create_dataset("/segments/segment_id", ColumnType::int32, {s.k});
+  f.write_rows<std::int32_t>("/segments/segment_id", RowBlock{0, s.k}, ids);
+}
+
+void write_int32(const File& f, const std::string& path, const std::vector<std::int32_t>& values,
+                 std::vector<std::uint64_t> dims) {
+  f.create_dataset(path, ColumnType::int32, dims);
+  if (!values.empty()) f.write_rows<std::int32_t>(path, RowBlock{0, dims[0]}, values);
+}
+
+// /matching (segment --previous): the cost matrix, the assignment and the vanished IDs.
+void write_matching(const File& f, const stats::SegmentMatching& m) {
+  f.create_group("/matching");
+  write_matrix(f, "/matching/cost", m.cost, m.k, m.k_previous);
+  write_int32(f, "/matching/previous_segment_id", m.previous_ids, {m.k_previous});
+  std::vector<std::int32_t> pairs;
+  for (const auto& [current, previous] : m.pairs) pairs.insert(pairs.end(), {current, previous});
+  write_int32(f, "/matching/pairs", pairs, {m.pairs.size(), 2});
+  f.create_dataset("/matching/distance", ColumnType::float64, {m.distance.size()});
+  if (!m.distance.empty()) f.write_rows<double>("/matching/distance", RowBlock{0, m.distance.size()}, m.distance);
+  write_int32(f, "/matching/vanished", m.vanished, {m.vanished.size()});
+  f.write_attribute("/matching", "threshold", m.threshold);
+  f.write_attribute("/matching", "previous_path", m.previous_path);
+}
+
 // /model: the model a later run applies (read_model, model_file.hpp) and its provenance; the
 // root attributes say which layout this is (model_format.hpp, docs/results-format.md).
 void write_model(const File& f, const report::RunSummary& s) {
@@ -130,6 +159,7 @@ void write_model(const File& f, const report::RunSummary& s) {
   f.write_attribute("/model", "precision", s.precision);
   if (!s.scored_with_model.empty()) f.write_attribute("/model", "scored_with_model", s.scored_with_model);
   f.write_strings("/model/config", {s.config_text});
+  f.write_attribute("/model", "next_segment_id", s.next_id());
 }
 
 }  // namespace
@@ -161,6 +191,8 @@ void write_model_and_segments(const std::string& path, const report::RunSummary&
   write_matrix(f, "/segments/min", min, k, d);
   write_matrix(f, "/segments/max", max, k, d);
   write_profiles(f, s);
+  write_segment_ids(f, s);
+  if (s.matching) write_matching(f, *s.matching);
   f.close();
 }
 

@@ -41,7 +41,7 @@ std::string line(double x1, double y1, double x2, double y2, const std::string& 
 std::string segment_label(const RunSummary& s, std::size_t c, std::size_t max_chars = 46) {
   std::string name = s.substantial(c) && c < s.profiles.names.size() ? s.profiles.names[c] : "not substantial";
   if (name.size() > max_chars) name = name.substr(0, max_chars - 2) + "\u2026";
-  return std::to_string(c) + " \u00b7 " + name;
+  return std::to_string(s.segment_id(c)) + " \u00b7 " + name;
 }
 
 }  // namespace
@@ -182,14 +182,14 @@ std::string box_plot(const RunSummary& s, std::size_t f) {
     if (m.count[g] == 0) continue;
     const auto& q = p.quantiles[g];
     const std::string colour = g == s.k ? "#555555" : svg::segment_colour(g);
-    o << "<g class=\"box\" data-group=\"" << (g == s.k ? std::string("population") : std::to_string(g)) << "\">";
+    o << "<g class=\"box\" data-group=\"" << (g == s.k ? std::string("population") : std::to_string(s.segment_id(g))) << "\">";
     o << line(x(q[0]), mid, x(q[1]), mid, colour, 1.5) << line(x(q[3]), mid, x(q[4]), mid, colour, 1.5);
     o << line(x(q[0]), mid - 5, x(q[0]), mid + 5, colour, 1.5) << line(x(q[4]), mid - 5, x(q[4]), mid + 5, colour, 1.5);
     o << rect(x(q[1]), y + 4, std::max(x(q[3]) - x(q[1]), 1.0), row_h - 8, colour, "fill-opacity=\"0.35\" stroke=\"" + colour + "\"");
     o << line(x(q[2]), y + 3, x(q[2]), y + row_h - 3, "#111111", 2);
     const double mx = x(m.mean[g]);
     o << "<path d=\"M" << coord(mx) << ' ' << coord(mid - 4) << " l4 4 l-4 4 l-4 -4 z\" fill=\"#ffffff\" stroke=\"#111111\"/>";
-    o << "<title>" << escape((g == s.k ? std::string("population") : "segment " + std::to_string(g)) + ": p5 " +
+    o << "<title>" << escape((g == s.k ? std::string("population") : "segment " + std::to_string(s.segment_id(g))) + ": p5 " +
                              svg::format_number(q[0]) + ", p25 " + svg::format_number(q[1]) + ", median " +
                              svg::format_number(q[2]) + ", p75 " + svg::format_number(q[3]) + ", p95 " +
                              svg::format_number(q[4]) + ", mean " + svg::format_number(m.mean[g]))

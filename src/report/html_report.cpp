@@ -77,8 +77,8 @@ void overview(std::ostringstream& o, const RunSummary& s) {
   }
   o << "<th class=\"text\">substantial</th>" << (s.profiles.fairness.empty() ? "" : "<th class=\"text\">fairness</th>") << "</tr>";
   for (std::size_t c = 0; c < s.k; ++c) {
-    o << "<tr class=\"segment-row\" data-segment=\"" << c << "\">" << td("<span class=\"swatch\" style=\"background:" +
-                                                                             svg::segment_colour(c) + "\"></span>" + std::to_string(c))
+    o << "<tr class=\"segment-row\" data-segment=\"" << s.segment_id(c) << "\">" << td("<span class=\"swatch\" style=\"background:" +
+                                                                             svg::segment_colour(c) + "\"></span>" + std::to_string(s.segment_id(c)))
       << td(escape(name_of(s, c)), "text");
     if (s.suppressed(c)) {
       o << td(escape(s.hidden_count(c))) << td("\u2013");
@@ -117,7 +117,7 @@ void profiles_table(std::ostringstream& o, const RunSummary& s) {
   for (const auto& p : s.profiles.features) {
     for (std::size_t g = 0; g <= s.k; ++g) {
       const bool pop = g == s.k;
-      o << "<tr>" << td(escape(p.name), "text") << td(pop ? "population" : std::to_string(g));
+      o << "<tr>" << td(escape(p.name), "text") << td(pop ? "population" : std::to_string(s.segment_id(g)));
       if (!pop && s.suppressed(g)) {
         o << "<td colspan=\"11\" class=\"text muted\">" << escape(s.suppression_reason(g)) << "</td></tr>";
         continue;
@@ -144,7 +144,7 @@ void fairness_section(std::ostringstream& o, const RunSummary& s) {
     for (const auto& g : a.groups) o << "<th>" << escape(g) << " share<br><span class=\"muted\">(population)</span></th>";
     o << "<th>min/max selection rate</th><th class=\"text\">flag</th></tr>";
     for (std::size_t c = 0; c < a.segments(); ++c) {
-      o << "<tr data-segment=\"" << c << "\">" << td(std::to_string(c));
+      o << "<tr data-segment=\"" << s.segment_id(c) << "\">" << td(std::to_string(s.segment_id(c)));
       if (s.suppressed(c)) {
         o << "<td colspan=\"" << a.groups.size() + 2 << "\" class=\"text muted\">" << escape(s.suppression_reason(c))
           << "</td></tr>";
@@ -209,6 +209,30 @@ void sweep_section(std::ostringstream& o, const RunSummary& s) {
   o << "</table>";
 }
 
+// --previous: which segments kept their ID from the previous period, which are new, which vanished.
+void matching_section(std::ostringstream& o, const RunSummary& s) {
+  if (!s.matching) return;
+  const stats::SegmentMatching& m = *s.matching;
+  o << "<h2 id=\"matching\">Compared with the previous period</h2><p class=\"note\">Segments matched to "
+    << escape(m.previous_path) << " by a minimum-cost assignment on centroid distances in the previous model's "
+    << "standardized space; a segment within " << format_number(m.threshold)
+    << " standard deviations keeps its ID, others get a new one.</p><table id=\"matching-table\"><tr><th>segment</th>"
+       "<th class=\"text\">status</th><th>matched previous segment</th><th>distance</th></tr>";
+  for (std::size_t c = 0; c < m.k; ++c) {
+    std::string previous = "\u2013", distance = "\u2013";
+    for (std::size_t p = 0; p < m.pairs.size(); ++p)
+      if (static_cast<std::size_t>(m.pairs[p].first) == c) {
+        previous = std::to_string(m.previous_ids[static_cast<std::size_t>(m.pairs[p].second)]);
+        distance = format_number(m.distance[p]);
+      }
+    o << "<tr data-segment=\"" << s.segment_id(c) << "\">" << td(std::to_string(s.segment_id(c)))
+      << td(m.kept(c) ? "kept" : "new", "text") << td(previous) << td(distance) << "</tr>";
+  }
+  std::string vanished;
+  for (const std::int32_t id : m.vanished) vanished += (vanished.empty() ? "" : ", ") + std::to_string(id);
+  o << "</table><p class=\"note\">Vanished previous segments: " << (vanished.empty() ? "none" : vanished) << ".</p>";
+}
+
 }  // namespace
 
 std::string render_html_report(const RunSummary& s) {
@@ -241,6 +265,7 @@ std::string render_html_report(const RunSummary& s) {
       << ".</p>";
 
   overview(o, s);
+  matching_section(o, s);
   o << "<h2 id=\"sizes\">Size and value</h2>" << charts::sizes_and_value(s, value_kpi(s));
   o << "<h2 id=\"heatmap\">What each segment is</h2><p class=\"note\">" << escape(definitions::kIndex)
     << "; red = above average, blue = below. " << escape(definitions::kNames) << ".</p>" << charts::profile_heatmap(s);

@@ -83,7 +83,7 @@ ordered_json fairness_json(const RunSummary& s) {
     audit["population_share"] = pop;
     ordered_json segs = ordered_json::array();
     for (std::size_t c = 0; c < a.segments(); ++c) {
-      ordered_json seg = {{"segment", c}};
+      ordered_json seg = {{"segment", s.segment_id(c)}};
       if (s.suppressed(c)) {
         seg["suppressed"] = true;
         seg["count"] = s.hidden_count(c);
@@ -164,11 +164,30 @@ ordered_json model_json(const RunSummary& s) {
   return model;
 }
 
+// --previous: which segment kept which ID, the distances (previous-model standard deviations),
+// and the IDs that vanished. Only present when a previous model was given.
+ordered_json matching_json(const RunSummary& s, const stats::SegmentMatching& m) {
+  ordered_json segments = ordered_json::array();
+  for (std::size_t c = 0; c < m.k; ++c) {
+    ordered_json seg = {{"segment", s.segment_id(c)}, {"kept_previous_id", m.kept(c)}};
+    for (std::size_t p = 0; p < m.pairs.size(); ++p)
+      if (static_cast<std::size_t>(m.pairs[p].first) == c) {
+        seg["matched_previous_segment"] = m.previous_ids[static_cast<std::size_t>(m.pairs[p].second)];
+        seg["distance"] = number(m.distance[p]);
+      }
+    segments.push_back(seg);
+  }
+  return {{"previous", m.previous_path},         {"threshold", m.threshold},
+          {"method", "minimum-cost assignment (Hungarian) on centroid distances in the previous model's standardized space"},
+          {"previous_segment_ids", m.previous_ids}, {"segments", segments},
+          {"vanished", m.vanished},                {"next_segment_id", m.next_segment_id}};
+}
+
 // One segment's entry. Suppressed: no figure that would describe a handful of customers (or
 // reveal one by subtraction from the population totals).
 ordered_json segment_json(const RunSummary& s, std::size_t c) {
   ordered_json seg;
-  seg["segment"] = c;
+  seg["segment"] = s.segment_id(c);
   seg["name"] = segment_name(s, c);
   seg["substantial"] = s.substantial(c);
   if (s.suppressed(c)) {
@@ -201,7 +220,7 @@ void add_segments(const RunSummary& s, ordered_json& j) {
   ordered_json suppressed = ordered_json::array();
   for (std::size_t c = 0; c < s.k; ++c) {
     segments.push_back(segment_json(s, c));
-    if (s.suppressed(c)) suppressed.push_back(c);
+    if (s.suppressed(c)) suppressed.push_back(s.segment_id(c));
   }
   j["segments"] = segments;
   ordered_json population = ordered_json::object();
@@ -238,6 +257,7 @@ std::string render_json_report(const RunSummary& s) {
   if (!s.scored_with_model.empty()) j["scored_with_model"] = s.scored_with_model;
   if (s.throughput)
     j["throughput"] = {{"rows_per_second", s.throughput->rows_per_second}, {"read_share", s.throughput->read_share}};
+  if (s.matching) j["segment_matching"] = matching_json(s, *s.matching);
   ordered_json quality = quality_json(s.profiles.quality);
   quality["inertia"] = s.kmeans.inertia;
   j["quality"] = quality;
@@ -275,12 +295,12 @@ std::string render_segments_csv(const RunSummary& s) {
   for (std::size_t c = 0; c < s.k; ++c) {
     if (s.suppressed(c)) {
       // Same number of fields, every figure left empty.
-      out << c << ',' << s.hidden_count(c) << ",," << csv_text(segment_name(s, c)) << ',' << (s.substantial(c) ? "true" : "false");
+      out << s.segment_id(c) << ',' << s.hidden_count(c) << ",," << csv_text(segment_name(s, c)) << ',' << (s.substantial(c) ? "true" : "false");
       for (std::size_t i = 5; i < fields; ++i) out << ',';
       out << '\n';
       continue;
     }
-    out << c << ',' << s.kmeans.counts[c] << ',' << csv_number(s.share(c)) << ',' << csv_text(segment_name(s, c)) << ",true";
+    out << s.segment_id(c) << ',' << s.kmeans.counts[c] << ',' << csv_number(s.share(c)) << ',' << csv_text(segment_name(s, c)) << ",true";
     for (const auto& kpi : s.profiles.kpis) {
       out << ',' << csv_number(kpi.sum[c]) << ',' << csv_number(kpi.mean[c]) << ',' << csv_number(kpi.share[c]);
       if (kpi.binary) out << ',' << csv_number(kpi.mean[c]);
@@ -313,11 +333,11 @@ std::string render_console_table(const RunSummary& s) {
   out << "   (feature means)  name\n";
   for (std::size_t c = 0; c < s.k; ++c) {
     if (s.suppressed(c)) {
-      std::snprintf(buf, sizeof buf, "%7zu %10s  %6s", c, s.hidden_count(c).c_str(), "");
+      std::snprintf(buf, sizeof buf, "%7d %10s  %6s", s.segment_id(c), s.hidden_count(c).c_str(), "");
       out << buf << "  (" << s.suppression_reason(c) << ")\n";
       continue;
     }
-    std::snprintf(buf, sizeof buf, "%7zu %10lld  %5.1f%%", c, static_cast<long long>(s.kmeans.counts[c]), 100.0 * s.share(c));
+    std::snprintf(buf, sizeof buf, "%7d %10lld  %5.1f%%", s.segment_id(c), static_cast<long long>(s.kmeans.counts[c]), 100.0 * s.share(c));
     out << buf;
     for (std::size_t f = 0; f < shown; ++f) {
       std::snprintf(buf, sizeof buf, " %15.4g", s.moments[f].mean[c]);

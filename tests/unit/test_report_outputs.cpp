@@ -192,3 +192,53 @@ TEST(HtmlReport, SweepCurvesWhenPresent) {
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
   EXPECT_NE(html.find("Recommended k = 3"), std::string::npos);
 }
+
+// Stable segment IDs (docs/segment-ids.md): every report shows the ID where it shows a segment.
+TEST(SegmentIds, EveryReportShowsTheStableId) {
+  auto s = make_summary(false);
+  s.segment_ids = {7, 3, 12};
+  s.next_segment_id = 13;
+  const auto j = nlohmann::json::parse(report::render_json_report(s));
+  ASSERT_EQ(j["segments"].size(), 3u);
+  EXPECT_EQ(j["segments"][0]["segment"], 7);
+  EXPECT_EQ(j["segments"][2]["segment"], 12);
+  EXPECT_EQ(j["privacy"]["suppressed_segments"], nlohmann::json::array({7, 3}));
+  EXPECT_EQ(j["fairness"][0]["segments"][2]["segment"], 12);
+  EXPECT_FALSE(j.contains("segment_matching")) << "only with --previous";
+  std::istringstream csv(report::render_segments_csv(s));
+  std::string line, first_columns;
+  std::getline(csv, line);
+  while (std::getline(csv, line)) first_columns += line.substr(0, line.find(',')) + ";";
+  EXPECT_EQ(first_columns, "7;3;12;");
+  const std::string console = report::render_console_table(s);
+  EXPECT_NE(console.find("\n     12 "), std::string::npos) << console;
+  const std::string html = report::render_html_report(s);
+  EXPECT_NE(html.find("data-segment=\"12\""), std::string::npos);
+  EXPECT_NE(html.find("12 \u00b7 high recency_days"), std::string::npos);
+  EXPECT_EQ(html.find("data-segment=\"2\""), std::string::npos) << "a k-means index shown as a segment";
+  EXPECT_EQ(s.next_id(), 13);
+  s.next_segment_id = 0;
+  EXPECT_EQ(s.next_id(), 13) << "never below the largest ID + 1";
+}
+
+TEST(SegmentIds, MatchingSectionWithPrevious) {
+  auto s = make_summary(false);
+  s.matching = stats::match_segments({0.1, 9, 9, 3, 9, 9}, 3, {4, 5}, 6, 1.0);  // index 1 matched at 3 > 1: fresh
+  s.matching->previous_path = "q1/results.h5";
+  s.segment_ids = s.matching->segment_ids;
+  const auto j = nlohmann::json::parse(report::render_json_report(s));
+  const auto& m = j["segment_matching"];
+  EXPECT_EQ(m["previous"], "q1/results.h5");
+  EXPECT_EQ(m["vanished"], nlohmann::json::array({5}));
+  EXPECT_EQ(m["next_segment_id"], 8);
+  EXPECT_EQ(m["segments"][0]["segment"], 4);
+  EXPECT_EQ(m["segments"][0]["kept_previous_id"], true);
+  EXPECT_EQ(m["segments"][1]["segment"], 6);
+  EXPECT_EQ(m["segments"][1]["matched_previous_segment"], 5);
+  EXPECT_EQ(m["segments"][2]["segment"], 7);
+  EXPECT_FALSE(m["segments"][2].contains("matched_previous_segment"));
+  const std::string html = report::render_html_report(s);
+  EXPECT_NE(html.find("id=\"matching-table\""), std::string::npos);
+  EXPECT_NE(html.find("Vanished previous segments: 5."), std::string::npos);
+  EXPECT_EQ(report::render_html_report(make_summary(false)).find("matching-table"), std::string::npos);
+}

@@ -12,7 +12,11 @@ struct GenerateConfig {
   std::uint64_t seed = 42;
   std::string output;
   std::uint64_t chunk_rows = 1 << 20;
-  bool wide = false;  // also write the engagement columns (16 behavioural columns in all)
+  bool wide = false;
+  // 2: the same customer base one quarter later (data/synthetic.hpp PeriodTwoPlan), with behaviour
+  // moved by `drift` (0 = unchanged); --rows and --seed are period 1's.
+  int period = 1;
+  double drift = 1.0;  // also write the engagement columns (16 behavioural columns in all)
   // File layout for large files (docs/io.md): dataset alignment in bytes and HDF5 chunk size in
   // rows; 0 = HDF5's packing and contiguous datasets (the default).
   std::uint64_t alignment = 0;

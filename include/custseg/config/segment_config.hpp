@@ -20,6 +20,12 @@ struct SegmentConfig {
   int n_init = kKMeansDefaults.n_init;
   FitOptions fit;  // iterations, tolerance, k-means|| rounds and oversampling, step
   std::string init_file;
+  // Stable segment IDs across periods (docs/segment-ids.md): the previous period's results.h5,
+  // the largest centroid distance (previous-model standard deviations) at which a matched segment
+  // keeps its previous ID, and whether k-means starts from the previous centroids.
+  std::string previous;
+  double match_threshold = 1.0;
+  bool warm_start = false;
   std::string memory_limit = "0";     // per rank, e.g. "2G": beyond it the features stream from the file
   std::uint64_t memory_limit_bytes = 0;  // parsed; 0 = no limit
   ProfileOptions profile;  // KPIs, protected columns, privacy floor, fairness threshold, silhouette sample

@@ -33,4 +33,24 @@ struct SyntheticBlock {
 // `wide` adds the engagement columns. The other columns do not depend on `wide`.
 void generate_block(std::uint64_t seed, const io::RowBlock& block, SyntheticBlock& out, bool wide = false);
 
+// `generate --period 2`: the customer base of period 1 (same --seed and --rows) one quarter
+// later (docs/segment-ids.md). Exactly `lost` = round(10%) of the period-1 customers are gone, the
+// `kept` others keep their id, demographics and archetype with behaviour moved by `drift`, and
+// `added` = round(15%) new customers (ids after period 1's, drawn from the "new customers"
+// archetype) join; the rows are in a shuffled order (a keyed permutation). Every row is a pure
+// function of (seed, base_rows, drift, output row): any rank split writes the same bytes.
+struct PeriodTwoPlan {
+  static constexpr double kLostShare = 0.10, kAddedShare = 0.15;
+  static constexpr double kLapseShare = 0.20;   // of kept loyal/bargain customers, times drift (capped at 1)
+  static constexpr double kRampUpShare = 0.50;  // of kept new customers, times drift (capped at 1)
+  static constexpr int kDaysLater = 91;         // tenure grows by one quarter
+  std::uint64_t base_rows = 0, lost = 0, kept = 0, added = 0, rows = 0;
+};
+PeriodTwoPlan period_two_plan(std::uint64_t base_rows);
+
+// Rows [block.begin, block.end()) of period 2; drift >= 0 scales how far kept customers move
+// (0: behaviour unchanged apart from tenure).
+void generate_period_two_block(std::uint64_t seed, const PeriodTwoPlan& plan, double drift, const io::RowBlock& block,
+                               SyntheticBlock& out, bool wide = false);
+
 }  // namespace custseg::data

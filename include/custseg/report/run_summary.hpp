@@ -1,6 +1,7 @@
 #pragma once
 // Everything the reports need about one segmentation run: small, gathered, no customer rows.
 // Writers (JSON, CSV, HTML, results.h5 model part) are pure functions of this struct.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include "custseg/data/feature_scaling.hpp"
 #include "custseg/kmeans/kmeans_result.hpp"
 #include "custseg/stats/k_selection.hpp"
+#include "custseg/stats/segment_matching.hpp"
 #include "custseg/stats/segment_profiles_types.hpp"
 
 namespace custseg::report {
@@ -40,6 +42,12 @@ struct RunSummary {
   kmeans::KMeansResult kmeans;            // labels/distances left empty: not report material
   std::vector<double> centroids_original;  // k * d in original units
   std::vector<stats::ColumnMoments> moments;  // one per feature, original units
+  // Stable segment IDs (docs/segment-ids.md): segment_ids[c] is the ID reports show for k-means
+  // index c (empty = identity, 0..k-1); next_segment_id is one more than the largest ID ever
+  // issued in this model's chain (0 = k). Set by `segment --previous`.
+  std::vector<std::int32_t> segment_ids;
+  std::int64_t next_segment_id = 0;
+  std::optional<stats::SegmentMatching> matching;  // set by --previous
   // Profiles, KPIs, fairness audits, quality and names (moments above are profiles.features[f].moments).
   stats::SegmentProfiles profiles;
   // Privacy: segments smaller than this are not substantial and their statistics are suppressed
@@ -60,6 +68,14 @@ struct RunSummary {
   };
   std::optional<Throughput> throughput;
 
+  [[nodiscard]] std::int32_t segment_id(std::size_t c) const {
+    return c < segment_ids.size() ? segment_ids[c] : static_cast<std::int32_t>(c);
+  }
+  [[nodiscard]] std::int64_t next_id() const {
+    std::int64_t next = std::max<std::int64_t>(next_segment_id, static_cast<std::int64_t>(k));
+    for (const std::int32_t id : segment_ids) next = std::max<std::int64_t>(next, std::int64_t{id} + 1);
+    return next;
+  }
   [[nodiscard]] std::size_t dims() const { return scaling.names.size(); }
   [[nodiscard]] std::uint64_t rows_assigned() const { return rows_total - rows_dropped; }
   [[nodiscard]] bool substantial(std::size_t c) const { return kmeans.counts[c] >= min_segment_size; }

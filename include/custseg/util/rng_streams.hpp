@@ -30,6 +30,15 @@ inline constexpr std::uint64_t kKMeansPlusPlusFirst = 0x5eed;
 // Column streams 1..13 (archetype, behavioural columns, demographics, churn, noise), 111 (the
 // gender coin: kGender + 100), 64 + c for engagement column c. Normal draws use 2s and 2s+1.
 inline constexpr std::uint64_t kSyntheticEngagementFirst = 64;
+// generate --period 2 (synthetic.cpp; keyed by --seed, counter = period-1 row unless said):
+// which period-1 customers are lost (a permutation of the period-1 rows, util/permutation.hpp),
+// the row order of period 2 (a permutation of its rows), who lapses, who ramps up, and the
+// behaviour noise of kept customers (normal draws: uniform streams 2s, 2s+1 of these).
+inline constexpr std::uint64_t kPeriodLostOrder = 0x9e01;
+inline constexpr std::uint64_t kPeriodRowOrder = 0x9e02;
+inline constexpr std::uint64_t kPeriodLapse = 0x9e03;
+inline constexpr std::uint64_t kPeriodRampUp = 0x9e04;
+inline constexpr std::uint64_t kPeriodNoiseFirst = 0x9e10;  // + 0 basket, 1 discount, 2 web, 3 email, 4 revenue
 
 // ---- bench (keyed by the benchmark's --seed; counter = row or centre coordinate) ----
 inline constexpr std::uint64_t kBenchMixtureComponent = 999;
