@@ -34,8 +34,17 @@ NP_STOP = int(sys.argv[5]) if len(sys.argv) > 5 else 2
 NP_RESUME = int(sys.argv[6]) if len(sys.argv) > 6 else NP_STOP
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1")
-SEGMENT = ["--k", "6", "--seed", "3", "--n-init", "2", "--max-iter", "60", "--tol", "0",
-           "--features", "recency_days,frequency,monetary,tenure_days", "--silhouette-sample", "0"]
+OPTIONS = {"--k": "6", "--seed": "3", "--n-init": "2", "--max-iter": "60", "--tol": "0",
+           "--features": "recency_days,frequency,monetary,tenure_days", "--silhouette-sample": "0"}
+
+
+def segment_options(**changes):
+    """The run's options, with `k=5` style changes."""
+    options = dict(OPTIONS, **{"--" + name.replace("_", "-"): value for name, value in changes.items()})
+    return [word for pair in options.items() for word in pair]
+
+
+SEGMENT = segment_options()
 
 
 def fail(message):
@@ -169,9 +178,12 @@ if CASE in HOW:
     resume(out)
     compare(ref, out)
 elif CASE == "streamed":
-    streamed = ["--memory-limit", "40K"]
-    stop_by_signal(out, "ranks", streamed)
-    log = resume(out, streamed)
+    # Per-rank limits that make both rank counts stream (--memory-limit is not part of the
+    # configuration fingerprint: streaming gives the same bits).
+    log = stop_by_signal(out, "ranks", ["--memory-limit", "110K"])
+    if "chunks" not in log:
+        fail(f"the stopped run did not stream:\n{log}")
+    log = resume(out, ["--memory-limit", "80K"])
     if "chunks" not in log:
         fail(f"the resumed run did not stream:\n{log}")
     compare(ref, out)
@@ -188,8 +200,8 @@ elif CASE == "sigkill":
     compare(ref, out)
 elif CASE == "refuse":
     stop_by_signal(out, "ranks")
-    for what, change in (("seed", ["--seed", "4"]), ("k", ["--k", "5"])):
-        args = ["segment", "--input", table, "--output", out, "--resume"] + SEGMENT + change
+    for what, change in (("seed", segment_options(seed="4")), ("k", segment_options(k="5"))):
+        args = ["segment", "--input", table, "--output", out, "--resume"] + change
         p = run(NP_RESUME, args, expect=2)
         if p.stderr.count("was written with other options") != 1:
             fail(f"other {what}: expected one refusal message, got:\n{p.stderr}")
