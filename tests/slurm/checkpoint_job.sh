@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/slurm/checkpoint_job.sh CUSTSEG — preemption through Slurm (docs/checkpoint-resume.md):
-# slurm/segment.sbatch submitted with --requeue; mid-fit `scancel --signal=USR1 --batch JOBID`
+# slurm/segment.sbatch submitted with --requeue (under srun when pmix is offered, and mpirun); mid-fit `scancel --signal=USR1 --batch JOBID`
 # (what `#SBATCH --signal=B:USR1@120` does before the time limit). The batch shell forwards the
 # signal to the launcher, custseg writes OUTPUT/checkpoint.h5 and exits 75, the script requeues
 # the job, the requeued start adds --resume, and the job COMPLETES with results bitwise identical
@@ -20,41 +20,44 @@ mpirun --oversubscribe -np 2 "$CUSTSEG_BIN" generate --rows 6000 --seed 11 --out
 mpirun --oversubscribe -np 2 "$CUSTSEG_BIN" segment --config configs/segment.ini --input "$work/customers.h5" --output "$work/reference" \
   --k $k --seed $seed "${opts[@]}" >/dev/null
 
-out=$work/segment
-JOB_ID=$(CUSTSEG_INPUT=$work/customers.h5 CUSTSEG_OUTPUT=$out CUSTSEG_K=$k CUSTSEG_SEED=$seed \
-  CUSTSEG_TEST_ITERATION_DELAY_MS=150 \
-  sbatch --parsable --requeue --ntasks=2 --output="$work/logs/%x-%j.out" slurm/segment.sbatch "${opts[@]}")
-JOB_ID=${JOB_ID%%;*}
-our_jobs+=("$JOB_ID")
-log "submitted job $JOB_ID"
+launchers=(mpirun)
+if pmix_available; then launchers=(srun mpirun); fi
+for launcher in "${launchers[@]}"; do
+  out=$work/segment-$launcher
+  JOB_ID=$(LAUNCHER=$launcher CUSTSEG_INPUT=$work/customers.h5 CUSTSEG_OUTPUT=$out CUSTSEG_K=$k CUSTSEG_SEED=$seed \
+    CUSTSEG_TEST_ITERATION_DELAY_MS=150 \
+    sbatch --parsable --requeue --ntasks=2 --output="$work/logs/%x-%j.out" slurm/segment.sbatch "${opts[@]}")
+  JOB_ID=${JOB_ID%%;*}
+  our_jobs+=("$JOB_ID")
+  log "submitted job $JOB_ID (launcher $launcher)"
 
-# Wait until the fit is under way (rank 0 logged iteration 3), then signal the batch shell.
-job_log=$work/logs/custseg-segment-$JOB_ID.out
-for _ in $(seq 1 600); do
-  grep -qE "iteration +([3-9]|[1-9][0-9])" "$job_log" 2>/dev/null && break
-  sleep 0.1
-done
-grep -qE "iteration +([3-9]|[1-9][0-9])" "$job_log" || fail "job $JOB_ID never reached iteration 3: $(cat "$job_log" 2>&1)"
-log "job $JOB_ID at iteration 3: scancel --signal=USR1 --batch"
-scancel --signal=USR1 --batch "$JOB_ID"
+  # Wait until the fit is under way (rank 0 logged iteration 3), then signal the batch shell.
+  job_log=$work/logs/custseg-segment-$JOB_ID.out
+  for _ in $(seq 1 600); do
+    grep -qE "iteration +([3-9]|[1-9][0-9])" "$job_log" 2>/dev/null && break
+    sleep 0.1
+  done
+  grep -qE "iteration +([3-9]|[1-9][0-9])" "$job_log" || fail "job $JOB_ID never reached iteration 3: $(cat "$job_log" 2>&1)"
+  log "job $JOB_ID at iteration 3: scancel --signal=USR1 --batch"
+  scancel --signal=USR1 --batch "$JOB_ID"
 
-# The job checkpoints, requeues itself, restarts with --resume and completes.
-state=
-for _ in $(seq 1 240); do
-  state=$(job_field "$JOB_ID" JobState)
-  [[ $state == COMPLETED || $state == FAILED || $state == CANCELLED || $state == TIMEOUT ]] && break
-  sleep 1
-done
-restarts=$(job_field "$JOB_ID" Restarts)
-log "job $JOB_ID: $state, restarts $restarts"
-show_log() { sed 's/^/    | /' "$job_log" >&2; }
-[[ $state == COMPLETED ]] || { show_log; fail "job $JOB_ID ended $state, expected COMPLETED"; }
-[[ ${restarts:-0} -ge 1 ]] || { show_log; fail "job $JOB_ID was not requeued (Restarts=$restarts)"; }
-grep -q "adding --resume" "$job_log" || { show_log; fail "the requeued start did not add --resume"; }
-grep -q "checkpoint: resuming" "$job_log" || { show_log; fail "custseg did not resume from the checkpoint"; }
-[[ ! -e $out/checkpoint.h5 ]] || fail "checkpoint.h5 left after the outputs were complete"
+  # The job checkpoints, requeues itself, restarts with --resume and completes.
+  state=
+  for _ in $(seq 1 240); do
+    state=$(job_field "$JOB_ID" JobState)
+    [[ $state == COMPLETED || $state == FAILED || $state == CANCELLED || $state == TIMEOUT ]] && break
+    sleep 1
+  done
+  restarts=$(job_field "$JOB_ID" Restarts)
+  log "job $JOB_ID: $state, restarts $restarts"
+  show_log() { sed 's/^/    | /' "$job_log" >&2; }
+  [[ $state == COMPLETED ]] || { show_log; fail "job $JOB_ID ended $state, expected COMPLETED"; }
+  [[ ${restarts:-0} -ge 1 ]] || { show_log; fail "job $JOB_ID was not requeued (Restarts=$restarts)"; }
+  grep -q "adding --resume" "$job_log" || { show_log; fail "the requeued start did not add --resume"; }
+  grep -q "checkpoint: resuming" "$job_log" || { show_log; fail "custseg did not resume from the checkpoint"; }
+  [[ ! -e $out/checkpoint.h5 ]] || fail "checkpoint.h5 left after the outputs were complete"
 
-/usr/bin/python3 - "$work/reference/results.h5" "$out/results.h5" <<'PY' || fail "resumed results differ from the uninterrupted run"
+  /usr/bin/python3 - "$work/reference/results.h5" "$out/results.h5" <<'PY' || fail "resumed results differ from the uninterrupted run"
 import sys
 import h5py
 import numpy as np
@@ -77,4 +80,5 @@ bad = [n for n in ref if ref[n].dtype.kind != "O" and (ref[n].dtype != got[n].dt
 assert not bad, bad
 print(f"{len(ref)} datasets/attributes bitwise identical")
 PY
+done
 log "PASS"
