@@ -1,6 +1,9 @@
 // custseg segment: read -> transform -> k-means -> statistics -> results.h5 and reports.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <thread>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -108,6 +111,10 @@ void plan_checkpoints(Run& r, kmeans::KMeansOptions& km, kmeans::CheckpointPlan&
 // A stop asked for after the last iteration's reduction (during the final pass or the
 // statistics): agreed here, at a phase boundary; the fitted checkpoint is already written.
 void stop_if_signalled(const Run& r, const kmeans::CheckpointPlan& plan) {
+  // For tests only: CUSTSEG_TEST_PHASE_DELAY_MS holds every rank here that long, so that a test
+  // can signal a run between the fit and the outputs (docs/checkpoint-resume.md).
+  if (const char* delay = std::getenv("CUSTSEG_TEST_PHASE_DELAY_MS"))
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::strtol(delay, nullptr, 10)));
   const int signal = signal_of_flag_sum(r.comm.sum(static_cast<std::int64_t>(stop_flag_bits(pending_stop_signal()))));
   if (signal != 0)
     throw Error(ExitCode::stopped, "stopped by signal " + signal_name(signal) + "; checkpoint written to " + plan.path +

@@ -13,6 +13,8 @@ Cases (docs/checkpoint-resume.md):
   sigkill         --checkpoint-every 2, then SIGKILL to one rank -> the job dies; resume from
                   the last periodic checkpoint
   streamed        like sigterm-ranks with --memory-limit (features streamed in chunks)
+  fitted          SIGTERM to the ranks after the fit (CUSTSEG_TEST_PHASE_DELAY_MS holds them at
+                  the phase boundary): resumes from the "fitted" checkpoint without refitting
   refuse          a checkpoint of another seed / k / input is refused with one message (exit 2)
 The reference is the same run without interruption (at NP_STOP ranks, no delay); results must be
 bitwise identical in every /assignments, /model and /segments dataset and the fit's attributes.
@@ -68,15 +70,17 @@ def rank_pids(launcher_pid):
     return [int(line.split()[0]) for line in out.splitlines() if "custseg" in line]
 
 
-def start_and_wait(np_, args, min_iteration, extra_env=None):
-    """Start a slow run; return (process, stdout so far) once rank 0 logged `min_iteration`."""
-    env = dict(ENV, CUSTSEG_TEST_ITERATION_DELAY_MS="150", **(extra_env or {}))
+def start_and_wait(np_, args, min_iteration, extra_env=None, marker=None):
+    """Start a slow run; return (process, stdout so far) once rank 0 logged `min_iteration`
+    (or a line matching `marker`)."""
+    env = dict(ENV, CUSTSEG_TEST_ITERATION_DELAY_MS="150")
+    env.update(extra_env or {})
     p = subprocess.Popen(mpirun(np_, args), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     seen, deadline = [], time.time() + 60
     for line in p.stdout:
         seen.append(line)
         m = re.search(r"iteration\s+(\d+)", line)
-        if m and int(m.group(1)) >= min_iteration:
+        if (marker and re.search(marker, line)) or (not marker and m and int(m.group(1)) >= min_iteration):
             return p, seen
         if time.time() > deadline:
             break
@@ -197,6 +201,18 @@ elif CASE == "sigkill":
     if not os.path.exists(f"{out}/checkpoint.h5") or os.path.exists(f"{out}/results.h5"):
         fail("after SIGKILL: expected checkpoint.h5 and no results.h5")
     resume(out)
+    compare(ref, out)
+elif CASE == "fitted":
+    args = ["segment", "--input", table, "--output", out] + SEGMENT
+    p, seen = start_and_wait(NP_STOP, args, 0, {"CUSTSEG_TEST_ITERATION_DELAY_MS": "0",
+                                                "CUSTSEG_TEST_PHASE_DELAY_MS": "2500"}, r"checkpoint: fitted")
+    for pid in rank_pids(p.pid):
+        os.kill(pid, signal.SIGTERM)
+    code, log = finish(p, seen)
+    expect_stopped(code, log, out, "SIGTERM")
+    log = resume(out)
+    if "resuming after the fit" not in log or re.search(r"iteration\s+\d+", log):
+        fail(f"the resumed run did not continue from the fitted state without iterating:\n{log}")
     compare(ref, out)
 elif CASE == "refuse":
     stop_by_signal(out, "ranks")
