@@ -43,13 +43,16 @@ for launcher in "${launchers[@]}"; do
 
   # The job checkpoints, requeues itself, restarts with --resume and completes.
   # Slurm makes a requeued job eligible only ~2 minutes later (EligibleTime); the test moves its
-  # start to now to stay fast (the requeue itself is what is tested).
-  state= hurried=0
+  # start to now to stay fast (the requeue itself is what is tested), but only after the job has
+  # been pending 10 s: started while the node still cleans up the first run, the new step can be
+  # killed by that cleanup ("aborted before step completely launched").
+  state= pending=0
   for _ in $(seq 1 240); do
     state=$(job_field "$JOB_ID" JobState)
     [[ $state == COMPLETED || $state == FAILED || $state == CANCELLED || $state == TIMEOUT ]] && break
-    if [[ $state == PENDING && $hurried == 0 && $(job_field "$JOB_ID" Restarts) -ge 1 ]]; then
-      scontrol update JobId="$JOB_ID" StartTime=now && hurried=1
+    if [[ $state == PENDING && $(job_field "$JOB_ID" Restarts) -ge 1 ]]; then
+      pending=$((pending + 1))
+      ((pending == 10)) && scontrol update JobId="$JOB_ID" StartTime=now
     fi
     sleep 1
   done
