@@ -12,6 +12,8 @@ Cases (docs/checkpoint-resume.md):
   sigusr1-one     SIGUSR1 to ONE rank only: the flag riding on the reduction stops them all
   sigkill         --checkpoint-every 2, then SIGKILL to one rank -> the job dies; resume from
                   the last periodic checkpoint
+  bounds          stopped while iterating with --algorithm hamerly, resumed with yinyang: the
+                  fresh step rebuilds its bounds from the saved centroids (reference: lloyd)
   streamed        like sigterm-ranks with --memory-limit (features streamed in chunks)
   fitted          SIGTERM to the ranks after the fit (CUSTSEG_TEST_PHASE_DELAY_MS holds them at
                   the phase boundary): resumes from the "fitted" checkpoint without refitting
@@ -180,6 +182,13 @@ HOW = {"sigterm-ranks": "ranks", "sigterm-mpirun": "mpirun", "sigusr1-mpirun": "
 if CASE in HOW:
     stop_by_signal(out, HOW[CASE])
     resume(out)
+    compare(ref, out)
+elif CASE == "bounds":
+    if "algorithm hamerly" not in stop_by_signal(out, "ranks", ["--algorithm", "hamerly"]):
+        fail("the stopped run did not use hamerly")
+    log = resume(out, ["--algorithm", "yinyang"])
+    if "algorithm yinyang" not in log:
+        fail(f"the resumed run did not use yinyang:\n{log}")
     compare(ref, out)
 elif CASE == "streamed":
     # Per-rank limits that make both rank counts stream (--memory-limit is not part of the
