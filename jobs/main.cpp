@@ -29,7 +29,8 @@ constexpr Job kJobs[] = {
 void print_usage() {
   std::printf("usage: custseg <job> [options]   (custseg <job> --help for a job's options)\n\njobs:\n");
   for (const auto& job : kJobs) std::printf("  %-10s %s\n", job.name, job.summary);
-  std::printf("\nexit codes: 0 ok, 1 internal error, 2 usage/configuration error, 3 input error, 4 output error\n");
+  std::printf("\nexit codes: 0 ok, 1 internal error, 2 usage/configuration error, 3 input error, 4 output error,\n"
+              "            75 stopped by SIGTERM/SIGUSR1 after writing a checkpoint (segment: rerun with --resume)\n");
 }
 
 // An HDF5 or MPI failure that reached main without going through agree() (which rethrows every
@@ -66,7 +67,9 @@ int main(int argc, char** argv) {
       abort_unagreed(world, job.name, e);
     } catch (const custseg::Error& e) {
       // Every rank holds the same agreed error; one line from rank 0 is enough.
-      if (world.is_root()) std::fprintf(stderr, "custseg %s: error: %s\n", job.name, e.what());
+      // Stopped on request (exit 75) is not a failure: say so without "error".
+      const bool stopped = e.code() == custseg::ExitCode::stopped;
+      if (world.is_root()) std::fprintf(stderr, "custseg %s: %s%s\n", job.name, stopped ? "" : "error: ", e.what());
       return static_cast<int>(e.code());
     } catch (const std::exception& e) {
       // Not agreed: only this rank knows. Say so and take the job down rather than hang it.

@@ -34,9 +34,19 @@ namespace custseg::jobs {
 
 void prepare_output_dir(const Run& r) {
   mpi::agree(r.comm, [&] {
-    if (r.comm.is_root())
-      io::prepare_output_dir(r.cfg.output, {"results.h5", "report.json", "segments.csv", "report.html"},
-                             r.cfg.common.overwrite);
+    if (!r.comm.is_root()) return;
+    io::prepare_output_dir(r.cfg.output, {"results.h5", "report.json", "segments.csv", "report.html"},
+                           r.cfg.common.overwrite);
+    // An interrupted run leaves only checkpoint.h5 (and partial files): --resume continues it; a
+    // fresh run must not silently replace it (docs/checkpoint-resume.md).
+    const bool checkpoint = fs::exists(r.out_dir / "checkpoint.h5");
+    if (r.cfg.resume && !checkpoint)
+      throw_usage("--resume: no checkpoint " + r.path("checkpoint.h5") +
+                  " (a run leaves one when stopped by SIGTERM/SIGUSR1 or with --checkpoint-every; it is removed once "
+                  "the outputs are complete)");
+    if (!r.cfg.resume && checkpoint && !r.cfg.common.overwrite)
+      throw_output(r.path("checkpoint.h5") + " exists (an interrupted run): pass --resume to continue it, or "
+                   "--overwrite to start over");
   });
   r.log.info(r.job + ": " + r.cfg.input + " -> " + r.cfg.output + " (k=" + std::to_string(r.cfg.k) + ", seed " +
              std::to_string(r.cfg.seed) + ", " + std::to_string(r.comm.size()) + " ranks x " +

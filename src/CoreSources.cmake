@@ -71,4 +71,5 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/util/clock.cpp
   ${_src}/util/fixed_point.cpp
   ${_src}/util/log.cpp
+  ${_src}/util/stop_signal.cpp
 )

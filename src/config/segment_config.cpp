@@ -37,7 +37,13 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
        "instead of k-means||; the previous k must equal --k")
       ("memory-limit", po::value(&c.memory_limit)->default_value(c.memory_limit),
        "memory per rank for the features, e.g. 2G; when a rank's block does not fit, every pass streams it "
-       "from the input in chunks (identical results, more reading; 0 = no limit)");
+       "from the input in chunks (identical results, more reading; 0 = no limit)")
+      ("checkpoint-every", po::value(&c.checkpoint_every)->default_value(c.checkpoint_every),
+       "write OUTPUT/checkpoint.h5 after every N-th k-means iteration (0 = only when stopped by SIGTERM or "
+       "SIGUSR1, which always writes one and exits 75; docs/checkpoint-resume.md)")
+      ("resume", po::bool_switch(&c.resume),
+       "continue from OUTPUT/checkpoint.h5 (same input and result-affecting options, any number of ranks); "
+       "results are bitwise identical to an uninterrupted run");
   add_profile_options(desc, c.profile);
   add_common_options(desc, c.common);
   if (!parse_options("custseg segment --input FILE.h5 --output DIR --k K --seed S [options]", desc, argc, argv,
@@ -47,6 +53,7 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
   if (c.output.empty()) throw_usage("--output is required (see 'custseg segment --help')");
   if (c.k < 1) throw_usage("--k must be at least 1 (got " + std::to_string(c.k) + ")");
   if (c.n_init < 1) throw_usage("--n-init must be at least 1");
+  if (c.checkpoint_every < 0) throw_usage("--checkpoint-every must be 0 or more (got " + std::to_string(c.checkpoint_every) + ")");
   validate_fit_options(c.fit);
   if (c.common.threads < 0) throw_usage("--threads must be 0 or more");
   if (!(c.match_threshold >= 0) || !std::isfinite(c.match_threshold))

@@ -2,11 +2,15 @@
 #include "custseg/kmeans/driver.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <memory>
+#include <thread>
 
 #include "custseg/data/row_source.hpp"
+#include "custseg/kmeans/checkpoint.hpp"
 #include "custseg/kmeans/init.hpp"
 #include "custseg/kmeans/lloyd_step.hpp"
 #include "custseg/mpi/collective_guard.hpp"
@@ -16,6 +20,7 @@
 #include "custseg/util/phase_timer.hpp"
 #include "custseg/util/rng.hpp"
 #include "custseg/util/rng_streams.hpp"
+#include "custseg/util/stop_signal.hpp"
 #include "reseed.hpp"
 #include "row_passes.hpp"
 
@@ -35,6 +40,7 @@ struct Fit {
   std::vector<double> square_sums;
   double tol_abs;
   const Logger& log;
+  CheckpointPlan* plan;  // null: no checkpoints
 };
 
 // One restart: its final centroids, assignment, distances and exact sums.
@@ -48,7 +54,27 @@ struct RunOutcome {
   std::size_t distinct_rows = 0;  // > 0: fewer distinct rows than k, one cluster each
   std::vector<IterationRecord> history;
   double init_seconds = 0.0, iterate_seconds = 0.0;
+  bool restored = false;  // from a checkpoint: labels, distances and counts still to recompute
 };
+
+// The finished restarts: what a checkpoint saves besides the restart in progress.
+struct Restarts {
+  RunOutcome best;
+  bool have_best = false;
+  int best_run = 0;
+  std::vector<double> restart_inertia;
+  double init_seconds = 0.0, iterate_seconds = 0.0;
+};
+
+// For tests only (docs/checkpoint-resume.md): CUSTSEG_TEST_ITERATION_DELAY_MS makes every
+// iteration wait that long, so that a test can interrupt a run of a small table mid-fit.
+void test_iteration_delay() {
+  static const long delay_ms = [] {
+    const char* text = std::getenv("CUSTSEG_TEST_ITERATION_DELAY_MS");
+    return text ? std::strtol(text, nullptr, 10) : 0L;
+  }();
+  if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+}
 
 // The Lloyd step over a streamed source: every chunk in turn, the chunks' exact sums merged.
 // Its reads are collective; it lives with the driver, not with the local steps.
@@ -113,7 +139,9 @@ void log_iteration(const Fit& fit, const IterationRecord& rec, const ClusterSums
 IterationRecord iterate(const Fit& fit, LocalStep& step, int iteration, std::vector<double>& centroids,
                         std::span<std::int32_t> labels, std::vector<std::size_t>& points) {
   const Stopwatch clock;
+  test_iteration_delay();
   const GlobalPass global = reduce_sums(fit.comm, step.run(centroids, labels));
+  if (fit.plan && global.stop_flags != 0) fit.plan->stop_signal = signal_of_flag_sum(global.stop_flags);
   IterationRecord rec;
   rec.iteration = iteration;
   rec.rows_searched = global.rows_searched;
@@ -160,21 +188,80 @@ std::vector<double> initial_centroids(const Fit& fit, std::uint64_t run_seed) {
                               fit.log);
 }
 
-RunOutcome run_once(const Fit& fit, std::uint64_t run_seed) {
+// ---- checkpoints (checkpoint.hpp) ----
+
+CheckpointBest best_of(const Restarts& done) {
+  const RunOutcome& b = done.best;
+  return CheckpointBest{done.best_run, b.centroids, b.sums.inertia, b.iterations,
+                        b.converged, b.distinct_rows, b.history};
+}
+
+// The state after `current`'s iteration `iteration` of restart `run` (null current: fitted).
+Checkpoint checkpoint_of(const Fit& fit, const Restarts& done, int run, const RunOutcome* current) {
+  Checkpoint c;
+  c.fitted = current == nullptr;
+  c.input_fingerprint = fit.plan->input_fingerprint;
+  c.config_fingerprint = fit.plan->config_fingerprint;
+  c.restart = run;
+  c.restart_inertia = done.restart_inertia;
+  c.init_seconds = done.init_seconds;
+  c.iterate_seconds = done.iterate_seconds;
+  if (current) {
+    c.iteration = current->iterations;
+    c.centroids = current->centroids;
+    c.history = current->history;
+    c.init_seconds += current->init_seconds;
+    for (const IterationRecord& rec : current->history) c.iterate_seconds += rec.seconds;
+  }
+  if (done.have_best) c.best = best_of(done);
+  return c;
+}
+
+// Rank 0 writes (agreed: a failed write stops every rank with the output error). After a
+// checkpoint asked for by a signal every rank stops with the same error (exit 75).
+void save_checkpoint(const Fit& fit, const Checkpoint& c) {
+  const Stopwatch clock;
+  mpi::agree(fit.comm, [&] {
+    if (fit.comm.is_root()) write_checkpoint(fit.plan->path, c);
+  });
+  fit.plan->write_seconds += clock.seconds();
+  ++fit.plan->writes;
+  fit.log.info("checkpoint: " + std::string(c.fitted ? "fitted" : "restart " + std::to_string(c.restart + 1) +
+                                                                   ", iteration " + std::to_string(c.iteration)) +
+               " written to " + fit.plan->path + " in " + std::to_string(clock.seconds()) + " s");
+  if (fit.plan->stop_signal != 0)
+    throw Error(ExitCode::stopped, "stopped by signal " + signal_name(fit.plan->stop_signal) + "; checkpoint written to " +
+                                       fit.plan->path + "; rerun with --resume");
+}
+
+// After an iteration that does not end the restart: periodic, or asked for by an agreed signal.
+bool checkpoint_due(const Fit& fit, int iteration) {
+  if (!fit.plan) return false;
+  return fit.plan->stop_signal != 0 || (fit.plan->every > 0 && iteration % fit.plan->every == 0);
+}
+
+RunOutcome run_once(const Fit& fit, int run, std::uint64_t run_seed, const Restarts& done, const Checkpoint* from) {
   RunOutcome r;
   const Stopwatch init_clock;
-  r.centroids = initial_centroids(fit, run_seed);
-  r.init_seconds = init_clock.seconds();
-  fit.log.detail("  k-means|| initialisation: " + std::to_string(r.init_seconds) + " s");
+  if (from) {  // resume mid-restart: the saved centroids replace the initialisation
+    r.centroids = from->centroids;
+    r.history = from->history;
+    r.iterations = from->iteration;
+  } else {
+    r.centroids = initial_centroids(fit, run_seed);
+    r.init_seconds = init_clock.seconds();
+    fit.log.detail("  k-means|| initialisation: " + std::to_string(r.init_seconds) + " s");
+  }
 
   r.labels.resize(fit.source.rows());
   const Stopwatch iterate_clock;
   {
     // The step (and its per-row bounds) lives only for the iterations: it is gone before the
-    // final pass allocates the distances, which keeps the peak per rank low.
+    // final pass allocates the distances, which keeps the peak per rank low. A resumed restart's
+    // fresh step rebuilds its bounds from the saved centroids (same labels as Lloyd's).
     const std::unique_ptr<LocalStep> step = make_step(fit);
     std::vector<std::size_t> points;
-    for (int it = 1; it <= fit.options.max_iter; ++it) {
+    for (int it = r.iterations + 1; it <= fit.options.max_iter; ++it) {
       const IterationRecord rec = iterate(fit, *step, it, r.centroids, r.labels, points);
       r.history.push_back(rec);
       r.iterations = it;
@@ -188,6 +275,7 @@ RunOutcome run_once(const Fit& fit, std::uint64_t run_seed) {
         r.converged = true;
         break;
       }
+      if (it < fit.options.max_iter && checkpoint_due(fit, it)) save_checkpoint(fit, checkpoint_of(fit, done, run, &r));
     }
   }
   // Final assignment against the final centroids, so labels, distances and inertia agree.
@@ -212,38 +300,80 @@ KMeansResult result_of(RunOutcome best, const SumScales& scales) {
   return result;
 }
 
+// The finished restarts of a checkpoint; the best one's labels are recomputed at the end.
+Restarts restore(const Fit& fit, const Checkpoint& c) {
+  Restarts done;
+  done.restart_inertia = c.restart_inertia;
+  done.init_seconds = c.init_seconds;
+  done.iterate_seconds = c.iterate_seconds;
+  if (c.best) {
+    const CheckpointBest& b = *c.best;
+    done.have_best = true;
+    done.best_run = b.run;
+    done.best.centroids = b.centroids;
+    done.best.sums = ClusterSums(b.centroids.size() / std::max<std::size_t>(1, fit.source.dims()), fit.source.dims());
+    done.best.sums.inertia = b.inertia;
+    done.best.iterations = b.iterations;
+    done.best.converged = b.converged;
+    done.best.distinct_rows = b.distinct_rows;
+    done.best.history = b.history;
+    done.best.restored = true;
+  }
+  fit.log.info("checkpoint: resuming " + std::string(c.fitted ? "after the fit" : "restart " + std::to_string(c.restart + 1) +
+                                                                          " after iteration " + std::to_string(c.iteration)));
+  return done;
+}
+
+// A restored best restart: its labels and distances from one pass over its saved centroids,
+// which must reproduce the saved exact inertia (else the checkpoint does not fit this data).
+void recompute_restored(const Fit& fit, RunOutcome& best) {
+  const Int128 saved = best.sums.inertia;
+  best.labels.resize(fit.source.rows());
+  best.distance2.resize(fit.source.rows());
+  best.sums = detail::global_lloyd_pass(fit.comm, fit.source, best.centroids, best.sums.k, fit.scales, best.labels,
+                                        best.distance2);
+  if (best.sums.inertia != saved)
+    throw_input("checkpoint " + fit.plan->path + ": the saved best restart does not reproduce its inertia on this data");
+  best.restored = false;
+}
+
 // Runs every restart and keeps the one of lowest exact inertia (ties: the earlier one), so every
-// rank keeps the same restart.
+// rank keeps the same restart. With a checkpoint plan it resumes where the checkpoint stopped,
+// writes checkpoints when due and a "fitted" one at the end.
 KMeansResult best_of_restarts(const Fit& fit) {
   const KMeansOptions& o = fit.options;
   const int runs = o.initial_centroids ? 1 : std::max(1, o.n_init);
-  RunOutcome best;
-  int best_run = 0;
-  std::vector<double> restart_inertia;
-  double init_seconds = 0.0, iterate_seconds = 0.0;
-  for (int run = 0; run < runs; ++run) {
+  const Checkpoint* resume = fit.plan && fit.plan->resume ? &*fit.plan->resume : nullptr;
+  Restarts done = resume ? restore(fit, *resume) : Restarts{};
+  const int first = resume ? (resume->fitted ? runs : resume->restart) : 0;
+  const bool degenerate_before = done.have_best && done.best.distinct_rows > 0;
+  for (int run = first; run < runs && !degenerate_before; ++run) {
     const std::uint64_t run_seed = rng::bits(o.seed, rng::streams::kRestartSeed, static_cast<std::uint64_t>(run));
     if (runs > 1) fit.log.info("restart " + std::to_string(run + 1) + " of " + std::to_string(runs));
-    RunOutcome r = run_once(fit, run_seed);
-    init_seconds += r.init_seconds;
-    iterate_seconds += r.iterate_seconds;
-    restart_inertia.push_back(fit.scales.distance.to_double(r.sums.inertia));
+    const Checkpoint* from = resume && !resume->fitted && run == resume->restart ? resume : nullptr;
+    RunOutcome r = run_once(fit, run, run_seed, done, from);
+    done.init_seconds += r.init_seconds;
+    done.iterate_seconds += r.iterate_seconds;
+    done.restart_inertia.push_back(fit.scales.distance.to_double(r.sums.inertia));
     const bool degenerate = r.distinct_rows > 0;
-    if (run == 0 || r.sums.inertia < best.sums.inertia) {  // exact integers: the same choice everywhere
-      best = std::move(r);
-      best_run = run;
+    if (!done.have_best || r.sums.inertia < done.best.sums.inertia) {  // exact integers: the same choice everywhere
+      done.best = std::move(r);
+      done.best_run = run;
+      done.have_best = true;
     }
     // One cluster per distinct row is the only partition of that data into that many clusters
     // with inertia 0: another restart could only find it again.
     if (degenerate) break;
   }
-  KMeansResult result = result_of(std::move(best), fit.scales);
+  if (fit.plan && !(resume && resume->fitted)) save_checkpoint(fit, checkpoint_of(fit, done, runs, nullptr));
+  if (done.best.restored) recompute_restored(fit, done.best);
+  KMeansResult result = result_of(std::move(done.best), fit.scales);
   result.algorithm = to_string(fit.algorithm);
   result.requested_k = o.k;
-  result.best_restart = best_run;
-  result.restart_inertia = std::move(restart_inertia);
-  result.init_seconds = init_seconds;
-  result.iterate_seconds = iterate_seconds;
+  result.best_restart = done.best_run;
+  result.restart_inertia = std::move(done.restart_inertia);
+  result.init_seconds = done.init_seconds;
+  result.iterate_seconds = done.iterate_seconds;
   return result;
 }
 
@@ -274,7 +404,8 @@ KMeansResult fit(const mpi::Communicator& comm, RowSource& source, const KMeansO
                   SumScales::from_max_abs(max_abs),
                   detail::global_square_sums(comm, source, max_abs),
                   o.tol * variance_scale,
-                  log};
+                  log,
+                  o.checkpoint};
   return best_of_restarts(setup);
 }
 
@@ -292,14 +423,18 @@ std::vector<double> global_max_abs(const mpi::Communicator& comm, const data::Fe
 GlobalPass reduce_sums(const mpi::Communicator& comm, LocalPass local) {
   std::vector<Int128> buffer = local.sums.pack();
   buffer.push_back(static_cast<Int128>(local.rows_searched));
+  // Whether this rank was asked to stop rides along: no extra collective per iteration.
+  buffer.push_back(static_cast<Int128>(stop_flag_bits(pending_stop_signal())));
   {
     timing::ScopedComm timed(timing::lloyd_allreduce(), buffer.size() * sizeof(Int128));  // bench-scaling figures
     mpi::allreduce_sum(comm, buffer);
   }
+  const auto stop_flags = static_cast<long long>(buffer.back());
+  buffer.pop_back();
   const auto rows_searched = static_cast<std::uint64_t>(buffer.back());
   buffer.pop_back();
   local.sums.unpack(buffer);
-  return GlobalPass{std::move(local.sums), rows_searched};
+  return GlobalPass{std::move(local.sums), rows_searched, stop_flags};
 }
 
 }  // namespace custseg::kmeans

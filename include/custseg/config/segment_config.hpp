@@ -28,6 +28,8 @@ struct SegmentConfig {
   bool warm_start = false;
   std::string memory_limit = "0";     // per rank, e.g. "2G": beyond it the features stream from the file
   std::uint64_t memory_limit_bytes = 0;  // parsed; 0 = no limit
+  int checkpoint_every = 0;  // iterations between checkpoints; 0 = only on SIGTERM/SIGUSR1
+  bool resume = false;       // continue from OUTPUT/checkpoint.h5
   ProfileOptions profile;  // KPIs, protected columns, privacy floor, fairness threshold, silhouette sample
 };
 

@@ -24,6 +24,8 @@ namespace data { struct FeatureMatrix; class RowSource; }
 
 namespace custseg::kmeans {
 
+struct CheckpointPlan;  // checkpoint.hpp
+
 // The defaults here are custseg's built-in defaults (config/fit_options.hpp takes them from here).
 // What to do when the data has fewer distinct rows than k (KMeansResult::distinct_rows).
 enum class FewerDistinct { reduce, fail };
@@ -42,6 +44,10 @@ struct KMeansOptions {
   Algorithm algorithm = Algorithm::automatic;            // same labels whichever is chosen
   // reduce: fit one cluster per distinct row and say so; fail: an input error (exit 3).
   FewerDistinct fewer_distinct = FewerDistinct::reduce;
+  // segment's checkpoints (checkpoint.hpp): where and how often to write them, the state to resume
+  // from. Null: no checkpoints (sweep, bench). After a checkpoint written because a rank got
+  // SIGTERM or SIGUSR1 (util/stop_signal.hpp), fit throws ExitCode::stopped on every rank.
+  CheckpointPlan* checkpoint = nullptr;
 };
 
 // Collective. `variance_scale` is the mean feature variance in the k-means space (1 after
@@ -61,9 +67,10 @@ std::vector<double> global_max_abs(const mpi::Communicator& comm, const data::Fe
 struct GlobalPass {
   ClusterSums sums;
   std::uint64_t rows_searched = 0;
+  long long stop_flags = 0;  // sum of stop_flag_bits over ranks (util/stop_signal.hpp); 0 = none
 };
-// The one collective of an iteration: the local summary and the searched-row count, summed
-// exactly in one reduction. All ranks must reach this, even with zero rows.
+// The one collective of an iteration: the local summary, the searched-row count and this rank's
+// pending stop signal, summed exactly in one reduction. All ranks must reach this, even with zero rows.
 GlobalPass reduce_sums(const mpi::Communicator& comm, LocalPass local);
 
 }  // namespace custseg::kmeans

@@ -12,6 +12,9 @@ enum class ExitCode : int {
   usage = 2,     // bad command line or configuration
   input = 3,     // input data missing, malformed or unusable
   output = 4,    // output cannot be written
+  // Stopped by SIGTERM or SIGUSR1 after writing a checkpoint; `--resume` continues the run
+  // (docs/checkpoint-resume.md). 75 is EX_TEMPFAIL of sysexits.h: "try again later".
+  stopped = 75,
 };
 
 class Error : public std::runtime_error {
