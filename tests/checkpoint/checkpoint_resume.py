@@ -101,6 +101,9 @@ def datasets(path):
         def visit(name, obj):
             if isinstance(obj, h5py.Dataset) and name.split("/")[0] in ("assignments", "model", "segments"):
                 out[name] = obj[()]
+                if name == "model/config":  # the options as INI text: all equal but the output folder
+                    text = out[name][0].decode() if isinstance(out[name][0], bytes) else str(out[name][0])
+                    out[name] = np.array([l for l in text.splitlines() if not l.startswith("output = ")], dtype=object)
         f.visititems(visit)
         for a in ("inertia", "iterations", "converged", "k", "seed"):
             out["model@" + a] = f["model"].attrs[a]
