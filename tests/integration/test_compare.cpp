@@ -4,11 +4,25 @@
 // crosstab, scikit-learn's adjusted_rand_score, numpy deciles and PSI, exact KPI sums).
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "cli.hpp"
 
 using namespace custseg::testing;
 
 namespace {
+
+// The first `n` comma-separated fields of every line (migration.csv: segment labels and count).
+std::string first_columns(const std::string& text, int n) {
+  std::string out;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::size_t end = 0;
+    for (int i = 0; i < n && end != std::string::npos; ++i) end = line.find(',', end == 0 ? 0 : end + 1);
+    out += line.substr(0, end) + "\n";
+  }
+  return out;
+}
 
 std::string helper() { return "/usr/bin/python3 " + source_dir() + "/tests/integration/compare_periods.py "; }
 
@@ -50,6 +64,7 @@ class ComparePeriods : public ::testing::Test {
       if (std::filesystem::exists(dir_ / out / name)) return false;
     return true;
   }
+  static RunResult with_recorded_input(const std::string& name, const std::string& recorded);
   static inline std::filesystem::path dir_;
 };
 
@@ -82,12 +97,64 @@ TEST_F(ComparePeriods, BitwiseIdenticalToOneRank) {
   EXPECT_EQ(slurp(dir_ / "cmp-np" / "migration.csv"), slurp(dir_ / "cmp-np1" / "migration.csv"));
 }
 
-TEST_F(ComparePeriods, WithoutInputTablesKpisAndStabilityAreSkippedWithANote) {
-  const auto run = compare("num", "cmp-noinput");
+// segment records the absolute path of its input in /model@input_path: without --previous-input and
+// --current-input compare reads those tables, so the KPI matrices and the PSI match the reference.
+TEST_F(ComparePeriods, RecordedInputPathsAreTheDefaultInputs) {
+  const auto run = compare("num", "cmp-recorded");
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_NE(run.output.find("KPI weighting and feature stability (PSI) skipped"), std::string::npos) << run.output;
-  const std::string csv = slurp(dir_ / "cmp-noinput" / "migration.csv");
+  EXPECT_EQ(run.output.find("note: "), std::string::npos) << run.output;
+  const auto check = reference("num", "cmp-recorded");
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  const std::string csv = slurp(dir_ / "cmp-recorded" / "migration.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "previous_segment,current_segment,customers,share_of_previous,churned,revenue_12m");
+  const std::string json = slurp(dir_ / "cmp-recorded" / "report.json");
+  EXPECT_NE(json.find("\"input\": \"" + std::filesystem::absolute(path("num-a.h5")).lexically_normal().string() + "\""),
+            std::string::npos) << json;
+}
+
+// A copy of a run whose recorded input is `recorded` (empty: none recorded), compared with run b.
+RunResult ComparePeriods::with_recorded_input(const std::string& name, const std::string& recorded) {
+  std::filesystem::create_directories(dir_ / name);
+  std::filesystem::copy_file(path("num-run-a/results.h5"), path(name + "/results.h5"),
+                             std::filesystem::copy_options::overwrite_existing);
+  const auto edited = run_shell(helper() + "recorded " + path(name + "/results.h5") + " " + recorded);
+  if (edited.exit_code != 0) return edited;
+  return run_custseg("compare --previous " + path(name + "/results.h5") + " --current " + path("num-run-b/results.h5") +
+                     " --output " + path("cmp-" + name));
+}
+
+TEST_F(ComparePeriods, ARecordedInputThatNoLongerExistsSkipsKpisAndStabilityWithANote) {
+  const auto run = with_recorded_input("moved", path("moved-away.h5"));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("note: the previous run's recorded input " + path("moved-away.h5") + " does not exist"),
+            std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("note: KPI weighting and feature stability (PSI) skipped"), std::string::npos) << run.output;
+  const std::string csv = slurp(dir_ / "cmp-moved" / "migration.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "previous_segment,current_segment,customers,share_of_previous");
+  // The matrix itself does not need the tables: the same counts as with them.
+  const auto full = compare("num", "cmp-moved-ref", inputs("num"));
+  ASSERT_EQ(full.exit_code, 0) << full.output;
+  EXPECT_EQ(first_columns(csv, 3), first_columns(slurp(dir_ / "cmp-moved-ref" / "migration.csv"), 3));
+}
+
+TEST_F(ComparePeriods, ARunWithoutARecordedInputSkipsKpisAndStabilityWithANote) {
+  const auto run = with_recorded_input("unrecorded", "");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("note: no input table for the previous run (--previous-input not given, no input_path "
+                            "recorded in " + path("unrecorded/results.h5") + ")"),
+            std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("note: KPI weighting and feature stability (PSI) skipped"), std::string::npos) << run.output;
+}
+
+TEST_F(ComparePeriods, AResultsFileWithoutAssignmentsIsRefused) {
+  std::filesystem::copy_file(path("num-run-a/results.h5"), path("no-assignments.h5"),
+                             std::filesystem::copy_options::overwrite_existing);
+  ASSERT_EQ(run_shell(helper() + "drop " + path("no-assignments.h5") + " assignments").exit_code, 0);
+  const auto run = run_custseg("compare --previous " + path("no-assignments.h5") + " --current " +
+                               path("num-run-b/results.h5") + " --output " + path("cmp-no-assignments"));
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_NE(run.output.find("has no per-customer assignments"), std::string::npos) << run.output;
+  EXPECT_TRUE(no_outputs("cmp-no-assignments"));
 }
 
 TEST_F(ComparePeriods, AFileThatIsNotAResultsFileIsRefused) {
@@ -104,7 +171,8 @@ TEST_F(ComparePeriods, ANewerFormatMajorVersionIsRefused) {
   const auto run = run_custseg("compare --previous " + path("newer.h5") + " --current " + path("num-run-b/results.h5") +
                                " --output " + path("cmp-newer"));
   EXPECT_EQ(run.exit_code, 3) << run.output;
-  EXPECT_NE(run.output.find("newer than this custseg reads"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("was written by a newer custseg: format 2.0, this build reads 1.x"), std::string::npos)
+      << run.output;
   EXPECT_TRUE(no_outputs("cmp-newer"));
 }
 
