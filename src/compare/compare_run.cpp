@@ -59,6 +59,19 @@ std::vector<std::string> shared_columns(const std::vector<std::string>& a, const
   return out;
 }
 
+// One run's input table, opened collectively; its rows must be the run's rows (checked here, before
+// any assignment is read). A table taken from the run's recorded input_path says so when refused.
+data::InputTable open_run_table(const mpi::Communicator& comm, const std::string& path, const std::string& option,
+                                const std::string& key_option, const io::Model& m, const char* which) {
+  data::InputTable table = data::open_input_table(comm, path, key_option.empty() ? m.input_key : key_option, "");
+  if (table.table.rows != m.assignment_rows)
+    throw_input(path + " has " + std::to_string(table.table.rows) + " rows but " + m.path + " assigns " +
+                std::to_string(m.assignment_rows) + ": give the table that run segmented (rows in the same order)" +
+                (option.empty() ? std::string("; the path was recorded in the run, --") + which + "-input names another"
+                                : std::string()));
+  return table;
+}
+
 struct Tables {
   std::optional<data::InputTable> previous, current;
   std::vector<std::string> kpis, features;
@@ -72,9 +85,8 @@ Tables open_tables(const mpi::Communicator& comm, const config::CompareConfig& c
     r.notes.push_back("KPI weighting and feature stability (PSI) skipped: they need both input tables");
     return t;
   }
-  const auto key = [](const std::string& option, const io::Model& m) { return option.empty() ? m.input_key : option; };
-  t.previous = data::open_input_table(comm, r.previous_input, key(cfg.previous_key, r.previous), "");
-  t.current = data::open_input_table(comm, r.current_input, key(cfg.current_key, r.current), "");
+  t.previous = open_run_table(comm, r.previous_input, cfg.previous_input, cfg.previous_key, r.previous, "previous");
+  t.current = open_run_table(comm, r.current_input, cfg.current_input, cfg.current_key, r.current, "current");
   t.kpis = shared_columns(r.previous.kpi_names, r.current.kpi_names, *t.previous, *t.current);
   t.features = shared_columns(r.previous.scaling.names, r.current.scaling.names, *t.previous, *t.current);
   if (t.kpis.empty()) r.notes.push_back("no KPI column named by both runs (/segments/kpi_names) and held by both tables");

@@ -59,9 +59,6 @@ PeriodBlock read_period(const mpi::Communicator& comm, const io::Model& model, c
     mpi::agree(comm, [&] { p.segment = segment_indices(model, stored, p.dropped); });
   }
   if (table == nullptr) return p;
-  if (table->table.rows != model.assignment_rows)
-    throw_input(table->table.file + " has " + std::to_string(table->table.rows) + " rows but " + model.path +
-                " assigns " + std::to_string(model.assignment_rows) + ": give the table that run segmented (rows in the same order)");
   for (const auto& name : kpis) p.kpis.push_back(io::read_column(table->file, table->table, name, block));
   return p;
 }

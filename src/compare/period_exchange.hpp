@@ -23,7 +23,7 @@ struct PeriodBlock {
 
 // Collective, not agreed. Reads this rank's block of `model`'s assignments (segment IDs mapped
 // to indices; an ID the model does not have is an input error) and of the `kpis` columns of
-// `table` (when given; its row count must equal the assignments').
+// `table` (when given; open_run_table has checked that its rows are the assignments').
 PeriodBlock read_period(const mpi::Communicator& comm, const io::Model& model, const data::InputTable* table,
                         const std::vector<std::string>& kpis);
 

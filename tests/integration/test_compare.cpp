@@ -64,7 +64,16 @@ class ComparePeriods : public ::testing::Test {
       if (std::filesystem::exists(dir_ / out / name)) return false;
     return true;
   }
-  static RunResult with_recorded_input(const std::string& name, const std::string& recorded);
+  // A copy of run a's results.h5 as NAME, changed by `compare_periods.py EDIT NAME ARGS`.
+  static RunResult edited_copy(const std::string& name, const std::string& edit, const std::string& args) {
+    std::filesystem::copy_file(path("num-run-a/results.h5"), path(name), std::filesystem::copy_options::overwrite_existing);
+    return run_shell(helper() + edit + " " + path(name) + " " + args);
+  }
+  // compare with PREVIOUS (a file in the scratch dir) as the previous run and run b as the current one.
+  static RunResult compare_with(const std::string& previous, const std::string& out) {
+    return run_custseg("compare --previous " + path(previous) + " --current " + path("num-run-b/results.h5") +
+                       " --output " + path(out));
+  }
   static inline std::filesystem::path dir_;
 };
 
@@ -112,19 +121,10 @@ TEST_F(ComparePeriods, RecordedInputPathsAreTheDefaultInputs) {
             std::string::npos) << json;
 }
 
-// A copy of a run whose recorded input is `recorded` (empty: none recorded), compared with run b.
-RunResult ComparePeriods::with_recorded_input(const std::string& name, const std::string& recorded) {
-  std::filesystem::create_directories(dir_ / name);
-  std::filesystem::copy_file(path("num-run-a/results.h5"), path(name + "/results.h5"),
-                             std::filesystem::copy_options::overwrite_existing);
-  const auto edited = run_shell(helper() + "recorded " + path(name + "/results.h5") + " " + recorded);
-  if (edited.exit_code != 0) return edited;
-  return run_custseg("compare --previous " + path(name + "/results.h5") + " --current " + path("num-run-b/results.h5") +
-                     " --output " + path("cmp-" + name));
-}
-
 TEST_F(ComparePeriods, ARecordedInputThatNoLongerExistsSkipsKpisAndStabilityWithANote) {
-  const auto run = with_recorded_input("moved", path("moved-away.h5"));
+  const auto edited = edited_copy("moved.h5", "recorded", path("moved-away.h5"));
+  ASSERT_EQ(edited.exit_code, 0) << edited.output;
+  const auto run = compare_with("moved.h5", "cmp-moved");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("note: the previous run's recorded input " + path("moved-away.h5") + " does not exist"),
             std::string::npos) << run.output;
@@ -138,38 +138,34 @@ TEST_F(ComparePeriods, ARecordedInputThatNoLongerExistsSkipsKpisAndStabilityWith
 }
 
 TEST_F(ComparePeriods, ARunWithoutARecordedInputSkipsKpisAndStabilityWithANote) {
-  const auto run = with_recorded_input("unrecorded", "");
+  const auto edited = edited_copy("unrecorded.h5", "recorded", "");
+  ASSERT_EQ(edited.exit_code, 0) << edited.output;
+  const auto run = compare_with("unrecorded.h5", "cmp-unrecorded");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("note: no input table for the previous run (--previous-input not given, no input_path "
-                            "recorded in " + path("unrecorded/results.h5") + ")"),
+                            "recorded in " + path("unrecorded.h5") + ")"),
             std::string::npos) << run.output;
   EXPECT_NE(run.output.find("note: KPI weighting and feature stability (PSI) skipped"), std::string::npos) << run.output;
 }
 
 TEST_F(ComparePeriods, AResultsFileWithoutAssignmentsIsRefused) {
-  std::filesystem::copy_file(path("num-run-a/results.h5"), path("no-assignments.h5"),
-                             std::filesystem::copy_options::overwrite_existing);
-  ASSERT_EQ(run_shell(helper() + "drop " + path("no-assignments.h5") + " assignments").exit_code, 0);
-  const auto run = run_custseg("compare --previous " + path("no-assignments.h5") + " --current " +
-                               path("num-run-b/results.h5") + " --output " + path("cmp-no-assignments"));
+  ASSERT_EQ(edited_copy("no-assignments.h5", "drop", "assignments").exit_code, 0);
+  const auto run = compare_with("no-assignments.h5", "cmp-no-assignments");
   EXPECT_EQ(run.exit_code, 3) << run.output;
   EXPECT_NE(run.output.find("has no per-customer assignments"), std::string::npos) << run.output;
   EXPECT_TRUE(no_outputs("cmp-no-assignments"));
 }
 
 TEST_F(ComparePeriods, AFileThatIsNotAResultsFileIsRefused) {
-  const auto run = run_custseg("compare --previous " + path("num-a.h5") + " --current " +
-                               path("num-run-b/results.h5") + " --output " + path("cmp-bad"));
+  const auto run = compare_with("num-a.h5", "cmp-bad");
   EXPECT_EQ(run.exit_code, 3) << run.output;
   EXPECT_NE(run.output.find("is not a custseg results file"), std::string::npos) << run.output;
   EXPECT_TRUE(no_outputs("cmp-bad"));
 }
 
 TEST_F(ComparePeriods, ANewerFormatMajorVersionIsRefused) {
-  std::filesystem::copy_file(path("num-run-a/results.h5"), path("newer.h5"), std::filesystem::copy_options::overwrite_existing);
-  ASSERT_EQ(run_shell(helper() + "mark " + path("newer.h5") + " custseg-results 2.0").exit_code, 0);
-  const auto run = run_custseg("compare --previous " + path("newer.h5") + " --current " + path("num-run-b/results.h5") +
-                               " --output " + path("cmp-newer"));
+  ASSERT_EQ(edited_copy("newer.h5", "mark", "custseg-results 2.0").exit_code, 0);
+  const auto run = compare_with("newer.h5", "cmp-newer");
   EXPECT_EQ(run.exit_code, 3) << run.output;
   EXPECT_NE(run.output.find("was written by a newer custseg: format 2.0, this build reads 1.x"), std::string::npos)
       << run.output;
@@ -181,6 +177,18 @@ TEST_F(ComparePeriods, AnInputWhoseRowCountDiffersIsRefused) {
   EXPECT_EQ(run.exit_code, 3) << run.output;
   EXPECT_NE(run.output.find("give the table that run segmented"), std::string::npos) << run.output;
   EXPECT_TRUE(no_outputs("cmp-rows"));
+}
+
+// The recorded path now holds another table (here the base table, more rows): refused like a named
+// one, and the message says where the path came from and how to name another.
+TEST_F(ComparePeriods, ARecordedInputWithOtherRowsIsRefusedAndSaysItWasRecorded) {
+  ASSERT_EQ(edited_copy("rewritten.h5", "recorded", path("base.h5")).exit_code, 0);
+  const auto run = compare_with("rewritten.h5", "cmp-rewritten");
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_NE(run.output.find("give the table that run segmented (rows in the same order); the path was recorded in "
+                            "the run, --previous-input names another"),
+            std::string::npos) << run.output;
+  EXPECT_TRUE(no_outputs("cmp-rewritten"));
 }
 
 TEST_F(ComparePeriods, DifferentFeaturesSkipDriftAndKeepSharedStability) {
@@ -204,8 +212,7 @@ TEST_F(ComparePeriods, ARepeatedIdIsRefusedAndNamed) {
   const auto seg = run_custseg("segment --input " + path("dup-a.h5") + " --output " + path("dup-run") +
                                " --k 3 --nan-policy drop --allow-duplicate-ids true --min-segment-size 0");
   ASSERT_EQ(seg.exit_code, 0) << seg.output;
-  const auto run = run_custseg("compare --previous " + path("dup-run/results.h5") + " --current " +
-                               path("num-run-b/results.h5") + " --output " + path("cmp-dup"));
+  const auto run = compare_with("dup-run/results.h5", "cmp-dup");
   EXPECT_EQ(run.exit_code, 3) << run.output;
   EXPECT_NE(run.output.find("customer id " + id + " appears more than once in"), std::string::npos) << run.output;
   EXPECT_TRUE(no_outputs("cmp-dup"));
