@@ -7,10 +7,12 @@
 #include <optional>
 
 #include "custseg/io/customer_table.hpp"
+#include "custseg/io/model_file.hpp"
 #include "custseg/mpi/alltoallv.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/mpi/exact_sum.hpp"
 #include "custseg/stats/quantiles.hpp"
+#include "custseg/util/error.hpp"
 #include "period_exchange.hpp"
 
 namespace custseg::compare {
@@ -19,8 +21,18 @@ namespace {
 
 constexpr std::array<double, kPsiBins - 1> kDeciles{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
 
+// A run's results.h5 as a model (io::read_model: format version, legacy files, shapes), which
+// compare also needs to have per-customer assignments. Serial: a few kilobytes per rank.
+io::Model read_run(const std::string& path) {
+  io::Model m = io::read_model(path);
+  if (m.assignment_rows == 0)
+    throw_input(path + " has no per-customer assignments (/assignments/segment): compare needs the results.h5 "
+                "of a segment or score run");
+  return m;
+}
+
 // The table a run segmented: the option, else the run's recorded input path when it exists.
-std::string input_for(const std::string& option, const ModelView& m, const char* which, std::vector<std::string>& notes) {
+std::string input_for(const std::string& option, const io::Model& m, const char* which, std::vector<std::string>& notes) {
   if (!option.empty()) return option;
   if (m.input_path.empty()) {
     notes.push_back(std::string("no input table for the ") + which + " run (--" + which +
@@ -47,6 +59,19 @@ std::vector<std::string> shared_columns(const std::vector<std::string>& a, const
   return out;
 }
 
+// One run's input table, opened collectively; its rows must be the run's rows (checked here, before
+// any assignment is read). A table taken from the run's recorded input_path says so when refused.
+data::InputTable open_run_table(const mpi::Communicator& comm, const std::string& path, const std::string& option,
+                                const std::string& key_option, const io::Model& m, const char* which) {
+  data::InputTable table = data::open_input_table(comm, path, key_option.empty() ? m.input_key : key_option, "");
+  if (table.table.rows != m.assignment_rows)
+    throw_input(path + " has " + std::to_string(table.table.rows) + " rows but " + m.path + " assigns " +
+                std::to_string(m.assignment_rows) + ": give the table that run segmented (rows in the same order)" +
+                (option.empty() ? std::string("; the path was recorded in the run, --") + which + "-input names another"
+                                : std::string()));
+  return table;
+}
+
 struct Tables {
   std::optional<data::InputTable> previous, current;
   std::vector<std::string> kpis, features;
@@ -60,11 +85,10 @@ Tables open_tables(const mpi::Communicator& comm, const config::CompareConfig& c
     r.notes.push_back("KPI weighting and feature stability (PSI) skipped: they need both input tables");
     return t;
   }
-  const auto key = [](const std::string& option, const ModelView& m) { return option.empty() ? m.input_key : option; };
-  t.previous = data::open_input_table(comm, r.previous_input, key(cfg.previous_key, r.previous), "");
-  t.current = data::open_input_table(comm, r.current_input, key(cfg.current_key, r.current), "");
+  t.previous = open_run_table(comm, r.previous_input, cfg.previous_input, cfg.previous_key, r.previous, "previous");
+  t.current = open_run_table(comm, r.current_input, cfg.current_input, cfg.current_key, r.current, "current");
   t.kpis = shared_columns(r.previous.kpi_names, r.current.kpi_names, *t.previous, *t.current);
-  t.features = shared_columns(r.previous.feature_names, r.current.feature_names, *t.previous, *t.current);
+  t.features = shared_columns(r.previous.scaling.names, r.current.scaling.names, *t.previous, *t.current);
   if (t.kpis.empty()) r.notes.push_back("no KPI column named by both runs (/segments/kpi_names) and held by both tables");
   if (t.features.empty()) r.notes.push_back("feature stability skipped: no feature shared by both runs and tables");
   return t;
@@ -153,8 +177,8 @@ CompareResult run_compare(const mpi::Communicator& comm, const config::CompareCo
   const Stopwatch clock;
   CompareResult r;
   r.n_ranks = comm.size();
-  mpi::agree(comm, [&] { r.previous = read_model_view(comm, cfg.previous); });
-  mpi::agree(comm, [&] { r.current = read_model_view(comm, cfg.current); });
+  mpi::agree(comm, [&] { r.previous = read_run(cfg.previous); });
+  mpi::agree(comm, [&] { r.current = read_run(cfg.current); });
   r.drift = centroid_drift(r.previous, r.current);
   if (!r.drift.note.empty()) r.notes.push_back(r.drift.note);
   Tables t;
@@ -163,7 +187,7 @@ CompareResult run_compare(const mpi::Communicator& comm, const config::CompareCo
   PeriodBlock a, b;
   mpi::agree(comm, [&] { a = read_period(comm, r.previous, t.previous ? &*t.previous : nullptr, t.kpis); });
   mpi::agree(comm, [&] { b = read_period(comm, r.current, t.current ? &*t.current : nullptr, t.kpis); });
-  log.info("read " + std::to_string(r.previous.rows) + " + " + std::to_string(r.current.rows) + " assignments");
+  log.info("read " + std::to_string(r.previous.assignment_rows) + " + " + std::to_string(r.current.assignment_rows) + " assignments");
   mpi::agree(comm, [&] {
     if (a.ids.text != b.ids.text)
       throw_input(std::string("the runs' customer ids are of different types (previous: ") +

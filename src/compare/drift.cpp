@@ -13,15 +13,15 @@ std::ptrdiff_t index_of(const std::vector<std::int32_t>& ids, std::int32_t id) {
   return -1;
 }
 
-SegmentDrift segment_drift(const ModelView& a, std::size_t ca, const ModelView& b, std::size_t cb, bool same_space) {
+SegmentDrift segment_drift(const io::Model& a, std::size_t ca, const io::Model& b, std::size_t cb, bool same_space) {
   SegmentDrift s;
   s.id = a.segment_ids[ca];
   double sq = 0;
   for (std::size_t j = 0; j < a.d; ++j) {
     s.change.push_back(b.centroids[cb * b.d + j] - a.centroids[ca * a.d + j]);
     // Through the transformed space: f = z_b * scale_b + mean_b, then z in the previous scaling.
-    const double f = b.centroids_scaled[cb * b.d + j] * b.scale[j] + b.mean[j];
-    const double diff = (f - a.mean[j]) / a.scale[j] - a.centroids_scaled[ca * a.d + j];
+    const double f = b.centroids_scaled[cb * b.d + j] * b.scaling.scale[j] + b.scaling.mean[j];
+    const double diff = (f - a.scaling.mean[j]) / a.scaling.scale[j] - a.centroids_scaled[ca * a.d + j];
     sq += diff * diff;
   }
   s.distance = same_space ? std::sqrt(sq) : std::numeric_limits<double>::quiet_NaN();
@@ -30,20 +30,20 @@ SegmentDrift segment_drift(const ModelView& a, std::size_t ca, const ModelView& 
 
 }  // namespace
 
-CentroidDrift centroid_drift(const ModelView& a, const ModelView& b) {
+CentroidDrift centroid_drift(const io::Model& a, const io::Model& b) {
   CentroidDrift out;
   for (const std::int32_t id : a.segment_ids)
     if (index_of(b.segment_ids, id) < 0) out.only_previous.push_back(id);
   for (const std::int32_t id : b.segment_ids)
     if (index_of(a.segment_ids, id) < 0) out.only_current.push_back(id);
-  if (a.feature_names != b.feature_names) {
+  if (a.scaling.names != b.scaling.names) {
     out.note = "centroid drift not computed: the runs have different features (previous: " +
                std::to_string(a.d) + ", current: " + std::to_string(b.d) + " features, or another order)";
     return out;
   }
   out.computable = true;
-  out.features = a.feature_names;
-  const bool same_space = a.transform_kinds == b.transform_kinds;
+  out.features = a.scaling.names;
+  const bool same_space = a.scaling.kinds == b.scaling.kinds;
   if (!same_space) out.note = "distances not computed: the runs transform some features differently";
   for (std::size_t ca = 0; ca < a.k; ++ca) {
     const auto cb = index_of(b.segment_ids, a.segment_ids[ca]);

@@ -11,7 +11,7 @@ namespace custseg::compare {
 
 namespace {
 
-std::vector<std::int32_t> segment_indices(const ModelView& m, const std::vector<std::int32_t>& stored,
+std::vector<std::int32_t> segment_indices(const io::Model& m, const std::vector<std::int32_t>& stored,
                                           std::int64_t& dropped) {
   std::vector<std::int32_t> index(stored.size(), -1);
   for (std::size_t i = 0; i < stored.size(); ++i) {
@@ -45,9 +45,9 @@ T take(const std::vector<char>& bytes, std::size_t& at) {
 
 }  // namespace
 
-PeriodBlock read_period(const mpi::Communicator& comm, const ModelView& model, const data::InputTable* table,
+PeriodBlock read_period(const mpi::Communicator& comm, const io::Model& model, const data::InputTable* table,
                         const std::vector<std::string>& kpis) {
-  const io::RowBlock block = io::block_for_rank(model.rows, comm.rank(), comm.size());
+  const io::RowBlock block = io::block_for_rank(model.assignment_rows, comm.rank(), comm.size());
   PeriodBlock p;
   {
     // The assignments are a table under /assignments whose id column is customer_id.
@@ -59,16 +59,13 @@ PeriodBlock read_period(const mpi::Communicator& comm, const ModelView& model, c
     mpi::agree(comm, [&] { p.segment = segment_indices(model, stored, p.dropped); });
   }
   if (table == nullptr) return p;
-  if (table->table.rows != model.rows)
-    throw_input(table->table.file + " has " + std::to_string(table->table.rows) + " rows but " + model.path +
-                " assigns " + std::to_string(model.rows) + ": give the table that run segmented (rows in the same order)");
   for (const auto& name : kpis) p.kpis.push_back(io::read_column(table->file, table->table, name, block));
   return p;
 }
 
-std::vector<double> read_block(const mpi::Communicator& comm, const ModelView& model, const data::InputTable& table,
+std::vector<double> read_block(const mpi::Communicator& comm, const io::Model& model, const data::InputTable& table,
                                const std::string& column) {
-  return io::read_column(table.file, table.table, column, io::block_for_rank(model.rows, comm.rank(), comm.size()));
+  return io::read_column(table.file, table.table, column, io::block_for_rank(model.assignment_rows, comm.rank(), comm.size()));
 }
 
 PeriodRows exchange_period(const mpi::Communicator& comm, PeriodBlock& block) {

@@ -23,13 +23,13 @@ struct PeriodBlock {
 
 // Collective, not agreed. Reads this rank's block of `model`'s assignments (segment IDs mapped
 // to indices; an ID the model does not have is an input error) and of the `kpis` columns of
-// `table` (when given; its row count must equal the assignments').
-PeriodBlock read_period(const mpi::Communicator& comm, const ModelView& model, const data::InputTable* table,
+// `table` (when given; open_run_table has checked that its rows are the assignments').
+PeriodBlock read_period(const mpi::Communicator& comm, const io::Model& model, const data::InputTable* table,
                         const std::vector<std::string>& kpis);
 
 // Collective: this rank's block of one column of `table` (rows as in `model`'s assignments). Read
 // one feature at a time, so that memory holds one column per period, not all of them.
-std::vector<double> read_block(const mpi::Communicator& comm, const ModelView& model, const data::InputTable& table,
+std::vector<double> read_block(const mpi::Communicator& comm, const io::Model& model, const data::InputTable& table,
                                const std::string& column);
 
 // Collective (one Alltoallv): every assigned row of `block` to rank hash(id) % P, with its

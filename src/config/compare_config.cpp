@@ -14,7 +14,8 @@ bool parse_compare_config(int argc, char** argv, int rank, CompareConfig& c) {
       ("output,o", po::value(&c.output), "output directory for migration.csv, report.json, report.html (required)")
       ("previous-input", po::value(&c.previous_input)->default_value(c.previous_input),
        "customer table the previous run segmented, for KPI weighting and feature stability (rows in the same order "
-       "as its assignments); empty: the run's recorded input path, if any, else both are skipped")
+       "as its assignments); empty: the table path the run recorded (/model input_path) when that file still exists, "
+       "else KPI weighting and stability are skipped with a note")
       ("current-input", po::value(&c.current_input)->default_value(c.current_input),
        "customer table the current run segmented (same rules as the previous one)")
       ("previous-key", po::value(&c.previous_key)->default_value(c.previous_key),

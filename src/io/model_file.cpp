@@ -101,6 +101,13 @@ void read_provenance(const File& f, Model& m) {
   }
 }
 
+// The per-customer part's extent and the KPI columns the run profiled: not needed to apply the
+// model, but what compare joins and weights by (an absent object reads as empty).
+void read_results_extent(const File& f, Model& m) {
+  if (f.is_dataset("/segments/kpi_names")) m.kpi_names = f.read_strings("/segments/kpi_names");
+  if (f.is_dataset("/assignments/segment")) m.assignment_rows = f.dims("/assignments/segment").at(0);
+}
+
 }  // namespace
 
 Model read_model(const std::string& path) {
@@ -120,6 +127,7 @@ Model read_model(const std::string& path) {
     read_scaling(f, m);
     read_centroids_and_ids(f, m);
     read_provenance(f, m);
+    read_results_extent(f, m);
   } catch (const Error& e) {
     if (e.code() == ExitCode::input) throw;
     throw_input(path + ": " + e.what());  // an unknown transform, policy or precision name

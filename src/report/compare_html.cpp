@@ -6,6 +6,7 @@
 
 #include "custseg/compare/migration.hpp"
 #include "custseg/report/compare_reports.hpp"
+#include "custseg/report/page_style.hpp"
 #include "custseg/report/svg.hpp"
 
 namespace custseg::report {
@@ -18,13 +19,8 @@ using svg::escape;
 using svg::format_number;
 using svg::format_percent;
 
-constexpr const char* kStyle = R"css(
-body{font-family:"DejaVu Sans","Liberation Sans",Arial,sans-serif;margin:24px 32px;color:#1a1a1a;max-width:1320px}
-h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:30px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
-.meta{color:#555;font-size:13px}.cards{display:flex;gap:14px;flex-wrap:wrap;margin:14px 0}
-.card{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:130px}.card b{display:block;font-size:20px}
-table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}
-th{background:#f5f5f5}td.text,th.text{text-align:left}.note{font-size:13px;color:#333;max-width:1100px}
+// Follows kPageStyle (page_style.hpp), which ends mid-line: this continues its last line.
+constexpr const char* kStyle = R"css(.note{font-size:13px;color:#333;max-width:1100px}
 svg.chart{display:block;margin:6px 0 12px}svg text{font-size:12px;fill:#222}
 )css";
 
@@ -139,7 +135,8 @@ std::string stability_table(const CompareResult& r) {
 
 std::string compare_html(const CompareResult& r) {
   std::ostringstream s;
-  s << "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>custseg compare</title><style>" << kStyle
+  s << "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>custseg compare</title><style>"
+    << kPageStyle << kStyle
     << "</style></head><body><h1>Who moved where</h1><p class=\"meta\">previous: " << escape(r.previous.path)
     << "<br>current: " << escape(r.current.path) << "</p><div class=\"cards\">"
     << card("customers in both", format_number(static_cast<double>(r.in_both())))

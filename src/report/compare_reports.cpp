@@ -115,9 +115,9 @@ std::string compare_json(const CompareResult& r) {
   json j;
   j["schema_version"] = "1.0";
   j["job"] = "compare";
-  j["previous"] = {{"results", r.previous.path}, {"input", r.previous_input}, {"rows", r.previous.rows},
+  j["previous"] = {{"results", r.previous.path}, {"input", r.previous_input}, {"rows", r.previous.assignment_rows},
                    {"dropped_rows", r.previous_dropped}, {"k", r.previous.k}};
-  j["current"] = {{"results", r.current.path}, {"input", r.current_input}, {"rows", r.current.rows},
+  j["current"] = {{"results", r.current.path}, {"input", r.current_input}, {"rows", r.current.assignment_rows},
                   {"dropped_rows", r.current_dropped}, {"k", r.current.k}};
   j["customers"] = {{"in_both", r.in_both()}, {"new", r.fresh()}, {"lost", r.lost()}};
   j["adjusted_rand_index"] = std::isfinite(r.ari) ? json(r.ari) : json(nullptr);

@@ -6,6 +6,7 @@
 
 #include "custseg/report/charts.hpp"
 #include "custseg/report/definitions.hpp"
+#include "custseg/report/page_style.hpp"
 #include "custseg/report/svg.hpp"
 #include "custseg/stats/quantile_selection.hpp"
 
@@ -17,13 +18,8 @@ using svg::escape;
 using svg::format_number;
 using svg::format_percent;
 
-constexpr const char* kStyle = R"css(
-body{font-family:"DejaVu Sans","Liberation Sans",Arial,sans-serif;margin:24px 32px;color:#1a1a1a;max-width:1320px}
-h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:30px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
-.meta{color:#555;font-size:13px}.cards{display:flex;gap:14px;flex-wrap:wrap;margin:14px 0}
-.card{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:130px}.card b{display:block;font-size:20px}
-table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}
-th{background:#f5f5f5}td.text,th.text{text-align:left}.badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px}
+// Follows kPageStyle (page_style.hpp), which ends mid-line: this continues its last line.
+constexpr const char* kStyle = R"css(.badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px}
 .ok{background:#e3f2e1;color:#1e5e1a}.warn{background:#fde2e1;color:#8a1c1c}.muted{color:#777}
 .swatch{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
 svg.chart{display:block;margin:6px 0 12px;font-size:12px}svg .label{font-size:12px;fill:#222}svg .tick{font-size:11px;fill:#555}
@@ -243,7 +239,7 @@ std::string render_html_report(const RunSummary& s) {
     flagged += !s.suppressed(c) && any_flagged(s, c);
   }
   o << "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
-    << "<title>custseg report: " << s.k << " segments</title><style>" << kStyle << "</style></head><body>";
+    << "<title>custseg report: " << s.k << " segments</title><style>" << kPageStyle << kStyle << "</style></head><body>";
   o << "<h1>Customer segments: k = " << s.k << "</h1><div class=\"meta\">" << escape(s.input) << " \u00b7 "
     << format_number(static_cast<double>(s.rows_total)) << " customers \u00b7 seed " << s.seed << " \u00b7 " << s.ranks
     << " ranks \u00b7 custseg " << escape(s.custseg_version) << " \u00b7 " << escape(s.created_utc) << "</div>";

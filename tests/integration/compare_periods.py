@@ -7,6 +7,8 @@ usage:
   compare_periods.py check A.h5 B.h5 RUN_A RUN_B OUT        # OUT/migration.csv, report.json vs reference
   compare_periods.py mark RESULTS.h5 FORMAT VERSION         # set the root format attributes
   compare_periods.py repeat IN.h5 OUT.h5                     # IN with one id on two kept rows
+  compare_periods.py recorded RESULTS.h5 [PATH]              # set /model@input_path (no PATH: remove it)
+  compare_periods.py drop RESULTS.h5 OBJECT                  # delete a group or dataset
 """
 import json
 import math
@@ -159,6 +161,19 @@ def mark(path, fmt, version):
         f.attrs["format_version"] = version
 
 
+def recorded(path, input_path=None):
+    with h5py.File(path, "a") as f:
+        if input_path is None:
+            del f["model"].attrs["input_path"]
+        else:
+            f["model"].attrs["input_path"] = input_path
+
+
+def drop(path, name):
+    with h5py.File(path, "a") as f:
+        del f[name]
+
+
 def repeat(src, dst):
     cols, attrs = read_table(src)
     # Two rows that segment keeps (finite features), so the repeat reaches compare.
@@ -178,5 +193,9 @@ if __name__ == "__main__":
         mark(*args)
     elif cmd == "repeat":
         repeat(*args)
+    elif cmd == "recorded":
+        recorded(*args)
+    elif cmd == "drop":
+        drop(*args)
     else:
         raise SystemExit(__doc__)

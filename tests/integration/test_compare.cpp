@@ -4,11 +4,25 @@
 // crosstab, scikit-learn's adjusted_rand_score, numpy deciles and PSI, exact KPI sums).
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "cli.hpp"
 
 using namespace custseg::testing;
 
 namespace {
+
+// The first `n` comma-separated fields of every line (migration.csv: segment labels and count).
+std::string first_columns(const std::string& text, int n) {
+  std::string out;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::size_t end = 0;
+    for (int i = 0; i < n && end != std::string::npos; ++i) end = line.find(',', end == 0 ? 0 : end + 1);
+    out += line.substr(0, end) + "\n";
+  }
+  return out;
+}
 
 std::string helper() { return "/usr/bin/python3 " + source_dir() + "/tests/integration/compare_periods.py "; }
 
@@ -50,6 +64,16 @@ class ComparePeriods : public ::testing::Test {
       if (std::filesystem::exists(dir_ / out / name)) return false;
     return true;
   }
+  // A copy of run a's results.h5 as NAME, changed by `compare_periods.py EDIT NAME ARGS`.
+  static RunResult edited_copy(const std::string& name, const std::string& edit, const std::string& args) {
+    std::filesystem::copy_file(path("num-run-a/results.h5"), path(name), std::filesystem::copy_options::overwrite_existing);
+    return run_shell(helper() + edit + " " + path(name) + " " + args);
+  }
+  // compare with PREVIOUS (a file in the scratch dir) as the previous run and run b as the current one.
+  static RunResult compare_with(const std::string& previous, const std::string& out) {
+    return run_custseg("compare --previous " + path(previous) + " --current " + path("num-run-b/results.h5") +
+                       " --output " + path(out));
+  }
   static inline std::filesystem::path dir_;
 };
 
@@ -82,29 +106,69 @@ TEST_F(ComparePeriods, BitwiseIdenticalToOneRank) {
   EXPECT_EQ(slurp(dir_ / "cmp-np" / "migration.csv"), slurp(dir_ / "cmp-np1" / "migration.csv"));
 }
 
-TEST_F(ComparePeriods, WithoutInputTablesKpisAndStabilityAreSkippedWithANote) {
-  const auto run = compare("num", "cmp-noinput");
+// segment records the absolute path of its input in /model@input_path: without --previous-input and
+// --current-input compare reads those tables, so the KPI matrices and the PSI match the reference.
+TEST_F(ComparePeriods, RecordedInputPathsAreTheDefaultInputs) {
+  const auto run = compare("num", "cmp-recorded");
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_NE(run.output.find("KPI weighting and feature stability (PSI) skipped"), std::string::npos) << run.output;
-  const std::string csv = slurp(dir_ / "cmp-noinput" / "migration.csv");
+  EXPECT_EQ(run.output.find("note: "), std::string::npos) << run.output;
+  const auto check = reference("num", "cmp-recorded");
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  const std::string csv = slurp(dir_ / "cmp-recorded" / "migration.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "previous_segment,current_segment,customers,share_of_previous,churned,revenue_12m");
+  const std::string json = slurp(dir_ / "cmp-recorded" / "report.json");
+  EXPECT_NE(json.find("\"input\": \"" + std::filesystem::absolute(path("num-a.h5")).lexically_normal().string() + "\""),
+            std::string::npos) << json;
+}
+
+TEST_F(ComparePeriods, ARecordedInputThatNoLongerExistsSkipsKpisAndStabilityWithANote) {
+  const auto edited = edited_copy("moved.h5", "recorded", path("moved-away.h5"));
+  ASSERT_EQ(edited.exit_code, 0) << edited.output;
+  const auto run = compare_with("moved.h5", "cmp-moved");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("note: the previous run's recorded input " + path("moved-away.h5") + " does not exist"),
+            std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("note: KPI weighting and feature stability (PSI) skipped"), std::string::npos) << run.output;
+  const std::string csv = slurp(dir_ / "cmp-moved" / "migration.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "previous_segment,current_segment,customers,share_of_previous");
+  // The matrix itself does not need the tables: the same counts as with them.
+  const auto full = compare("num", "cmp-moved-ref", inputs("num"));
+  ASSERT_EQ(full.exit_code, 0) << full.output;
+  EXPECT_EQ(first_columns(csv, 3), first_columns(slurp(dir_ / "cmp-moved-ref" / "migration.csv"), 3));
+}
+
+TEST_F(ComparePeriods, ARunWithoutARecordedInputSkipsKpisAndStabilityWithANote) {
+  const auto edited = edited_copy("unrecorded.h5", "recorded", "");
+  ASSERT_EQ(edited.exit_code, 0) << edited.output;
+  const auto run = compare_with("unrecorded.h5", "cmp-unrecorded");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("note: no input table for the previous run (--previous-input not given, no input_path "
+                            "recorded in " + path("unrecorded.h5") + ")"),
+            std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("note: KPI weighting and feature stability (PSI) skipped"), std::string::npos) << run.output;
+}
+
+TEST_F(ComparePeriods, AResultsFileWithoutAssignmentsIsRefused) {
+  ASSERT_EQ(edited_copy("no-assignments.h5", "drop", "assignments").exit_code, 0);
+  const auto run = compare_with("no-assignments.h5", "cmp-no-assignments");
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_NE(run.output.find("has no per-customer assignments"), std::string::npos) << run.output;
+  EXPECT_TRUE(no_outputs("cmp-no-assignments"));
 }
 
 TEST_F(ComparePeriods, AFileThatIsNotAResultsFileIsRefused) {
-  const auto run = run_custseg("compare --previous " + path("num-a.h5") + " --current " +
-                               path("num-run-b/results.h5") + " --output " + path("cmp-bad"));
+  const auto run = compare_with("num-a.h5", "cmp-bad");
   EXPECT_EQ(run.exit_code, 3) << run.output;
   EXPECT_NE(run.output.find("is not a custseg results file"), std::string::npos) << run.output;
   EXPECT_TRUE(no_outputs("cmp-bad"));
 }
 
 TEST_F(ComparePeriods, ANewerFormatMajorVersionIsRefused) {
-  std::filesystem::copy_file(path("num-run-a/results.h5"), path("newer.h5"), std::filesystem::copy_options::overwrite_existing);
-  ASSERT_EQ(run_shell(helper() + "mark " + path("newer.h5") + " custseg-results 2.0").exit_code, 0);
-  const auto run = run_custseg("compare --previous " + path("newer.h5") + " --current " + path("num-run-b/results.h5") +
-                               " --output " + path("cmp-newer"));
+  ASSERT_EQ(edited_copy("newer.h5", "mark", "custseg-results 2.0").exit_code, 0);
+  const auto run = compare_with("newer.h5", "cmp-newer");
   EXPECT_EQ(run.exit_code, 3) << run.output;
-  EXPECT_NE(run.output.find("newer than this custseg reads"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("was written by a newer custseg: format 2.0, this build reads 1.x"), std::string::npos)
+      << run.output;
   EXPECT_TRUE(no_outputs("cmp-newer"));
 }
 
@@ -113,6 +177,18 @@ TEST_F(ComparePeriods, AnInputWhoseRowCountDiffersIsRefused) {
   EXPECT_EQ(run.exit_code, 3) << run.output;
   EXPECT_NE(run.output.find("give the table that run segmented"), std::string::npos) << run.output;
   EXPECT_TRUE(no_outputs("cmp-rows"));
+}
+
+// The recorded path now holds another table (here the base table, more rows): refused like a named
+// one, and the message says where the path came from and how to name another.
+TEST_F(ComparePeriods, ARecordedInputWithOtherRowsIsRefusedAndSaysItWasRecorded) {
+  ASSERT_EQ(edited_copy("rewritten.h5", "recorded", path("base.h5")).exit_code, 0);
+  const auto run = compare_with("rewritten.h5", "cmp-rewritten");
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_NE(run.output.find("give the table that run segmented (rows in the same order); the path was recorded in "
+                            "the run, --previous-input names another"),
+            std::string::npos) << run.output;
+  EXPECT_TRUE(no_outputs("cmp-rewritten"));
 }
 
 TEST_F(ComparePeriods, DifferentFeaturesSkipDriftAndKeepSharedStability) {
@@ -136,8 +212,7 @@ TEST_F(ComparePeriods, ARepeatedIdIsRefusedAndNamed) {
   const auto seg = run_custseg("segment --input " + path("dup-a.h5") + " --output " + path("dup-run") +
                                " --k 3 --nan-policy drop --allow-duplicate-ids true --min-segment-size 0");
   ASSERT_EQ(seg.exit_code, 0) << seg.output;
-  const auto run = run_custseg("compare --previous " + path("dup-run/results.h5") + " --current " +
-                               path("num-run-b/results.h5") + " --output " + path("cmp-dup"));
+  const auto run = compare_with("dup-run/results.h5", "cmp-dup");
   EXPECT_EQ(run.exit_code, 3) << run.output;
   EXPECT_NE(run.output.find("customer id " + id + " appears more than once in"), std::string::npos) << run.output;
   EXPECT_TRUE(no_outputs("cmp-dup"));

@@ -6,20 +6,9 @@
 #include <string>
 #include <vector>
 
-namespace custseg::compare {
+#include "custseg/io/model_file.hpp"
 
-// One run's model as compare uses it: /model datasets and /segments/segment_id.
-struct ModelView {
-  std::string path;
-  std::size_t k = 0, d = 0;
-  std::vector<std::string> feature_names, transform_kinds;
-  std::vector<double> mean, scale;          // [d]: scaled = (f(x) - mean) / scale
-  std::vector<double> centroids, centroids_scaled;  // [k, d]
-  std::vector<std::int32_t> segment_ids;    // [k]: stable ID of segment index c (0..k-1 when absent)
-  std::vector<std::string> kpi_names;       // /segments/kpi_names (empty when absent)
-  std::uint64_t rows = 0;                   // /assignments rows
-  std::string input_path, input_key = "customers";  // provenance attrs when present
-};
+namespace custseg::compare {
 
 // Drift of one segment ID present in both runs: Euclidean distance of its centroids in the
 // previous run's scaled space (NaN when the transforms differ) and, per feature, the current
@@ -40,7 +29,7 @@ struct CentroidDrift {
 
 // The current centroids mapped into the previous run's scaled space through the transformed
 // space (same transform kind per feature), then compared ID by ID.
-CentroidDrift centroid_drift(const ModelView& previous, const ModelView& current);
+CentroidDrift centroid_drift(const io::Model& previous, const io::Model& current);
 
 // Population stability of one feature: the previous run's deciles (numpy 'linear'), both
 // periods' customers counted per bin (customers with a segment and a finite value).
@@ -52,7 +41,7 @@ struct FeatureStability {
 };
 
 struct CompareResult {
-  ModelView previous, current;
+  io::Model previous, current;               // io::read_model of each run's results.h5
   std::string previous_input, current_input;  // tables read for KPIs and PSI ("" = none)
   std::vector<std::int64_t> counts;           // (kA + 1) x (kB + 1), see migration.hpp
   std::vector<std::string> kpi_names;

@@ -7,16 +7,10 @@
 
 #include "custseg/compare/compare_result.hpp"
 #include "custseg/config/compare_config.hpp"
-#include "custseg/io/hdf5.hpp"
 #include "custseg/mpi/communicator.hpp"
 #include "custseg/util/log.hpp"
 
 namespace custseg::compare {
-
-// Collective, not agreed (call inside mpi::agree). Input errors: not a custseg results file (no
-// `format` attribute and no /model and /assignments), a `format_version` with a newer major
-// version than 1, or a malformed model.
-ModelView read_model_view(const mpi::Communicator& comm, const std::string& path);
 
 // Collective: the whole comparison. Errors are agreed; the result is complete on rank 0 (the
 // other ranks hold the same matrix but not the per-rank timings).

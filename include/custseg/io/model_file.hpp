@@ -31,6 +31,9 @@ struct Model {
   std::uint64_t seed = 0;
   std::int64_t iterations = 0;
   bool converged = false;
+  // What a results file holds beside the model (compare reads both runs' assignments and KPIs).
+  std::vector<std::string> kpi_names;  // /segments/kpi_names (empty when absent)
+  std::uint64_t assignment_rows = 0;   // length of /assignments/segment (0 when the file has none)
 };
 
 // Input errors (exit 3) naming `path`: not an HDF5 file, not a custseg results file, a newer
