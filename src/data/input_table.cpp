@@ -174,20 +174,24 @@ bool globally_increasing(const mpi::Communicator& comm, const CustomerIds& ids) 
   return true;
 }
 
-// This round's fingerprints (customer_ids.hpp), as bytes bucketed by the rank that owns each.
+// This round's fingerprints (customer_ids.hpp), as bytes bucketed by the rank that owns each
+// (counted first, so each bucket is allocated once at its size).
 std::vector<std::vector<char>> bucket_fingerprints(const std::vector<std::uint64_t>& fingerprints, int ranks,
                                                    std::uint64_t round, std::uint64_t rounds) {
   const auto p = static_cast<std::uint64_t>(ranks);
-  std::vector<std::vector<std::uint64_t>> owned(static_cast<std::size_t>(ranks));
-  for (const std::uint64_t f : fingerprints) {
+  auto owner = [&](std::uint64_t f) -> std::optional<std::size_t> {
     const std::uint64_t h = fingerprint_spread(f);
-    if (h / p % rounds == round) owned[static_cast<std::size_t>(h % p)].push_back(f);
-  }
-  std::vector<std::vector<char>> out(owned.size());
-  for (std::size_t r = 0; r < owned.size(); ++r) {
-    out[r].resize(owned[r].size() * sizeof(std::uint64_t));
-    if (!owned[r].empty()) std::memcpy(out[r].data(), owned[r].data(), out[r].size());
-  }
+    if (h / p % rounds != round) return std::nullopt;
+    return static_cast<std::size_t>(h % p);
+  };
+  std::vector<std::size_t> count(static_cast<std::size_t>(ranks), 0);
+  for (const std::uint64_t f : fingerprints)
+    if (const auto r = owner(f)) ++count[*r];
+  std::vector<std::vector<char>> out(count.size());
+  for (std::size_t r = 0; r < out.size(); ++r) out[r].resize(count[r] * sizeof(std::uint64_t));
+  std::fill(count.begin(), count.end(), 0);
+  for (const std::uint64_t f : fingerprints)
+    if (const auto r = owner(f)) std::memcpy(out[*r].data() + sizeof(std::uint64_t) * count[*r]++, &f, sizeof f);
   return out;
 }
 
