@@ -1,8 +1,11 @@
 #include "custseg/data/customer_ids.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
+#include <functional>
+#include <utility>
 
 namespace custseg::data {
 
@@ -60,6 +63,47 @@ std::optional<Repeat> first_repeat(std::vector<IdRecord>& records) {
     if (!best || records[i].row < best->row) best = Repeat{records[i].key, records[i].row, records[i - 1].row};
   }
   return best;
+}
+
+bool strictly_increasing(const CustomerIds& ids) {
+  if (ids.text)
+    return std::adjacent_find(ids.strings.begin(), ids.strings.end(), std::greater_equal<>()) == ids.strings.end();
+  return std::adjacent_find(ids.numbers.begin(), ids.numbers.end(), std::greater_equal<>()) == ids.numbers.end();
+}
+
+std::uint64_t id_fingerprint(const CustomerIds& ids, std::size_t i) {
+  if (!ids.text) return ids.numbers[i];
+  std::uint64_t h = 14695981039346656037ULL;  // id_hash's FNV-1a, without building a key string
+  for (unsigned char c : ids.strings[i]) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+std::uint64_t fingerprint_spread(std::uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+bool sort_and_find_equal(std::vector<std::uint64_t>& values) {
+  constexpr int kDigits = 8;
+  constexpr std::size_t kRadix = 256;
+  const std::size_t n = values.size();
+  // All eight digit histograms in one read pass.
+  std::vector<std::array<std::size_t, kRadix>> counts(kDigits);
+  for (auto& c : counts) c.fill(0);
+  for (const std::uint64_t v : values)
+    for (int d = 0; d < kDigits; ++d) ++counts[static_cast<std::size_t>(d)][(v >> (8 * d)) & 0xFF];
+  std::vector<std::uint64_t> other(n);
+  for (int d = 0; d < kDigits; ++d) {
+    auto& c = counts[static_cast<std::size_t>(d)];
+    // A digit every value shares does not reorder anything (ids below 2^32 skip half the passes).
+    if (n == 0 || c[(values[0] >> (8 * d)) & 0xFF] == n) continue;
+    std::size_t at = 0;
+    for (auto& bucket : c) at += std::exchange(bucket, at);  // bucket starts
+    for (const std::uint64_t v : values) other[c[(v >> (8 * d)) & 0xFF]++] = v;
+    values.swap(other);
+  }
+  return std::adjacent_find(values.begin(), values.end()) != values.end();
 }
 
 }  // namespace custseg::data

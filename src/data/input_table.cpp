@@ -142,10 +142,85 @@ std::optional<Repeat> owned_first_repeat(const mpi::Communicator& comm, const Cu
   return best;
 }
 
+// The first and last id of a block as bytes whose byte-wise order is the ids' order (numbers
+// big-endian), for comparing across ranks.
+std::string ordered_bytes(const CustomerIds& ids, std::size_t i) {
+  if (ids.text) return ids.strings[i];
+  std::string bytes(8, '\0');
+  for (int b = 0; b < 8; ++b) bytes[static_cast<std::size_t>(b)] = static_cast<char>(ids.numbers[i] >> (8 * (7 - b)));
+  return bytes;
+}
+
+// Collective (one allgather of two ids a rank): the ids of all ranks in row order are strictly
+// increasing, as in tables written sorted by id (ingest, generate): each rank's are, and each
+// non-empty block starts above the last id of the non-empty block before it.
+bool globally_increasing(const mpi::Communicator& comm, const CustomerIds& ids) {
+  std::vector<std::string> mine{strictly_increasing(ids) ? "sorted" : "unsorted"};
+  if (ids.size() > 0) {
+    mine.push_back(ordered_bytes(ids, 0));
+    mine.push_back(ordered_bytes(ids, ids.size() - 1));
+  }
+  const mpi::ReceivedBytes all = mpi::allgatherv_bytes(comm, mpi::pack_strings(mine));
+  std::optional<std::string> last;  // of the blocks so far
+  for (int r = 0; r < comm.size(); ++r) {
+    const auto at = static_cast<std::size_t>(all.offsets[static_cast<std::size_t>(r)]);
+    const auto end = static_cast<std::size_t>(all.offsets[static_cast<std::size_t>(r) + 1]);
+    const std::vector<std::string> part = mpi::unpack_strings(all.bytes.data() + at, end - at);
+    if (part[0] != "sorted") return false;
+    if (part.size() < 3) continue;  // an empty block
+    if (last && !(*last < part[1])) return false;
+    last = part[2];
+  }
+  return true;
+}
+
+// This round's fingerprints (customer_ids.hpp), as bytes bucketed by the rank that owns each
+// (counted first, so each bucket is allocated once at its size).
+std::vector<std::vector<char>> bucket_fingerprints(const std::vector<std::uint64_t>& fingerprints, int ranks,
+                                                   std::uint64_t round, std::uint64_t rounds) {
+  const auto p = static_cast<std::uint64_t>(ranks);
+  auto owner = [&](std::uint64_t f) -> std::optional<std::size_t> {
+    const std::uint64_t h = fingerprint_spread(f);
+    if (h / p % rounds != round) return std::nullopt;
+    return static_cast<std::size_t>(h % p);
+  };
+  std::vector<std::size_t> count(static_cast<std::size_t>(ranks), 0);
+  for (const std::uint64_t f : fingerprints)
+    if (const auto r = owner(f)) ++count[*r];
+  std::vector<std::vector<char>> out(count.size());
+  for (std::size_t r = 0; r < out.size(); ++r) out[r].resize(count[r] * sizeof(std::uint64_t));
+  std::fill(count.begin(), count.end(), 0);
+  for (const std::uint64_t f : fingerprints)
+    if (const auto r = owner(f)) std::memcpy(out[*r].data() + sizeof(std::uint64_t) * count[*r]++, &f, sizeof f);
+  return out;
+}
+
+// Collective: whether two ids might be equal, from 8 bytes an id sent to the rank owning its
+// fingerprint (in rounds of at most `round_bytes`, as the exact search) and sorted there. Equal
+// ids always meet; false only when every id differs.
+bool fingerprints_repeat(const mpi::Communicator& comm, const CustomerIds& ids, std::uint64_t round_bytes) {
+  std::vector<std::uint64_t> fingerprints(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) fingerprints[i] = id_fingerprint(ids, i);
+  const auto most = static_cast<std::uint64_t>(comm.max(static_cast<std::int64_t>(8 * ids.size())));
+  const std::uint64_t budget = std::max<std::uint64_t>(1, round_bytes);
+  const std::uint64_t rounds = std::max<std::uint64_t>(1, (most + budget - 1) / budget);
+  bool equal = false;
+  for (std::uint64_t round = 0; round < rounds; ++round) {
+    const mpi::ReceivedBytes got = mpi::alltoallv_bytes(comm, bucket_fingerprints(fingerprints, comm.size(), round, rounds));
+    std::vector<std::uint64_t> owned(got.bytes.size() / sizeof(std::uint64_t));
+    if (!owned.empty()) std::memcpy(owned.data(), got.bytes.data(), owned.size() * sizeof(std::uint64_t));
+    equal = sort_and_find_equal(owned) || equal;
+  }
+  return comm.max(std::int64_t{equal}) > 0;
+}
+
 }  // namespace
 
 void check_unique_ids(const mpi::Communicator& comm, const CustomerIds& ids, const io::RowBlock& block,
                       const std::string& id_column, const std::string& file, std::uint64_t round_bytes) {
+  // The screens prove the common case, all ids different, in about one pass over the ids; only
+  // when they cannot does the exact search below sort every id with its row to name the repeat.
+  if (globally_increasing(comm, ids) || !fingerprints_repeat(comm, ids, round_bytes)) return;
   const std::optional<Repeat> repeat = owned_first_repeat(comm, ids, block, round_bytes);
   // Each id lives on one rank, so the smallest repeated row is found on exactly one: its owner
   // words the message for everyone.

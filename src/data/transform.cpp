@@ -16,7 +16,6 @@ TransformKind parse_transform_kind(const std::string& text) {
 
 std::string to_string(TransformKind kind) { return kind == TransformKind::log1p ? "log1p" : "none"; }
 
-double apply_transform(TransformKind kind, double x) { return kind == TransformKind::log1p ? std::log1p(x) : x; }
 
 namespace {
 std::string trim(const std::string& s) {
@@ -53,11 +52,6 @@ void apply_transforms(const std::vector<TransformKind>& kinds, FeatureMatrix& m)
 void standardize(const FeatureScaling& s, FeatureMatrix& m) {
   for (std::size_t i = 0; i < m.rows; ++i)
     for (std::size_t j = 0; j < m.dims; ++j) m.row(i)[j] = (m.row(i)[j] - s.mean[j]) / s.scale[j];
-}
-
-bool usable_value(double raw, double transformed) {
-  // NaN fails both comparisons, infinities the magnitude.
-  return std::abs(raw) <= kMaxFeatureMagnitude && std::abs(transformed) <= kMaxFeatureMagnitude;
 }
 
 std::string unusable_value_message(const std::string& feature, double raw, TransformKind kind, double transformed,

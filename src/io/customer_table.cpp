@@ -255,8 +255,10 @@ data::FeatureMatrix read_features(const File& file, const TableInfo& table, cons
   m.dims = names.size();
   m.global_begin = block.begin;
   m.values.resize(m.rows * m.dims);
+  // One column buffer for all columns: a fresh one per column costs its pages' faults again.
+  std::vector<double> column(block.count);
   for (std::size_t j = 0; j < names.size(); ++j) {
-    const std::vector<double> column = read_column(file, table, names[j], block);
+    file.read_column_rows<double>(table.require(names[j], "numeric").where, block, column);
     for (std::size_t i = 0; i < m.rows; ++i) m.values[i * m.dims + j] = column[i];
   }
   return m;

@@ -38,11 +38,13 @@ KpiProfile kpi_profile(const mpi::Communicator& comm, const std::string& name, s
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (labels[i] < 0) continue;
     const auto g = static_cast<std::size_t>(labels[i]);
-    const Int128 v = scale.to_fixed(values[i]);
-    sums[g] += v;
-    sums[k] += v;
+    sums[g] += scale.to_fixed(values[i]);
     ++p.count[g];
-    ++p.count[k];
+  }
+  // The population's sum and count are its segments' (integers: exactly the per-row totals).
+  for (std::size_t g = 0; g < k; ++g) {
+    sums[k] += sums[g];
+    p.count[k] += p.count[g];
   }
   comm.allreduce_sum(p.count);  // all ranks must reach these, even with zero rows
   mpi::allreduce_sum(comm, sums);

@@ -39,8 +39,9 @@ QuantilePosition quantile_position(std::uint64_t n, double p) {
 
 namespace {
 
-// Rows per TBB task of a histogram pass.
-constexpr std::size_t kGrainRows = 4096;
+// Keys per TBB task of a histogram pass: tasks are fixed slices of each group's range, so the
+// compaction (a slice at a time, then slices closed up in order) is the same for any thread count.
+constexpr std::size_t kSliceKeys = std::size_t{1} << 14;
 
 // Keys as int64 in the same order, for the int64 min/max reductions.
 std::int64_t signed_key(std::uint64_t key) { return static_cast<std::int64_t>(key ^ (std::uint64_t{1} << 63)); }
@@ -51,26 +52,115 @@ Histograms empty_histograms(std::size_t hist_size) {
           std::vector<std::int64_t>(2 * hist_size, std::numeric_limits<std::int64_t>::min())};
 }
 
-// Counts one row's key into every slot of its group and of the population that its fixed bits
-// match; true when it matched any.
-bool count_row(Histograms& h, const PassSlots& slots, std::size_t label, std::size_t k, std::uint64_t key) {
-  const std::size_t hist_size = slots.hist_size();
-  const std::uint64_t fixed = key & slots.fixed_mask;
-  const std::size_t digit = (key >> slots.shift) & (kBuckets - 1);
-  bool any = false;
-  for (std::size_t g : {label, k})
-    for (std::size_t slot : slots.slots_of_group[g])
-      if (fixed == slots.keys[slot].second) {
-        const std::size_t b = slot * kBuckets + digit;
-        ++h.count[b];
-        h.extremes[b] = std::max(h.extremes[b], signed_key(key));
-        h.extremes[hist_size + b] = std::max(h.extremes[hist_size + b], ~signed_key(key));
-        any = true;
-      }
-  return any;
+// A slot as one group's scan sees it: the prefix its rows share, and where its buckets start.
+struct SlotRef {
+  std::uint64_t prefix = 0;
+  std::size_t base = 0;
+};
+
+// What the scan of group g's keys counts into: g's own slots, and the population's slots whose
+// prefix no slot of g has. A population slot whose prefix g also has is "borrowed": the keys of g
+// it would count are exactly those of g's slot, whose buckets are added to it after the scan.
+struct GroupScan {
+  std::vector<SlotRef> own, population;
+  std::vector<std::pair<std::size_t, std::size_t>> borrowed;  // (population slot, g's slot)
+  [[nodiscard]] bool idle() const { return own.empty() && population.empty(); }
+};
+
+GroupScan group_scan(const PassSlots& slots, std::size_t g, std::size_t k) {
+  GroupScan scan;
+  for (std::size_t slot : slots.slots_of_group[g]) scan.own.push_back({slots.keys[slot].second, slot * kBuckets});
+  for (std::size_t slot : slots.slots_of_group[k]) {
+    const std::uint64_t prefix = slots.keys[slot].second;
+    const auto same = std::find_if(scan.own.begin(), scan.own.end(), [&](const SlotRef& s) { return s.prefix == prefix; });
+    if (same == scan.own.end()) scan.population.push_back({prefix, slot * kBuckets});
+    else scan.borrowed.emplace_back(slot, same->base / kBuckets);
+  }
+  return scan;
+}
+
+// Counts a key into the first of `refs` its fixed bits match (prefixes of one group's slots
+// differ, so at most one does); true when one did.
+bool count_key(Histograms& h, std::size_t hist_size, const std::vector<SlotRef>& refs, std::uint64_t fixed,
+               std::size_t digit, std::int64_t key) {
+  for (const SlotRef& ref : refs) {
+    if (fixed != ref.prefix) continue;
+    const std::size_t b = ref.base + digit;
+    ++h.count[b];
+    h.extremes[b] = std::max(h.extremes[b], key);
+    h.extremes[hist_size + b] = std::max(h.extremes[hist_size + b], ~key);
+    return true;
+  }
+  return false;
+}
+
+// One slice of a group's keys: counted, and the matching ones moved to the front of the slice;
+// returns how many matched.
+std::size_t scan_slice(Histograms& h, std::size_t hist_size, const PassSlots& slots, const GroupScan& scan,
+                       std::uint64_t* keys, std::size_t n) {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t key = keys[i];
+    const std::uint64_t fixed = key & slots.fixed_mask;
+    const std::size_t digit = (key >> slots.shift) & (kBuckets - 1);
+    const std::int64_t signed_value = signed_key(key);
+    const bool own = count_key(h, hist_size, scan.own, fixed, digit, signed_value);
+    const bool population = count_key(h, hist_size, scan.population, fixed, digit, signed_value);
+    if (own || population) keys[kept++] = key;
+  }
+  return kept;
+}
+
+struct Slice {
+  std::size_t group = 0, begin = 0, size = 0, kept = 0;
+};
+
+std::vector<Slice> slices_of(const GroupedKeys& rows, std::size_t k) {
+  std::vector<Slice> out;
+  for (std::size_t g = 0; g < k; ++g)
+    for (std::size_t at = rows.begin[g]; at < rows.begin[g + 1]; at += kSliceKeys)
+      out.push_back({g, at, std::min(kSliceKeys, rows.begin[g + 1] - at), 0});
+  return out;
+}
+
+// Closes up the slices' kept keys, in slice order, and sets the new group ranges.
+void compact(GroupedKeys& rows, const std::vector<Slice>& slices, std::size_t k) {
+  std::size_t out = 0, s = 0;
+  for (std::size_t g = 0; g < k; ++g) {
+    const std::size_t group_begin = out;
+    for (; s < slices.size() && slices[s].group == g; ++s) {
+      if (out != slices[s].begin)
+        std::copy_n(rows.keys.begin() + static_cast<std::ptrdiff_t>(slices[s].begin), slices[s].kept,
+                    rows.keys.begin() + static_cast<std::ptrdiff_t>(out));
+      out += slices[s].kept;
+    }
+    rows.begin[g] = group_begin;
+  }
+  rows.begin[k] = out;
+  rows.keys.resize(out);
 }
 
 }  // namespace
+
+GroupedKeys group_keys(std::span<const double> values, std::span<const std::int32_t> labels, std::size_t k) {
+  GroupedKeys rows;
+  rows.begin.assign(k + 1, 0);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (labels[i] >= 0) ++rows.begin[static_cast<std::size_t>(labels[i]) + 1];
+  for (std::size_t g = 1; g <= k; ++g) rows.begin[g] += rows.begin[g - 1];
+  rows.keys.resize(rows.begin[k]);
+  std::vector<std::size_t> at(rows.begin.begin(), rows.begin.end() - 1);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (labels[i] >= 0) rows.keys[at[static_cast<std::size_t>(labels[i])]++] = order_key(values[i]);
+  return rows;
+}
+
+std::vector<std::int64_t> group_counts(const GroupedKeys& rows, std::size_t k) {
+  std::vector<std::int64_t> counts(k + 1, 0);
+  for (std::size_t g = 0; g < k; ++g) counts[g] = static_cast<std::int64_t>(rows.size_of(g));
+  counts[k] = static_cast<std::int64_t>(rows.begin[k]);
+  return counts;
+}
 
 std::vector<std::int64_t> group_counts(std::span<const std::int32_t> labels, std::size_t k) {
   std::vector<std::int64_t> counts(k + 1, 0);
@@ -122,29 +212,35 @@ PassSlots pass_slots(const std::vector<Target>& targets, std::size_t groups, int
   return s;
 }
 
-LocalPass local_histograms(std::span<const std::uint64_t> keys, std::span<const std::int32_t> labels, std::size_t k,
-                           const PassSlots& slots, const RowsInPlay& in_play, bool record_matches) {
+Histograms local_histograms(GroupedKeys& rows, std::size_t k, const PassSlots& slots) {
   const std::size_t hist_size = slots.hist_size();
+  std::vector<GroupScan> scans;
+  for (std::size_t g = 0; g < k; ++g) scans.push_back(group_scan(slots, g, k));
+  std::vector<Slice> slices = slices_of(rows, k);
   tbb::enumerable_thread_specific<Histograms> local([&] { return empty_histograms(hist_size); });
-  tbb::enumerable_thread_specific<std::vector<std::uint32_t>> matched;
-  const std::size_t scan = in_play.all ? keys.size() : in_play.rows.size();
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, scan, kGrainRows), [&](const auto& range) {
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, slices.size(), 1), [&](const auto& range) {
     Histograms& h = local.local();
-    std::vector<std::uint32_t>* keep = record_matches ? &matched.local() : nullptr;
-    for (std::size_t j = range.begin(); j != range.end(); ++j) {
-      const std::size_t i = in_play.all ? j : in_play.rows[j];
-      if (labels[i] < 0) continue;
-      if (count_row(h, slots, static_cast<std::size_t>(labels[i]), k, keys[i]) && keep)
-        keep->push_back(static_cast<std::uint32_t>(i));
+    for (std::size_t s = range.begin(); s != range.end(); ++s) {
+      Slice& slice = slices[s];
+      const GroupScan& scan = scans[slice.group];
+      slice.kept = scan.idle() ? 0 : scan_slice(h, hist_size, slots, scan, rows.keys.data() + slice.begin, slice.size);
     }
   });
+  compact(rows, slices, k);
   // Integer counts and exact extremes: the same whatever the thread split.
-  LocalPass out{empty_histograms(hist_size), {}};
+  Histograms out = empty_histograms(hist_size);
   for (const auto& h : local) {
-    for (std::size_t i = 0; i < hist_size; ++i) out.hist.count[i] += h.count[i];
-    for (std::size_t i = 0; i < 2 * hist_size; ++i) out.hist.extremes[i] = std::max(out.hist.extremes[i], h.extremes[i]);
+    for (std::size_t i = 0; i < hist_size; ++i) out.count[i] += h.count[i];
+    for (std::size_t i = 0; i < 2 * hist_size; ++i) out.extremes[i] = std::max(out.extremes[i], h.extremes[i]);
   }
-  for (const auto& m : matched) out.matched.insert(out.matched.end(), m.begin(), m.end());
+  for (const GroupScan& scan : scans)
+    for (const auto& [population, own] : scan.borrowed)
+      for (std::size_t b = 0; b < kBuckets; ++b) {
+        const std::size_t to = population * kBuckets + b, from = own * kBuckets + b;
+        out.count[to] += out.count[from];
+        out.extremes[to] = std::max(out.extremes[to], out.extremes[from]);
+        out.extremes[hist_size + to] = std::max(out.extremes[hist_size + to], out.extremes[hist_size + from]);
+      }
   return out;
 }
 

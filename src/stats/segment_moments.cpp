@@ -27,13 +27,15 @@ ColumnMoments segment_moments(const mpi::Communicator& comm, std::span<const dou
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (labels[i] < 0) continue;
     const auto g = static_cast<std::size_t>(labels[i]);
-    const Int128 v = scale.to_fixed(values[i]);
-    sums[g] += v;
-    sums[k] += v;
+    sums[g] += scale.to_fixed(values[i]);
     m.count[g] += 1;
-    m.count[k] += 1;
     m.min[g] = std::min(m.min[g], values[i]);
     m.max[g] = std::max(m.max[g], values[i]);
+  }
+  // The population's sum and count are its segments' (integers: exactly the per-row totals).
+  for (std::size_t g = 0; g < k; ++g) {
+    sums[k] += sums[g];
+    m.count[k] += m.count[g];
   }
   comm.allreduce_sum(m.count);
   mpi::allreduce_sum(comm, sums);

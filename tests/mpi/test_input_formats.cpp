@@ -10,6 +10,7 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include "custseg/data/input_table.hpp"
 #include "custseg/io/detail/hdf5_handle.hpp"
@@ -221,6 +222,53 @@ TEST(CustomerIdRepeats, TheFirstRepeatIsNamedOnEveryRankForNumbersAndText) {
     const std::string s =
         expect_input_error([&] { data::check_unique_ids(comm, text, mine, "customer_id", "t.h5", round_bytes); });
     EXPECT_NE(s.find("'C" + std::to_string(all[first]) + "'"), std::string::npos) << s;
+    EXPECT_NE(s.find(rows), std::string::npos) << s;
+  }
+}
+
+namespace {
+
+// This rank's block of `all` as numbers and as strings ("C" + number).
+std::pair<data::CustomerIds, data::CustomerIds> ids_of_block(const std::vector<std::uint64_t>& all,
+                                                             const io::RowBlock& mine) {
+  data::CustomerIds numbers, text;
+  text.text = true;
+  for (std::uint64_t i = mine.begin; i < mine.end(); ++i) {
+    numbers.numbers.push_back(all[i]);
+    text.strings.push_back("C" + std::to_string(all[i]));
+  }
+  return {numbers, text};
+}
+
+}  // namespace
+
+// The screens before the exact search (customer_ids.hpp): distinct ids in no order pass through
+// the fingerprint exchange, sorted ids through the cross-rank order check; a repeat of adjacent
+// sorted ids, which falls on a rank boundary at some rank counts, is still found and named.
+TEST(CustomerIdScreens, DistinctIdsInAnyOrderPassAndSortedRepeatsAreNamed) {
+  const mpi::Communicator comm;
+  std::vector<std::uint64_t> shuffled(23), sorted(23);
+  for (std::size_t i = 0; i < shuffled.size(); ++i) {
+    shuffled[i] = 1000 + (i * 7) % 23;  // a permutation: 7 and 23 are coprime
+    sorted[i] = 2000 + 3 * i;
+  }
+  const io::RowBlock mine = io::block_for_rank(shuffled.size(), comm.rank(), comm.size());
+  for (const std::uint64_t round_bytes : {data::kIdRoundBytes, std::uint64_t{40}}) {
+    for (const auto* all : {&shuffled, &sorted}) {
+      const auto [numbers, text] = ids_of_block(*all, mine);
+      EXPECT_NO_THROW(data::check_unique_ids(comm, numbers, mine, "customer_id", "t.h5", round_bytes));
+      EXPECT_NO_THROW(data::check_unique_ids(comm, text, mine, "customer_id", "t.h5", round_bytes));
+    }
+  }
+  for (const std::size_t row : {std::size_t{6}, std::size_t{12}, std::size_t{18}}) {
+    std::vector<std::uint64_t> repeated = sorted;
+    repeated[row] = repeated[row - 1];  // still non-decreasing
+    const auto [numbers, text] = ids_of_block(repeated, mine);
+    const std::string rows = "rows " + std::to_string(row - 1) + " and " + std::to_string(row);
+    const std::string n = expect_input_error([&] { data::check_unique_ids(comm, numbers, mine, "customer_id", "t.h5"); });
+    EXPECT_NE(n.find("customer id " + std::to_string(repeated[row]) + " "), std::string::npos) << n;
+    EXPECT_NE(n.find(rows), std::string::npos) << n;
+    const std::string s = expect_input_error([&] { data::check_unique_ids(comm, text, mine, "customer_id", "t.h5"); });
     EXPECT_NE(s.find(rows), std::string::npos) << s;
   }
 }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -65,4 +66,15 @@ TEST(ClusterSums, PackUnpackAndMergeRoundTrip) {
   EXPECT_TRUE(c.sums[1] == 3);
   EXPECT_TRUE(c.counts[2] == 7 && c.counts[0] == 1);
   EXPECT_TRUE(c.inertia == 12);
+}
+
+// The inline rounding of to_fixed is llrint's: ties to even, negatives, values near 2^62 (the
+// largest a scale produces) and random fractions give the same integer.
+TEST(ExactSum, InlineRoundingIsLlrint) {
+  std::vector<double> xs{0.0, -0.0, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994, 1e-300, -3.7,
+                         4611686018427387904.0, -4611686018427387904.0, 4611686018427386880.5e0};
+  std::mt19937_64 gen(3);
+  std::uniform_real_distribution<double> any(-1e15, 1e15);
+  for (int i = 0; i < 10000; ++i) xs.push_back(any(gen) / 7.0);
+  for (double x : xs) EXPECT_EQ(FixedPoint::round_to_int64(x), std::llrint(x)) << x;
 }

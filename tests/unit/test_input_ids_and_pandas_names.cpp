@@ -4,8 +4,10 @@
 // written by pandas 1.5 / PyTables 3.7).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "custseg/data/customer_ids.hpp"
 #include "custseg/io/pandas_pickle.hpp"
@@ -101,4 +103,64 @@ TEST(FirstRepeat, TheRepeatWithTheSmallestRowWinsWhateverTheIdOrder) {
   EXPECT_EQ(repeat->row, 7u);
   EXPECT_EQ(repeat->first_row, 2u);
   EXPECT_EQ(repeat->key, "b");
+}
+
+// The screen before the exact search: a radix sort must agree with std::sort for any bits (high
+// digits that differ, that all values share, and a single differing bit), and must report an
+// equal pair exactly when there is one.
+TEST(IdScreen, RadixSortAgreesWithStdSortAndFindsEqualValues) {
+  std::uint64_t state = 12345;
+  auto next = [&] { return state = state * 6364136223846793005ULL + 1442695040888963407ULL; };
+  const std::vector<std::vector<std::uint64_t>> cases{
+      {},
+      {42},
+      {3, 1, 2},
+      {1ULL << 63, 1, (1ULL << 63) | 1, 0},
+      {100000001, 100000003, 100000002, 1ULL << 40},
+  };
+  auto check = [](std::vector<std::uint64_t> v) {
+    std::vector<std::uint64_t> expected = v;
+    std::sort(expected.begin(), expected.end());
+    const bool equal = std::adjacent_find(expected.begin(), expected.end()) != expected.end();
+    EXPECT_EQ(custseg::data::sort_and_find_equal(v), equal);
+    EXPECT_EQ(v, expected);
+  };
+  for (const auto& c : cases) check(c);
+  std::vector<std::uint64_t> random(5000), narrow(5000);
+  for (auto& v : random) v = next();
+  for (auto& v : narrow) v = 7000000000ULL + (next() >> 52);  // shared high digits, some equal
+  check(random);
+  check(narrow);
+  random.push_back(random[1234]);  // one repeat among distinct values
+  check(random);
+}
+
+TEST(IdScreen, StrictlyIncreasingNumbersAndStrings) {
+  CustomerIds n;
+  n.numbers = {1, 5, 9};
+  EXPECT_TRUE(custseg::data::strictly_increasing(n));
+  n.numbers = {1, 5, 5};
+  EXPECT_FALSE(custseg::data::strictly_increasing(n));  // equal neighbours are a repeat
+  n.numbers = {5, 1};
+  EXPECT_FALSE(custseg::data::strictly_increasing(n));
+  n.numbers.clear();
+  EXPECT_TRUE(custseg::data::strictly_increasing(n));
+  CustomerIds s;
+  s.text = true;
+  s.strings = {"C10", "C2", "C3"};  // byte order, not numeric
+  EXPECT_TRUE(custseg::data::strictly_increasing(s));
+  s.strings = {"C2", "C10"};
+  EXPECT_FALSE(custseg::data::strictly_increasing(s));
+}
+
+TEST(IdScreen, FingerprintsOfEqualIdsAreEqual) {
+  CustomerIds s;
+  s.text = true;
+  s.strings = {"C10001", "C10002", "C10001", ""};
+  EXPECT_EQ(custseg::data::id_fingerprint(s, 0), custseg::data::id_fingerprint(s, 2));
+  EXPECT_NE(custseg::data::id_fingerprint(s, 0), custseg::data::id_fingerprint(s, 1));
+  EXPECT_EQ(custseg::data::id_fingerprint(s, 0), custseg::data::id_hash("C10001"));
+  CustomerIds n;
+  n.numbers = {0, 18446744073709551615ULL};
+  EXPECT_EQ(custseg::data::id_fingerprint(n, 1), 18446744073709551615ULL);  // numbers are their own
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "custseg/stats/quantile_selection.hpp"
@@ -57,16 +58,34 @@ std::vector<double> sorted_group(const Rows& r, std::size_t k, std::size_t g) {
 
 }  // namespace
 
+TEST(QuantileSelection, KeysAreGroupedByLabelWithUnlabelledRowsLeftOut) {
+  const std::size_t k = 3;
+  Rows r = make_rows(500, k);
+  r.values[3] = std::nan("");  // row 3 is unlabelled (i % 7 == 3): never read as a key
+  const stats::GroupedKeys rows = stats::group_keys(r.values, r.labels, k);
+  EXPECT_EQ(stats::group_counts(rows, k), stats::group_counts(r.labels, k));
+  for (std::size_t g = 0; g < k; ++g) {
+    std::vector<std::uint64_t> want;
+    for (std::size_t i = 0; i < r.values.size(); ++i)
+      if (r.labels[i] == static_cast<std::int32_t>(g)) want.push_back(stats::order_key(r.values[i]));
+    const auto at = rows.keys.begin();
+    EXPECT_EQ(std::vector<std::uint64_t>(at + static_cast<std::ptrdiff_t>(rows.begin[g]),
+                                         at + static_cast<std::ptrdiff_t>(rows.begin[g + 1])),
+              want);  // in row order within the group
+  }
+}
+
 TEST(QuantileSelection, FirstPassCountsEveryLabelledRowByTopByte) {
   const std::size_t k = 3;
   const Rows r = make_rows(2000, k);
   const auto keys = r.keys();
+  stats::GroupedKeys rows = stats::group_keys(r.values, r.labels, k);
   const auto counts = stats::group_counts(r.labels, k);
   const stats::SelectionPlan plan = stats::plan_targets(counts, stats::kProfileProbabilities);
   const stats::PassSlots slots = stats::pass_slots(plan.targets, k + 1, 0);
   ASSERT_EQ(slots.keys.size(), k + 1);  // pass 0: one slot per non-empty group
-  const stats::LocalPass pass = stats::local_histograms(keys, r.labels, k, slots, {}, false);
-  EXPECT_TRUE(pass.matched.empty());
+  const stats::Histograms hist = stats::local_histograms(rows, k, slots);
+  EXPECT_EQ(rows.keys.size(), static_cast<std::size_t>(counts[k]));  // every labelled row matched
 
   const std::size_t hist_size = slots.hist_size();
   std::vector<std::int64_t> count(hist_size, 0);
@@ -81,12 +100,12 @@ TEST(QuantileSelection, FirstPassCountsEveryLabelledRowByTopByte) {
       hi[b] = std::max(hi[b], keys[i]);
     }
   }
-  EXPECT_EQ(pass.hist.count, count);
+  EXPECT_EQ(hist.count, count);
   for (std::size_t b = 0; b < hist_size; ++b) {
     if (count[b] == 0) continue;
     // Signed keys: the largest, and the complement of the smallest.
-    EXPECT_EQ(pass.hist.extremes[b], static_cast<std::int64_t>(hi[b] ^ (std::uint64_t{1} << 63))) << b;
-    EXPECT_EQ(pass.hist.extremes[hist_size + b], ~static_cast<std::int64_t>(lo[b] ^ (std::uint64_t{1} << 63))) << b;
+    EXPECT_EQ(hist.extremes[b], static_cast<std::int64_t>(hi[b] ^ (std::uint64_t{1} << 63))) << b;
+    EXPECT_EQ(hist.extremes[hist_size + b], ~static_cast<std::int64_t>(lo[b] ^ (std::uint64_t{1} << 63))) << b;
   }
 }
 
@@ -97,48 +116,53 @@ TEST(QuantileSelection, HalvesMergedEqualTheWholeInALaterPass) {
   const auto counts = stats::group_counts(r.labels, k);
   stats::SelectionPlan plan = stats::plan_targets(counts, stats::kProfileProbabilities);
   const stats::PassSlots first = stats::pass_slots(plan.targets, k + 1, 0);
-  stats::narrow(plan.targets, first, stats::local_histograms(keys, r.labels, k, first, {}, false).hist);
+  stats::GroupedKeys whole = stats::group_keys(r.values, r.labels, k);
+  stats::narrow(plan.targets, first, stats::local_histograms(whole, k, first));
   const stats::PassSlots second = stats::pass_slots(plan.targets, k + 1, 1);
   ASSERT_GT(second.hist_size(), 0u);
 
+  // Each half grouped on its own, as two ranks would (pass 0 keeps every labelled row).
   const std::size_t half = keys.size() / 2;
-  const std::span<const std::uint64_t> all_keys(keys);
-  const std::span<const std::int32_t> all_labels(r.labels);
-  const auto whole = stats::local_histograms(all_keys, all_labels, k, second, {}, true);
-  const auto a = stats::local_histograms(all_keys.first(half), all_labels.first(half), k, second, {}, false);
-  const auto b = stats::local_histograms(all_keys.subspan(half), all_labels.subspan(half), k, second, {}, false);
-  const stats::Histograms m = merged(a.hist, b.hist);
-  EXPECT_EQ(m.count, whole.hist.count);
-  EXPECT_EQ(m.extremes, whole.hist.extremes);
+  const std::span<const double> values(r.values);
+  const std::span<const std::int32_t> labels(r.labels);
+  stats::GroupedKeys a = stats::group_keys(values.first(half), labels.first(half), k);
+  stats::GroupedKeys b = stats::group_keys(values.subspan(half), labels.subspan(half), k);
+  const stats::Histograms all = stats::local_histograms(whole, k, second);
+  const stats::Histograms m = merged(stats::local_histograms(a, k, second), stats::local_histograms(b, k, second));
+  EXPECT_EQ(m.count, all.count);
+  EXPECT_EQ(m.extremes, all.extremes);
 
-  // The recorded rows are exactly the labelled rows whose top byte matches some slot's prefix.
-  std::vector<std::uint32_t> want;
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (r.labels[i] < 0) continue;
-    for (std::size_t g : {static_cast<std::size_t>(r.labels[i]), k})
-      for (std::size_t slot : second.slots_of_group[g])
-        if ((keys[i] & second.fixed_mask) == second.keys[slot].second) want.push_back(static_cast<std::uint32_t>(i));
+  // The rows kept in play are exactly the labelled rows whose top byte matches a slot of their
+  // group or of the population, each group's in its range.
+  for (std::size_t g = 0; g < k; ++g) {
+    std::vector<std::uint64_t> want;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (r.labels[i] != static_cast<std::int32_t>(g)) continue;
+      bool match = false;
+      for (std::size_t group : {g, k})
+        for (std::size_t slot : second.slots_of_group[group])
+          match = match || (keys[i] & second.fixed_mask) == second.keys[slot].second;
+      if (match) want.push_back(keys[i]);
+    }
+    std::vector<std::uint64_t> got(whole.keys.begin() + static_cast<std::ptrdiff_t>(whole.begin[g]),
+                                   whole.keys.begin() + static_cast<std::ptrdiff_t>(whole.begin[g + 1]));
+    std::sort(got.begin(), got.end());
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(got, want) << "group " << g;
   }
-  want.erase(std::unique(want.begin(), want.end()), want.end());
-  std::vector<std::uint32_t> got = whole.matched;
-  std::sort(got.begin(), got.end());
-  EXPECT_EQ(got, want);
-  EXPECT_LT(got.size(), keys.size());
+  EXPECT_LT(whole.keys.size(), static_cast<std::size_t>(counts[k]));
 }
 
 TEST(QuantileSelection, SerialSelectionEqualsSortedOrderStatistics) {
   const std::size_t k = 3;
   const Rows r = make_rows(5003, k);
-  const auto keys = r.keys();
+  stats::GroupedKeys rows = stats::group_keys(r.values, r.labels, k);
   const auto counts = stats::group_counts(r.labels, k);
   stats::SelectionPlan plan = stats::plan_targets(counts, stats::kProfileProbabilities);
-  stats::RowsInPlay in_play;
   int passes = 0;
   for (int pass = 0; pass < stats::kPasses && !stats::all_resolved(plan.targets); ++pass, ++passes) {
     const stats::PassSlots slots = stats::pass_slots(plan.targets, k + 1, pass);
-    stats::LocalPass local = stats::local_histograms(keys, r.labels, k, slots, in_play, pass > 0);
-    if (pass > 0) in_play = stats::RowsInPlay{false, std::move(local.matched)};
-    stats::narrow(plan.targets, slots, local.hist);
+    stats::narrow(plan.targets, slots, stats::local_histograms(rows, k, slots));
   }
   EXPECT_TRUE(stats::all_resolved(plan.targets));
   EXPECT_LT(passes, stats::kPasses);  // repeated values end the search early

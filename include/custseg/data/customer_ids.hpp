@@ -48,4 +48,25 @@ struct Repeat {
 };
 std::optional<Repeat> first_repeat(std::vector<IdRecord>& records);
 
+// ---- The fast screen that runs before first_repeat (input_table.hpp, check_unique_ids) ----
+// Finding and naming the first repeat needs every id's bytes and row sorted together; proving
+// that there is none needs far less, and that is the common case. Both screens below can only
+// err towards "may repeat", after which the exact search runs: no repeat is ever missed.
+
+// Ids strictly increasing in this order: numbers by value, strings byte-wise (std::string's <).
+// Strictly increasing ids are all different.
+[[nodiscard]] bool strictly_increasing(const CustomerIds& ids);
+
+// An id as 64 bits: a number is itself (equal fingerprints <=> equal ids); a string its 64-bit
+// FNV-1a hash (equal ids => equal fingerprints; a collision of two different strings only makes
+// the screen ask for the exact search).
+[[nodiscard]] std::uint64_t id_fingerprint(const CustomerIds& ids, std::size_t i);
+// The fingerprint's bits mixed (splitmix64's finalizer), for choosing an owner rank and round
+// that spread sequential numbers evenly.
+[[nodiscard]] std::uint64_t fingerprint_spread(std::uint64_t fingerprint);
+
+// Sorts `values` ascending (LSD radix sort, 8 bits a pass, passes in which every value has the
+// same digit skipped) and says whether two of them are equal. O(n) time, n extra words.
+[[nodiscard]] bool sort_and_find_equal(std::vector<std::uint64_t>& values);
+
 }  // namespace custseg::data

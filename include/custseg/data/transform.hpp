@@ -1,6 +1,7 @@
 #pragma once
 // Per-feature transforms and z-score standardization. Scaled value = (f(x) - mean) / scale.
 // Local arithmetic only; the scaling is fitted across ranks by scaling_fit.hpp.
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,7 +12,8 @@
 namespace custseg::data {
 
 TransformKind parse_transform_kind(const std::string& text);  // throws a usage error
-double apply_transform(TransformKind kind, double x);
+// Inline: preparation applies it to every value of every feature.
+inline double apply_transform(TransformKind kind, double x) { return kind == TransformKind::log1p ? std::log1p(x) : x; }
 
 // "monetary:log1p, frequency:log1p" -> one kind per feature (others: none). Usage error on a
 // name that is not a selected feature or an unknown kind.
@@ -26,8 +28,11 @@ void apply_transforms(const std::vector<TransformKind>& kinds, FeatureMatrix& m)
 // far below the double range (1.8e308): below it every such sum is finite; above it (a 1e200
 // "missing" sentinel, DBL_MAX) the squares overflow. Values beyond it are refused like NaN.
 inline constexpr double kMaxFeatureMagnitude = 1e120;
-// Whether a value (raw, and after its transform) can be used: finite and within the magnitude.
-[[nodiscard]] bool usable_value(double raw, double transformed);
+// Whether a value (raw, and after its transform) can be used: finite and within the magnitude
+// (NaN fails both comparisons, infinities the magnitude). Inline: checked for every value.
+[[nodiscard]] inline bool usable_value(double raw, double transformed) {
+  return std::abs(raw) <= kMaxFeatureMagnitude && std::abs(transformed) <= kMaxFeatureMagnitude;
+}
 // The input error's text for an unusable value: the feature, the value, the row (global,
 // 0-based position in the table) and why.
 [[nodiscard]] std::string unusable_value_message(const std::string& feature, double raw, TransformKind kind,

@@ -55,8 +55,21 @@ struct SelectionPlan {
   std::map<std::pair<std::size_t, std::uint64_t>, std::size_t> index;  // (group, rank) -> target
 };
 
+// This rank's keys (order_key of the values) of labelled rows, grouped by label: group g's are
+// keys[begin[g], begin[g + 1]) for g < k; the population (group k) is all of them. Grouping once
+// per column lets every pass scan each group's keys contiguously, with that group's few slots
+// at hand, and keeps the rows still in play as a compacted prefix of each group's range.
+struct GroupedKeys {
+  std::vector<std::uint64_t> keys;
+  std::vector<std::size_t> begin;  // k + 1 offsets
+  [[nodiscard]] std::size_t size_of(std::size_t g) const { return begin[g + 1] - begin[g]; }
+};
+// Values of rows with label < 0 are left out (and may be NaN); labels.size() >= values.size().
+GroupedKeys group_keys(std::span<const double> values, std::span<const std::int32_t> labels, std::size_t k);
+
 // Rows per group of this rank: groups 0..k-1 by label, group k every row with a label >= 0.
 std::vector<std::int64_t> group_counts(std::span<const std::int32_t> labels, std::size_t k);
+std::vector<std::int64_t> group_counts(const GroupedKeys& rows, std::size_t k);
 
 // The targets for the global group counts `counts` (k + 1 of them).
 SelectionPlan plan_targets(std::span<const std::int64_t> counts, std::span<const double> probabilities);
@@ -82,22 +95,10 @@ struct Histograms {
   std::vector<std::int64_t> count, extremes;
 };
 
-// The rows a pass scans. Prefixes only grow, so a row that matched no slot in one pass matches
-// none later: from the second pass on only the previous pass's matches are scanned.
-struct RowsInPlay {
-  bool all = true;
-  std::vector<std::uint32_t> rows;  // when !all: indices of the rows still in play
-};
-
-struct LocalPass {
-  Histograms hist;
-  std::vector<std::uint32_t> matched;  // rows that fell in some slot, any order; when recorded
-};
-
-// Pure local step of one pass over this rank's keys (order_key of its values) and labels
-// (-1 = ignored); TBB inside. `record_matches` fills `matched`.
-LocalPass local_histograms(std::span<const std::uint64_t> keys, std::span<const std::int32_t> labels, std::size_t k,
-                           const PassSlots& slots, const RowsInPlay& in_play, bool record_matches);
+// Pure local step of one pass over the rows still in play (TBB inside). Prefixes only grow, so
+// a row that matches no slot in one pass matches none later: each group's range is compacted in
+// place to the rows that matched some slot, and the next pass scans only those.
+Histograms local_histograms(GroupedKeys& rows, std::size_t k, const PassSlots& slots);
 
 // The decision of one pass, from the histograms merged over all ranks: fixes the next digit of
 // every unresolved target, or its whole key when its bucket holds one distinct value.

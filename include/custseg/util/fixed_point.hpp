@@ -8,6 +8,9 @@
 // Plain arithmetic, no MPI: the one reduction lives in mpi/exact_sum.hpp.
 #include <cmath>
 #include <cstdint>
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace custseg {
 
@@ -26,8 +29,16 @@ class FixedPoint {
   // Multiplying by a power of two is exact, so the only rounding is llrint's, once per value.
   // The power is applied in two halves so that exponents beyond double's range (data of
   // magnitude 1e-300 or 1e300) neither overflow nor underflow the multiplier.
-  [[nodiscard]] Int128 to_fixed(double x) const {
-    return static_cast<Int128>(std::llrint(x * multiplier_[0] * multiplier_[1]));
+  [[nodiscard]] Int128 to_fixed(double x) const { return static_cast<Int128>(round_to_int64(x * multiplier_[0] * multiplier_[1])); }
+  // llrint: round to nearest, ties to even (the default rounding mode). On x86-64 the one
+  // instruction llrint amounts to, inline: libm's llrint is an out-of-line call (it may set
+  // errno), and exact sums convert every value of every pass.
+  [[nodiscard]] static std::int64_t round_to_int64(double x) {
+#if defined(__x86_64__) && defined(__SSE2__)
+    return _mm_cvtsd_si64(_mm_set_sd(x));
+#else
+    return std::llrint(x);
+#endif
   }
   [[nodiscard]] double to_double(Int128 fixed) const { return static_cast<double>(fixed) * inverse_[0] * inverse_[1]; }
   [[nodiscard]] int exponent() const { return exponent_; }
