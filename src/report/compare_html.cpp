@@ -19,12 +19,13 @@ using svg::escape;
 using svg::format_number;
 using svg::format_percent;
 
-// Follows kPageStyle (page_style.hpp), which ends mid-line: this continues its last line. Wide
-// tables (16 segments, large KPI sums) scroll inside their box, a wide chart is scaled down: the
-// page itself never scrolls sideways (tests/browser/compare_in_chromium.sh, 1280 and 1920 px).
+// Follows kPageStyle (page_style.hpp), which ends mid-line: this continues its last line. The
+// KPI and drift tables are set tighter so that 16 + 1 columns of 6-digit sums fit a 1280 px
+// window; wider ones scroll inside their box and a wide chart is scaled down: the page itself
+// never scrolls sideways (tests/browser/compare_in_chromium.sh, 1280 and 1920 px).
 constexpr const char* kStyle = R"css(.note{font-size:13px;color:#333;max-width:1100px}
 svg.chart{display:block;margin:6px 0 12px;max-width:100%;height:auto}svg text{font-size:12px;fill:#222}
-.wide{overflow-x:auto;max-width:100%}
+.wide{overflow-x:auto;max-width:100%}.wide table{font-size:12px}.wide th,.wide td{padding:3px 5px}
 )css";
 
 // White to dark blue by the share of the row's customers.
@@ -104,7 +105,11 @@ std::string drift_table(const CompareResult& r) {
   std::ostringstream s;
   const auto& d = r.drift;
   if (!d.note.empty()) s << "<p class=\"note\">" << escape(d.note) << "</p>";
-  if (d.computable) {
+  // No ID kept (every segment matched beyond the threshold, or runs made without --previous that
+  // share no ID): a note, not a table of headers alone.
+  if (d.computable && d.segments.empty())
+    s << "<p class=\"note\">No segment ID is in both runs: there is no centroid to follow.</p>";
+  if (d.computable && !d.segments.empty()) {
     s << "<div class=\"wide\"><table><tr><th>segment ID</th><th>distance (previous scaled space)</th>";
     for (const auto& f : d.features) s << "<th>&#916; " << escape(f) << "</th>";
     s << "</tr>";

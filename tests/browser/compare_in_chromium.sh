@@ -64,7 +64,7 @@ open(sys.argv[2], "w").write(t[:i] + "<script>" + os.environ["PROBE"] + "</scrip
     timeout 60 "$browser" "${flags[@]}" --user-data-dir="$work/profile-$name-$width-dom" --window-size=$width,1000 \
       --virtual-time-budget=3000 --dump-dom "file://$work/$name-probe.html" >"$work/$name-$width.dom" \
       2>"$work/$name-$width-dom.log" &
-    timeout 60 "$browser" "${flags[@]}" --user-data-dir="$work/profile-$name-$width-shot" --window-size=$width,2200 \
+    timeout 60 "$browser" "${flags[@]}" --user-data-dir="$work/profile-$name-$width-shot" --window-size=$width,3600 \
       --screenshot="$artifacts/$name-$width.png" "file://$page" >"$work/$name-$width-shot.log" 2>&1 &
     checks+=("$name $width $prev $cur")
   done
