@@ -186,7 +186,8 @@ std::string box_plot(const RunSummary& s, std::size_t f) {
     }
     if (m.count[g] == 0) continue;
     const auto& q = p.quantiles[g];
-    const std::string colour = g == s.k ? "#555555" : svg::segment_colour(g);
+    // Coloured by stable ID, so a segment keeps its colour from one period's report to the next.
+    const std::string colour = g == s.k ? "#555555" : svg::segment_colour(static_cast<std::size_t>(s.segment_id(g)));
     o << "<g class=\"box\" data-group=\"" << (g == s.k ? std::string("population") : std::to_string(s.segment_id(g))) << "\">";
     o << line(x(q[0]), mid, x(q[1]), mid, colour, 1.5) << line(x(q[3]), mid, x(q[4]), mid, colour, 1.5);
     o << line(x(q[0]), mid - 5, x(q[0]), mid + 5, colour, 1.5) << line(x(q[4]), mid - 5, x(q[4]), mid + 5, colour, 1.5);

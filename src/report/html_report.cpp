@@ -77,7 +77,7 @@ void overview(std::ostringstream& o, const RunSummary& s) {
   o << "<th class=\"text\">substantial</th>" << (s.profiles.fairness.empty() ? "" : "<th class=\"text\">fairness</th>") << "</tr>";
   for (const std::size_t c : segments_in_id_order(s)) {
     o << "<tr class=\"segment-row\" data-segment=\"" << s.segment_id(c) << "\">" << td("<span class=\"swatch\" style=\"background:" +
-                                                                             svg::segment_colour(c) + "\"></span>" + std::to_string(s.segment_id(c)))
+                                                                             svg::segment_colour(static_cast<std::size_t>(s.segment_id(c))) + "\"></span>" + std::to_string(s.segment_id(c)))
       << td(escape(name_of(s, c)), "text");
     if (s.suppressed(c)) {
       o << td(escape(s.hidden_count(c))) << td("\u2013");

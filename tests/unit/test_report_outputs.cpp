@@ -8,6 +8,7 @@
 
 #include "custseg/report/html_report.hpp"
 #include "custseg/report/segment_order.hpp"
+#include "custseg/report/svg.hpp"
 #include "custseg/report/text_reports.hpp"
 #include "custseg/stats/quantile_selection.hpp"
 
@@ -273,6 +274,9 @@ TEST(SegmentIds, ReportsListSegmentsInIdOrder) {
   const auto at = [&](const std::string& what) { return html.find(what); };
   EXPECT_LT(at("class=\"segment-row\" data-segment=\"2\""), at("class=\"segment-row\" data-segment=\"5\""));
   EXPECT_LT(at("class=\"segment-row\" data-segment=\"5\""), at("class=\"segment-row\" data-segment=\"9\""));
+  // Colours follow the ID (the same in every period's report), not the k-means index.
+  EXPECT_NE(at("data-segment=\"9\"><td><span class=\"swatch\" style=\"background:" + report::svg::segment_colour(9)),
+            std::string::npos);
   const auto fair = at("fairness-table");
   EXPECT_LT(html.find("<tr data-segment=\"2\"", fair), html.find("<tr data-segment=\"9\"", fair));
   const std::string console = report::render_console_table(s);
