@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -30,12 +31,15 @@ SegmentDrift segment_drift(const io::Model& a, std::size_t ca, const io::Model& 
 
 }  // namespace
 
+// Lists in stable-ID order (the outputs' order), not in either run's k-means index order.
 CentroidDrift centroid_drift(const io::Model& a, const io::Model& b) {
   CentroidDrift out;
   for (const std::int32_t id : a.segment_ids)
     if (index_of(b.segment_ids, id) < 0) out.only_previous.push_back(id);
   for (const std::int32_t id : b.segment_ids)
     if (index_of(a.segment_ids, id) < 0) out.only_current.push_back(id);
+  std::sort(out.only_previous.begin(), out.only_previous.end());
+  std::sort(out.only_current.begin(), out.only_current.end());
   if (a.scaling.names != b.scaling.names) {
     out.note = "centroid drift not computed: the runs have different features (previous: " +
                std::to_string(a.d) + ", current: " + std::to_string(b.d) + " features, or another order)";
@@ -49,6 +53,7 @@ CentroidDrift centroid_drift(const io::Model& a, const io::Model& b) {
     const auto cb = index_of(b.segment_ids, a.segment_ids[ca]);
     if (cb >= 0) out.segments.push_back(segment_drift(a, ca, b, static_cast<std::size_t>(cb), same_space));
   }
+  std::sort(out.segments.begin(), out.segments.end(), [](const SegmentDrift& x, const SegmentDrift& y) { return x.id < y.id; });
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <limits>
 #include <sstream>
 
+#include "custseg/report/segment_order.hpp"
 #include "custseg/report/svg.hpp"
 
 namespace custseg::report::charts {
@@ -66,8 +67,10 @@ std::string sizes_and_value(const RunSummary& s, int value_kpi) {
   if (value_kpi >= 0)
     o << rect(label_w + 170, 6, 12, 12, "#f28e2b")
       << text(label_w + 186, 16, "share of " + s.profiles.kpis[static_cast<std::size_t>(value_kpi)].name, "class=\"legend\"");
-  for (std::size_t c = 0; c < s.k; ++c) {
-    const double y = top + row_h * static_cast<double>(c);
+  const auto order = segments_in_id_order(s);  // rows by stable ID, as the tables
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const std::size_t c = order[i];
+    const double y = top + row_h * static_cast<double>(i);
     o << text(label_w - 8, y + row_h / 2 + 4, segment_label(s, c), "class=\"label\" text-anchor=\"end\"");
     if (s.suppressed(c)) {
       o << text(label_w + 4, y + row_h / 2 + 4, s.suppression_reason(c), "class=\"suppressed\"");
@@ -112,8 +115,10 @@ std::string profile_heatmap(const RunSummary& s) {
     o << "<text transform=\"translate(" << coord(cx) << ',' << coord(top - 8) << ") rotate(-30)\" class=\"label"
       << (cols[j].kpi ? " kpi" : "") << "\">" << escape(cols[j].name + (cols[j].kpi ? " (KPI)" : "")) << "</text>";
   }
-  for (std::size_t c = 0; c < s.k; ++c) {
-    const double y = top + cell_h * static_cast<double>(c);
+  const auto order = segments_in_id_order(s);  // rows by stable ID, as the tables
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const std::size_t c = order[i];
+    const double y = top + cell_h * static_cast<double>(i);
     o << text(label_w - 8, y + cell_h / 2 + 4, segment_label(s, c), "class=\"label\" text-anchor=\"end\"");
     if (s.suppressed(c)) {
       o << rect(label_w, y + 1, cell_w * static_cast<double>(cols.size()), cell_h - 2, "#f0f0f0", "class=\"cell-suppressed\"");
@@ -148,8 +153,8 @@ std::string profile_heatmap(const RunSummary& s) {
 std::string box_plot(const RunSummary& s, std::size_t f) {
   const auto& p = s.profiles.features[f];
   const auto& m = p.moments;
-  std::vector<std::size_t> groups{s.k};  // population first
-  for (std::size_t c = 0; c < s.k; ++c) groups.push_back(c);
+  std::vector<std::size_t> groups{s.k};  // population first, then the segments by stable ID
+  for (const std::size_t c : segments_in_id_order(s)) groups.push_back(c);
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (std::size_t g : groups) {
     if (g < s.k && (s.suppressed(g) || m.count[g] == 0)) continue;
@@ -181,7 +186,8 @@ std::string box_plot(const RunSummary& s, std::size_t f) {
     }
     if (m.count[g] == 0) continue;
     const auto& q = p.quantiles[g];
-    const std::string colour = g == s.k ? "#555555" : svg::segment_colour(g);
+    // Coloured by stable ID, so a segment keeps its colour from one period's report to the next.
+    const std::string colour = g == s.k ? "#555555" : svg::segment_colour(static_cast<std::size_t>(s.segment_id(g)));
     o << "<g class=\"box\" data-group=\"" << (g == s.k ? std::string("population") : std::to_string(s.segment_id(g))) << "\">";
     o << line(x(q[0]), mid, x(q[1]), mid, colour, 1.5) << line(x(q[3]), mid, x(q[4]), mid, colour, 1.5);
     o << line(x(q[0]), mid - 5, x(q[0]), mid + 5, colour, 1.5) << line(x(q[4]), mid - 5, x(q[4]), mid + 5, colour, 1.5);

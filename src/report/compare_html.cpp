@@ -19,9 +19,13 @@ using svg::escape;
 using svg::format_number;
 using svg::format_percent;
 
-// Follows kPageStyle (page_style.hpp), which ends mid-line: this continues its last line.
+// Follows kPageStyle (page_style.hpp), which ends mid-line: this continues its last line. The
+// KPI and drift tables are set tighter so that 16 + 1 columns of 6-digit sums fit a 1280 px
+// window; wider ones scroll inside their box and a wide chart is scaled down: the page itself
+// never scrolls sideways (tests/browser/compare_in_chromium.sh, 1280 and 1920 px).
 constexpr const char* kStyle = R"css(.note{font-size:13px;color:#333;max-width:1100px}
-svg.chart{display:block;margin:6px 0 12px}svg text{font-size:12px;fill:#222}
+svg.chart{display:block;margin:6px 0 12px;max-width:100%;height:auto}svg text{font-size:12px;fill:#222}
+.wide{overflow-x:auto;max-width:100%}.wide table{font-size:12px}.wide th,.wide td{padding:3px 5px}
 )css";
 
 // White to dark blue by the share of the row's customers.
@@ -45,18 +49,21 @@ std::string matrix_svg(const CompareResult& r) {
     << coord(height) << "\" viewBox=\"0 0 " << coord(width) << ' ' << coord(height) << "\">";
   s << "<text x=\"" << coord(left) << "\" y=\"16\">current segment &#8594;</text>";
   s << "<text x=\"4\" y=\"" << coord(top - 8) << "\">previous &#8595;</text>";
-  for (std::size_t c = 0; c < r.cols(); ++c)
-    s << "<text x=\"" << coord(left + cell * (static_cast<double>(c) + 0.5)) << "\" y=\"" << coord(top - 8)
-      << "\" text-anchor=\"middle\">" << escape(col_label(r, c)) << "</text>";
-  for (std::size_t row = 0; row < r.rows(); ++row) {
-    const double y = top + cell * static_cast<double>(row);
+  const auto rows = row_order(r), cols = col_order(r);
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    s << "<text x=\"" << coord(left + cell * (static_cast<double>(i) + 0.5)) << "\" y=\"" << coord(top - 8)
+      << "\" text-anchor=\"middle\">" << escape(col_label(r, cols[i])) << "</text>";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::size_t row = rows[i];
+    const double y = top + cell * static_cast<double>(i);
     const std::int64_t total = r.row_total(row);
     s << "<text x=\"" << coord(left - 8) << "\" y=\"" << coord(y + cell / 2 + 4) << "\" text-anchor=\"end\">"
       << escape(row_label(r, row)) << "</text>";
-    for (std::size_t c = 0; c < r.cols(); ++c) {
+    for (std::size_t j = 0; j < cols.size(); ++j) {
+      const std::size_t c = cols[j];
       const std::int64_t n = r.count(row, c);
       const double share = total > 0 ? static_cast<double>(n) / static_cast<double>(total) : 0.0;
-      const double x = left + cell * static_cast<double>(c);
+      const double x = left + cell * static_cast<double>(j);
       s << "<rect x=\"" << coord(x) << "\" y=\"" << coord(y) << "\" width=\"" << coord(cell) << "\" height=\""
         << coord(cell) << "\" fill=\"" << shade(share) << "\" stroke=\"#fff\"><title>" << escape(row_label(r, row))
         << " &#8594; " << escape(col_label(r, c)) << ": " << format_number(static_cast<double>(n)) << " customers ("
@@ -79,16 +86,17 @@ std::string card(const std::string& label, const std::string& value) {
 std::string kpi_tables(const CompareResult& r) {
   std::ostringstream s;
   const std::size_t m = r.kpi_names.size();
+  const auto rows = row_order(r), cols = col_order(r);
   for (std::size_t k = 0; k < m; ++k) {
-    s << "<h3>" << escape(r.kpi_names[k]) << " moved</h3><table><tr><th class=\"text\">previous \\ current</th>";
-    for (std::size_t c = 0; c < r.cols(); ++c) s << "<th>" << escape(col_label(r, c)) << "</th>";
+    s << "<h3>" << escape(r.kpi_names[k]) << " moved</h3><div class=\"wide\"><table><tr><th class=\"text\">previous \\ current</th>";
+    for (const std::size_t c : cols) s << "<th>" << escape(col_label(r, c)) << "</th>";
     s << "</tr>";
-    for (std::size_t row = 0; row < r.rows(); ++row) {
+    for (const std::size_t row : rows) {
       s << "<tr><td class=\"text\">" << escape(row_label(r, row)) << "</td>";
-      for (std::size_t c = 0; c < r.cols(); ++c) s << "<td>" << format_number(r.kpi_sums[(row * r.cols() + c) * m + k]) << "</td>";
+      for (const std::size_t c : cols) s << "<td>" << format_number(r.kpi_sums[(row * r.cols() + c) * m + k]) << "</td>";
       s << "</tr>";
     }
-    s << "</table>";
+    s << "</table></div>";
   }
   return s.str();
 }
@@ -97,8 +105,12 @@ std::string drift_table(const CompareResult& r) {
   std::ostringstream s;
   const auto& d = r.drift;
   if (!d.note.empty()) s << "<p class=\"note\">" << escape(d.note) << "</p>";
-  if (d.computable) {
-    s << "<table><tr><th>segment ID</th><th>distance (previous scaled space)</th>";
+  // No ID kept (every segment matched beyond the threshold, or runs made without --previous that
+  // share no ID): a note, not a table of headers alone.
+  if (d.computable && d.segments.empty())
+    s << "<p class=\"note\">No segment ID is in both runs: there is no centroid to follow.</p>";
+  if (d.computable && !d.segments.empty()) {
+    s << "<div class=\"wide\"><table><tr><th>segment ID</th><th>distance (previous scaled space)</th>";
     for (const auto& f : d.features) s << "<th>&#916; " << escape(f) << "</th>";
     s << "</tr>";
     for (const auto& seg : d.segments) {
@@ -106,7 +118,7 @@ std::string drift_table(const CompareResult& r) {
       for (const double v : seg.change) s << "<td>" << format_number(v) << "</td>";
       s << "</tr>";
     }
-    s << "</table>";
+    s << "</table></div>";
   }
   const auto list = [](const std::vector<std::int32_t>& ids) {
     std::string t;

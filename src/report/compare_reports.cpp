@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "custseg/compare/migration.hpp"
+#include "custseg/report/segment_order.hpp"
 #include "custseg/util/error.hpp"
 
 namespace custseg::report {
@@ -32,6 +33,17 @@ std::string col_label(const CompareResult& r, std::size_t col) {
   return col + 1 == r.cols() ? "lost" : std::to_string(r.current.segment_ids[col]);
 }
 
+std::vector<std::size_t> row_order(const CompareResult& r) {
+  auto order = indices_by_id(r.previous.segment_ids, r.rows() - 1);
+  order.push_back(r.rows() - 1);  // new
+  return order;
+}
+std::vector<std::size_t> col_order(const CompareResult& r) {
+  auto order = indices_by_id(r.current.segment_ids, r.cols() - 1);
+  order.push_back(r.cols() - 1);  // lost
+  return order;
+}
+
 std::string migration_csv(const CompareResult& r) {
   std::string out = "previous_segment,current_segment,customers,share_of_previous";
   for (const auto& k : r.kpi_names) {
@@ -43,9 +55,10 @@ std::string migration_csv(const CompareResult& r) {
   }
   out += "\n";
   const std::size_t m = r.kpi_names.size();
-  for (std::size_t row = 0; row < r.rows(); ++row) {
+  for (const std::size_t row : row_order(r)) {
     const std::int64_t total = r.row_total(row);
-    for (std::size_t col = 0; col < r.cols(); ++col) {
+    for (const std::size_t col : col_order(r)) {
+      if (row + 1 == r.rows() && col + 1 == r.cols()) continue;  // (new, lost): empty by definition
       const std::int64_t n = r.count(row, col);
       // Appends, not operator+ chains: GCC 12 warns (-Wrestrict, falsely) on "," + std::string&&.
       for (const std::string& field : {row_label(r, row), col_label(r, col), std::to_string(n)}) {
@@ -65,27 +78,29 @@ std::string migration_csv(const CompareResult& r) {
 
 namespace {
 
+// Rows and columns in row_order / col_order; the matrix stays rectangular, so (new, lost) is a 0.
 json matrix_json(const CompareResult& r) {
+  const auto rows = row_order(r), cols = col_order(r);
   json counts = json::array();
-  for (std::size_t row = 0; row < r.rows(); ++row) {
+  for (const std::size_t row : rows) {
     json line = json::array();
-    for (std::size_t col = 0; col < r.cols(); ++col) line.push_back(r.count(row, col));
+    for (const std::size_t col : cols) line.push_back(r.count(row, col));
     counts.push_back(line);
   }
   json kpis = json::object();
   const std::size_t m = r.kpi_names.size();
   for (std::size_t k = 0; k < m; ++k) {
     json rows = json::array();
-    for (std::size_t row = 0; row < r.rows(); ++row) {
+    for (const std::size_t row : rows) {
       json line = json::array();
-      for (std::size_t col = 0; col < r.cols(); ++col) line.push_back(r.kpi_sums[(row * r.cols() + col) * m + k]);
+      for (const std::size_t col : cols) line.push_back(r.kpi_sums[(row * r.cols() + col) * m + k]);
       rows.push_back(line);
     }
     kpis[r.kpi_names[k]] = rows;
   }
   json labels_prev = json::array(), labels_cur = json::array();
-  for (std::size_t row = 0; row < r.rows(); ++row) labels_prev.push_back(row_label(r, row));
-  for (std::size_t col = 0; col < r.cols(); ++col) labels_cur.push_back(col_label(r, col));
+  for (const std::size_t row : rows) labels_prev.push_back(row_label(r, row));
+  for (const std::size_t col : cols) labels_cur.push_back(col_label(r, col));
   return {{"rows", labels_prev}, {"columns", labels_cur}, {"customers", counts}, {"kpi_sums", kpis},
           {"kpi_rule", "previous-period KPI value for customers in the previous run, current-period value for new ones"}};
 }

@@ -7,6 +7,7 @@
 #include "custseg/report/charts.hpp"
 #include "custseg/report/definitions.hpp"
 #include "custseg/report/page_style.hpp"
+#include "custseg/report/segment_order.hpp"
 #include "custseg/report/svg.hpp"
 #include "custseg/stats/quantile_selection.hpp"
 
@@ -18,11 +19,13 @@ using svg::escape;
 using svg::format_number;
 using svg::format_percent;
 
-// Follows kPageStyle (page_style.hpp), which ends mid-line: this continues its last line.
+// Follows kPageStyle (page_style.hpp), which ends mid-line: this continues its last line. A chart
+// wider than the window (the heatmap with many columns) is scaled down to fit, never cut off or
+// scrolled sideways (tests/browser/compare_in_chromium.sh checks at 1280 px).
 constexpr const char* kStyle = R"css(.badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px}
 .ok{background:#e3f2e1;color:#1e5e1a}.warn{background:#fde2e1;color:#8a1c1c}.muted{color:#777}
 .swatch{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
-svg.chart{display:block;margin:6px 0 12px;font-size:12px}svg .label{font-size:12px;fill:#222}svg .tick{font-size:11px;fill:#555}
+svg.chart{display:block;margin:6px 0 12px;font-size:12px;max-width:100%;height:auto}svg .label{font-size:12px;fill:#222}svg .tick{font-size:11px;fill:#555}
 svg .value{font-size:11px;fill:#333}svg .legend{font-size:12px;fill:#333}svg .suppressed{font-size:12px;fill:#8a1c1c;font-style:italic}
 svg .chart-title{font-size:13px;font-weight:bold;fill:#222}svg .legend-tick{font-size:11px}svg .kpi{font-style:italic}svg .cell-text{font-size:12px}
 .grid{display:flex;flex-wrap:wrap;gap:8px 24px}.note{font-size:13px;color:#333;max-width:1100px}
@@ -72,9 +75,9 @@ void overview(std::ostringstream& o, const RunSummary& s) {
     }
   }
   o << "<th class=\"text\">substantial</th>" << (s.profiles.fairness.empty() ? "" : "<th class=\"text\">fairness</th>") << "</tr>";
-  for (std::size_t c = 0; c < s.k; ++c) {
+  for (const std::size_t c : segments_in_id_order(s)) {
     o << "<tr class=\"segment-row\" data-segment=\"" << s.segment_id(c) << "\">" << td("<span class=\"swatch\" style=\"background:" +
-                                                                             svg::segment_colour(c) + "\"></span>" + std::to_string(s.segment_id(c)))
+                                                                             svg::segment_colour(static_cast<std::size_t>(s.segment_id(c))) + "\"></span>" + std::to_string(s.segment_id(c)))
       << td(escape(name_of(s, c)), "text");
     if (s.suppressed(c)) {
       o << td(escape(s.hidden_count(c))) << td("\u2013");
@@ -111,7 +114,9 @@ void profiles_table(std::ostringstream& o, const RunSummary& s) {
   for (const char* q : stats::kProfileQuantileNames) o << "<th>" << q << "</th>";
   o << "<th>min</th><th>max</th><th>index</th><th>std diff</th></tr>";
   for (const auto& p : s.profiles.features) {
-    for (std::size_t g = 0; g <= s.k; ++g) {
+    std::vector<std::size_t> groups = segments_in_id_order(s);
+    groups.push_back(s.k);  // the population row last
+    for (const std::size_t g : groups) {
       const bool pop = g == s.k;
       o << "<tr>" << td(escape(p.name), "text") << td(pop ? "population" : std::to_string(s.segment_id(g)));
       if (!pop && s.suppressed(g)) {
@@ -139,7 +144,7 @@ void fairness_section(std::ostringstream& o, const RunSummary& s) {
       << "\"><tr><th>segment</th>";
     for (const auto& g : a.groups) o << "<th>" << escape(g) << " share<br><span class=\"muted\">(population)</span></th>";
     o << "<th>min/max selection rate</th><th class=\"text\">flag</th></tr>";
-    for (std::size_t c = 0; c < a.segments(); ++c) {
+    for (const std::size_t c : indices_by_id(s.segment_ids, a.segments())) {
       o << "<tr data-segment=\"" << s.segment_id(c) << "\">" << td(std::to_string(s.segment_id(c)));
       if (s.suppressed(c)) {
         o << "<td colspan=\"" << a.groups.size() + 2 << "\" class=\"text muted\">" << escape(s.suppression_reason(c))
@@ -214,7 +219,7 @@ void matching_section(std::ostringstream& o, const RunSummary& s) {
     << "standardized space; a segment within " << format_number(m.threshold)
     << " standard deviations keeps its ID, others get a new one.</p><table id=\"matching-table\"><tr><th>segment</th>"
        "<th class=\"text\">status</th><th>matched previous segment</th><th>distance</th></tr>";
-  for (std::size_t c = 0; c < m.k; ++c) {
+  for (const std::size_t c : indices_by_id(s.segment_ids, m.k)) {
     std::string previous = "\u2013", distance = "\u2013";
     for (std::size_t p = 0; p < m.pairs.size(); ++p)
       if (static_cast<std::size_t>(m.pairs[p].first) == c) {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "custseg/report/definitions.hpp"
+#include "custseg/report/segment_order.hpp"
 #include "custseg/stats/quantile_selection.hpp"
 #include "custseg/util/error.hpp"
 
@@ -82,7 +83,7 @@ ordered_json fairness_json(const RunSummary& s) {
     for (std::size_t g = 0; g < a.groups.size(); ++g) pop.push_back(number(a.population_share(g)));
     audit["population_share"] = pop;
     ordered_json segs = ordered_json::array();
-    for (std::size_t c = 0; c < a.segments(); ++c) {
+    for (const std::size_t c : indices_by_id(s.segment_ids, a.segments())) {
       ordered_json seg = {{"segment", s.segment_id(c)}};
       if (s.suppressed(c)) {
         seg["suppressed"] = true;
@@ -168,7 +169,7 @@ ordered_json model_json(const RunSummary& s) {
 // and the IDs that vanished. Only present when a previous model was given.
 ordered_json matching_json(const RunSummary& s, const stats::SegmentMatching& m) {
   ordered_json segments = ordered_json::array();
-  for (std::size_t c = 0; c < m.k; ++c) {
+  for (const std::size_t c : indices_by_id(s.segment_ids, m.k)) {
     ordered_json seg = {{"segment", s.segment_id(c)}, {"kept_previous_id", m.kept(c)}};
     for (std::size_t p = 0; p < m.pairs.size(); ++p)
       if (static_cast<std::size_t>(m.pairs[p].first) == c) {
@@ -218,7 +219,7 @@ ordered_json segment_json(const RunSummary& s, std::size_t c) {
 void add_segments(const RunSummary& s, ordered_json& j) {
   ordered_json segments = ordered_json::array();
   ordered_json suppressed = ordered_json::array();
-  for (std::size_t c = 0; c < s.k; ++c) {
+  for (const std::size_t c : segments_in_id_order(s)) {
     segments.push_back(segment_json(s, c));
     if (s.suppressed(c)) suppressed.push_back(s.segment_id(c));
   }
@@ -292,7 +293,7 @@ std::string render_segments_csv(const RunSummary& s) {
   const std::string header = out.str();
   const auto fields = static_cast<std::size_t>(std::count(header.begin(), header.end(), ',')) + 1;
   out << '\n';
-  for (std::size_t c = 0; c < s.k; ++c) {
+  for (const std::size_t c : segments_in_id_order(s)) {
     if (s.suppressed(c)) {
       // Same number of fields, every figure left empty.
       out << s.segment_id(c) << ',' << s.hidden_count(c) << ",," << csv_text(segment_name(s, c)) << ',' << (s.substantial(c) ? "true" : "false");
@@ -331,7 +332,7 @@ std::string render_console_table(const RunSummary& s) {
     out << buf;
   }
   out << "   (feature means)  name\n";
-  for (std::size_t c = 0; c < s.k; ++c) {
+  for (const std::size_t c : segments_in_id_order(s)) {
     if (s.suppressed(c)) {
       std::snprintf(buf, sizeof buf, "%7d %10s  %6s", s.segment_id(c), s.hidden_count(c).c_str(), "");
       out << buf << "  (" << s.suppression_reason(c) << ")\n";

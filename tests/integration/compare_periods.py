@@ -4,7 +4,9 @@ against (pandas merge on id, crosstab, scikit-learn's adjusted_rand_score, numpy
 
 usage:
   compare_periods.py make BASE.h5 A.h5 B.h5 [--text-ids]   # two periods from a generated table
-  compare_periods.py check A.h5 B.h5 RUN_A RUN_B OUT        # OUT/migration.csv, report.json vs reference
+  compare_periods.py check A.h5 B.h5 RUN_A RUN_B OUT [--permuted]
+                         # OUT/migration.csv, report.json vs reference; --permuted: RUN_B's segment
+                         # IDs must not be in k-means index order (made with segment --previous)
   compare_periods.py mark RESULTS.h5 FORMAT VERSION         # set the root format attributes
   compare_periods.py repeat IN.h5 OUT.h5                     # IN with one id on two kept rows
   compare_periods.py recorded RESULTS.h5 [PATH]              # set /model@input_path (no PATH: remove it)
@@ -104,6 +106,7 @@ def check_matrix(csv, a, b, kpis):
     label_b = both.segment_b.map(lambda v: "lost" if pd.isna(v) else str(int(v)))
     counts = pd.crosstab(label_a, label_b)
     expect(csv.customers.sum() == len(both), "total customers")
+    expect(not ((csv.previous_segment == "new") & (csv.current_segment == "lost")).any(), "a (new, lost) line")
     in_both = csv[(csv.previous_segment != "new") & (csv.current_segment != "lost")].customers.sum()
     expect(in_both == (both._merge == "both").sum(), "customers in both")
     for _, row in csv.iterrows():
@@ -119,15 +122,39 @@ def check_matrix(csv, a, b, kpis):
     return both[both._merge == "both"]
 
 
-def check(a_table, b_table, run_a, run_b, out):
+def check_order(csv, report, sid_a, sid_b, a, b):
+    """Both runs' segments by stable ID, then new / lost; no (new, lost) line in migration.csv; the
+    report.json matrix equals the crosstab laid out in that order."""
+    rows = [str(i) for i in sorted(int(s) for s in sid_a)] + ["new"]
+    cols = [str(i) for i in sorted(int(s) for s in sid_b)] + ["lost"]
+    cells = [(r, c) for r in rows for c in cols if (r, c) != ("new", "lost")]
+    expect(list(zip(csv.previous_segment, csv.current_segment)) == cells,
+           f"migration.csv order {list(zip(csv.previous_segment, csv.current_segment))} vs {cells}")
+    m = report["migration"]
+    expect(m["rows"] == rows and m["columns"] == cols, f"report.json labels {m['rows']} {m['columns']} vs {rows} {cols}")
+    both = a.merge(b, on="id", suffixes=("_a", "_b"), how="outer")
+    label_a = both.segment_a.map(lambda v: "new" if pd.isna(v) else str(int(v)))
+    label_b = both.segment_b.map(lambda v: "lost" if pd.isna(v) else str(int(v)))
+    want = pd.crosstab(label_a, label_b).reindex(index=rows, columns=cols, fill_value=0)
+    expect(want.to_numpy().tolist() == m["customers"], "report.json migration customers vs crosstab")
+
+
+def check(a_table, b_table, run_a, run_b, out, *flags):
     a, kpis_a, feats_a, sid_a, model_a = run_frame(run_a + "/results.h5", a_table)
     b, kpis_b, feats_b, sid_b, model_b = run_frame(run_b + "/results.h5", b_table)
+    if "--permuted" in flags:
+        expect(list(sid_b) != sorted(sid_b), f"current run's segment IDs {list(sid_b)} are in index order")
     kpis = [k for k in kpis_a if k in kpis_b]
     csv = pd.read_csv(out + "/migration.csv", dtype={"previous_segment": str, "current_segment": str})
     for col in ["customers", "share_of_previous"] + kpis:
         expect(pd.api.types.is_numeric_dtype(csv[col]), "numeric column " + col)
+    for col in ["customers"]:
+        expect(pd.api.types.is_integer_dtype(csv[col]), "integer column " + col)
     both = check_matrix(csv, a, b, kpis)
     report = json.load(open(out + "/report.json"))
+    check_order(csv, report, sid_a, sid_b, a, b)
+    drift_ids = [s["segment_id"] for s in report["centroid_drift"]["segments"]]
+    expect(drift_ids == sorted(drift_ids), f"centroid drift not in ID order: {drift_ids}")
     ari = adjusted_rand_score(both.segment_a, both.segment_b)
     expect(abs(report["adjusted_rand_index"] - ari) <= 1e-12, f"ARI {report['adjusted_rand_index']} vs {ari}")
     feats = [f for f in feats_a if f in feats_b]

@@ -1,7 +1,8 @@
 // custseg compare end to end (docs/compare.md): two periods made from a generated table by
 // compare_periods.py (customers dropped and added, rows shuffled, features moved, rows with NaN),
 // segmented, compared, and checked against the script's serial reference (pandas merge and
-// crosstab, scikit-learn's adjusted_rand_score, numpy deciles and PSI, exact KPI sums).
+// crosstab, scikit-learn's adjusted_rand_score, numpy deciles and PSI, exact KPI sums), and the
+// outputs' order: both runs' segments by stable ID (the "num" current run is made with --previous).
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -40,7 +41,10 @@ class ComparePeriods : public ::testing::Test {
       for (const auto& [period, k] : {std::pair<std::string, int>{"a", 4}, {"b", 5}}) {
         const auto run = run_custseg("segment --input " + path(v + "-" + period + ".h5") + " --output " +
                                      path(v + "-run-" + period) + " --k " + std::to_string(k) +
-                                     " --nan-policy drop --min-segment-size 0 --seed 3");
+                                     " --nan-policy drop --min-segment-size 0 --seed 3" +
+                                     // num's current run carries run a's IDs: not in k-means index
+                                     // order, so every output's order by segment ID is exercised.
+                                     (v == "num" && period == "b" ? " --previous " + path("num-run-a/results.h5") : ""));
         ASSERT_EQ(run.exit_code, 0) << run.output;
       }
     }
@@ -57,7 +61,7 @@ class ComparePeriods : public ::testing::Test {
   }
   static RunResult reference(const std::string& v, const std::string& out) {
     return run_shell(helper() + "check " + path(v + "-a.h5") + " " + path(v + "-b.h5") + " " + path(v + "-run-a") +
-                     " " + path(v + "-run-b") + " " + path(out));
+                     " " + path(v + "-run-b") + " " + path(out) + (v == "num" ? " --permuted" : ""));
   }
   static bool no_outputs(const std::string& out) {
     for (const char* name : {"migration.csv", "report.json", "report.html"})

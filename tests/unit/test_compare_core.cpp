@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "custseg/compare/migration.hpp"
+#include "custseg/report/compare_reports.hpp"
 
 using namespace custseg;
 using namespace custseg::compare;
@@ -69,4 +72,36 @@ TEST(ComparePsi, AValueOnAnEdgeFallsInTheLowerBin) {
   EXPECT_EQ(psi_bin(2.0, edges), 1);
   EXPECT_EQ(psi_bin(2.5, edges), 3);
   EXPECT_EQ(psi_bin(9.0, edges), 4);
+}
+
+// compare's outputs list both runs' segments by stable ID (not by k-means index), then new / lost;
+// migration.csv has no (new, lost) line; each cell keeps its own count wherever it is listed.
+TEST(CompareOutputs, SegmentsInStableIdOrder) {
+  CompareResult r;
+  r.previous.k = 2;
+  r.previous.segment_ids = {5, 1};  // index 0 is ID 5
+  r.current.k = 3;
+  r.current.segment_ids = {7, 1, 4};
+  // rows: index 0 (ID 5), index 1 (ID 1), new; columns: ID 7, ID 1, ID 4, lost. Count = 10 row + col.
+  r.counts = {0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 0};
+  r.drift.computable = true;  // no ID in both: a note, not an empty table
+  EXPECT_EQ(report::row_order(r), (std::vector<std::size_t>{1, 0, 2}));
+  EXPECT_EQ(report::col_order(r), (std::vector<std::size_t>{1, 2, 0, 3}));
+  std::istringstream csv(report::migration_csv(r));
+  std::string line, cells;
+  std::getline(csv, line);
+  while (std::getline(csv, line)) cells += line.substr(0, line.find(',', line.find(',', line.find(',') + 1) + 1)) + ";";
+  EXPECT_EQ(cells, "1,1,11;1,4,12;1,7,10;1,lost,13;5,1,1;5,4,2;5,7,0;5,lost,3;new,1,21;new,4,22;new,7,20;");
+  const auto j = nlohmann::json::parse(report::compare_json(r));
+  EXPECT_EQ(j["migration"]["rows"], nlohmann::json::array({"1", "5", "new"}));
+  EXPECT_EQ(j["migration"]["columns"], nlohmann::json::array({"1", "4", "7", "lost"}));
+  EXPECT_EQ(j["migration"]["customers"][0], nlohmann::json::array({11, 12, 10, 13}));
+  EXPECT_EQ(j["migration"]["customers"][2], nlohmann::json::array({21, 22, 20, 0}));
+  const std::string html = report::compare_html(r);
+  const auto at = [&](const std::string& s) { return html.find(s); };
+  EXPECT_LT(at(">1</text>"), at(">4</text>"));
+  EXPECT_LT(at(">4</text>"), at(">7</text>"));
+  EXPECT_LT(at(">7</text>"), at(">lost</text>"));
+  EXPECT_NE(at("No segment ID is in both runs"), std::string::npos);
+  EXPECT_EQ(at("distance (previous scaled space)"), std::string::npos);
 }

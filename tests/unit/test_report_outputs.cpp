@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "custseg/report/html_report.hpp"
+#include "custseg/report/segment_order.hpp"
+#include "custseg/report/svg.hpp"
 #include "custseg/report/text_reports.hpp"
 #include "custseg/stats/quantile_selection.hpp"
 
@@ -200,16 +202,17 @@ TEST(SegmentIds, EveryReportShowsTheStableId) {
   s.next_segment_id = 13;
   const auto j = nlohmann::json::parse(report::render_json_report(s));
   ASSERT_EQ(j["segments"].size(), 3u);
-  EXPECT_EQ(j["segments"][0]["segment"], 7);
+  EXPECT_EQ(j["segments"][0]["segment"], 3);  // listed by ID, not by k-means index
+  EXPECT_EQ(j["segments"][1]["segment"], 7);
   EXPECT_EQ(j["segments"][2]["segment"], 12);
-  EXPECT_EQ(j["privacy"]["suppressed_segments"], nlohmann::json::array({7, 3}));
+  EXPECT_EQ(j["privacy"]["suppressed_segments"], nlohmann::json::array({3, 7}));
   EXPECT_EQ(j["fairness"][0]["segments"][2]["segment"], 12);
   EXPECT_FALSE(j.contains("segment_matching")) << "only with --previous";
   std::istringstream csv(report::render_segments_csv(s));
   std::string line, first_columns;
   std::getline(csv, line);
   while (std::getline(csv, line)) first_columns += line.substr(0, line.find(',')) + ";";
-  EXPECT_EQ(first_columns, "7;3;12;");
+  EXPECT_EQ(first_columns, "3;7;12;");
   const std::string console = report::render_console_table(s);
   EXPECT_NE(console.find("\n     12 "), std::string::npos) << console;
   const std::string html = report::render_html_report(s);
@@ -241,4 +244,41 @@ TEST(SegmentIds, MatchingSectionWithPrevious) {
   EXPECT_NE(html.find("id=\"matching-table\""), std::string::npos);
   EXPECT_NE(html.find("Vanished previous segments: 5."), std::string::npos);
   EXPECT_EQ(report::render_html_report(make_summary(false)).find("matching-table"), std::string::npos);
+}
+
+// After --previous the IDs are a permutation of the indices (plus new IDs): every list of segments
+// follows the ID, and each row still carries its own index's figures.
+TEST(SegmentIds, ReportsListSegmentsInIdOrder) {
+  EXPECT_EQ(report::indices_by_id({2, 4, 3, 1, 5, 0}, 6), (std::vector<std::size_t>{5, 3, 0, 2, 1, 4}));
+  EXPECT_EQ(report::indices_by_id({}, 3), (std::vector<std::size_t>{0, 1, 2})) << "no IDs: index order";
+  auto s = make_summary(false);
+  s.kmeans.counts = {1000, 60, 970};  // nothing suppressed: every figure visible
+  s.min_segment_size = 10;
+  s.segment_ids = {9, 2, 5};  // index 0 -> ID 9, 1 -> 2, 2 -> 5
+  EXPECT_EQ(report::segments_in_id_order(s), (std::vector<std::size_t>{1, 2, 0}));
+  const auto j = nlohmann::json::parse(report::render_json_report(s));
+  ASSERT_EQ(j["segments"].size(), 3u);
+  const int want_id[3] = {2, 5, 9};
+  const std::int64_t want_count[3] = {60, 970, 1000};
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(j["segments"][i]["segment"], want_id[i]);
+    EXPECT_EQ(j["segments"][i]["count"], want_count[i]) << "row " << i << " lost its own figures";
+    EXPECT_EQ(j["fairness"][0]["segments"][i]["segment"], want_id[i]);
+  }
+  std::istringstream csv(report::render_segments_csv(s));
+  std::string line, rows;
+  std::getline(csv, line);
+  while (std::getline(csv, line)) rows += line.substr(0, line.find(',', line.find(',') + 1)) + ";";
+  EXPECT_EQ(rows, "2,60;5,970;9,1000;");
+  const std::string html = report::render_html_report(s);
+  const auto at = [&](const std::string& what) { return html.find(what); };
+  EXPECT_LT(at("class=\"segment-row\" data-segment=\"2\""), at("class=\"segment-row\" data-segment=\"5\""));
+  EXPECT_LT(at("class=\"segment-row\" data-segment=\"5\""), at("class=\"segment-row\" data-segment=\"9\""));
+  // Colours follow the ID (the same in every period's report), not the k-means index.
+  EXPECT_NE(at("data-segment=\"9\"><td><span class=\"swatch\" style=\"background:" + report::svg::segment_colour(9)),
+            std::string::npos);
+  const auto fair = at("fairness-table");
+  EXPECT_LT(html.find("<tr data-segment=\"2\"", fair), html.find("<tr data-segment=\"9\"", fair));
+  const std::string console = report::render_console_table(s);
+  EXPECT_LT(console.find("\n      2 "), console.find("\n      9 ")) << console;
 }
