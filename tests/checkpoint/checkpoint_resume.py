@@ -101,9 +101,11 @@ def datasets(path):
         def visit(name, obj):
             if isinstance(obj, h5py.Dataset) and name.split("/")[0] in ("assignments", "model", "segments"):
                 out[name] = obj[()]
-                if name == "model/config":  # the options as INI text: all equal but the output folder
+                if name == "model/config":  # the options as INI text: equal but for the output folder and
+                    # the algorithm (a resume may switch it: same labels at every iteration)
                     text = out[name][0].decode() if isinstance(out[name][0], bytes) else str(out[name][0])
-                    out[name] = np.array([l for l in text.splitlines() if not l.startswith("output = ")], dtype=object)
+                    keep = [l for l in text.splitlines() if not l.startswith(("output = ", "algorithm = "))]
+                    out[name] = np.array(keep, dtype=object)
         f.visititems(visit)
         for a in ("inertia", "iterations", "converged", "k", "seed"):
             out["model@" + a] = f["model"].attrs[a]

@@ -61,14 +61,16 @@ TEST(ScalingBench, ProducesTablesModelAndPlots) {
     ASSERT_GT(t2, 0.0) << kind;
     const double expected = std::string(kind) == "strong.csv" ? t1 / (top * t2) : t1 / t2;
     EXPECT_NEAR(e2, expected, 1e-3 * expected + 1e-6) << kind;
-    // k = 8, d = 8: sums, counts, inertia and rows searched, 16 bytes each.
-    EXPECT_EQ(std::stod(rows[2][column(h, "allreduce_bytes_per_iteration")]), 16.0 * (8 * 9 + 2)) << kind;
+    // k = 8, d = 8: sums, counts, inertia, rows searched and the stop-signal flag (checkpoints),
+    // 16 bytes each.
+    EXPECT_EQ(std::stod(rows[2][column(h, "allreduce_bytes_per_iteration")]), 16.0 * (8 * 9 + 3)) << kind;
   }
   const auto phases = read_csv(out / "phases.csv");
   std::size_t rank1_rows = 0;
   for (std::size_t i = 1; i < phases.size(); ++i)
     if (phases[i][0] == "strong" && phases[i][1] == top_s && phases[i][4] == "1") ++rank1_rows;
-  EXPECT_EQ(rank1_rows, 7u) << "six phases and the allreduce for rank 1 of the N-rank strong run";
+  EXPECT_EQ(rank1_rows, 8u) << "seven phases (checkpoint_write included) and the allreduce for rank 1 of the N-rank "
+                               "strong run";
 
   const auto model = read_csv(out / "model.csv");
   ASSERT_EQ(model.size(), 1u + 2u * 7u);  // two scenarios x 64..4096 ranks
