@@ -166,6 +166,7 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   Run r(comm, cfg, log);
   prepare_output_dir(r);
   read_and_prepare(r);
+  if (!r.cfg.previous.empty()) read_previous_model(r);  // before the fit: a bad --previous fails in seconds
   kmeans::CheckpointPlan plan;
   fit_model(r, plan);
   stop_if_signalled(r, plan);

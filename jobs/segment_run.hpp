@@ -14,6 +14,7 @@
 #include "custseg/data/prepare.hpp"
 #include "custseg/data/row_source.hpp"
 #include "custseg/data/customer_ids.hpp"
+#include "custseg/io/model_file.hpp"
 #include "custseg/mpi/communicator.hpp"
 #include "custseg/report/run_summary.hpp"
 #include "custseg/stats/segment_profiles.hpp"
@@ -40,6 +41,7 @@ struct Run {
   stats::ProfileColumns profile_columns;  // KPI and protected columns (never features)
   std::vector<std::int32_t> block_labels;  // per row of this rank's block; -1 for dropped rows
   double read_io_seconds = 0.0;            // splits read+prepare in the timing detail
+  std::optional<io::Model> previous;       // --previous, read and checked before the fit (read once)
   // The job's hooks. `score` sets them; `segment` leaves them empty.
   std::string job = "segment";                             // names the job in the log
   const data::FeatureScaling* fixed_scaling = nullptr;     // set: apply this scaling, fit none (score)

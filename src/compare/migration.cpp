@@ -102,12 +102,14 @@ double adjusted_rand_index(const std::vector<std::int64_t>& counts, std::size_t 
     n += row_total;
   }
   for (const Int128 v : col_totals) sum_cols += pairs(v);
-  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+  if (n == 0) return std::numeric_limits<double>::quiet_NaN();  // no customer in both: undefined (null)
+  // scikit-learn's special case (adjusted_rand_score): no pair split by one run and joined by the
+  // other, i.e. the pair partitions agree (one customer, everyone in one segment in both, everyone
+  // alone in both); there the formula below is 0/0 and sklearn answers 1.
+  if (sum_rows == sum_cells && sum_cols == sum_cells) return 1.0;
   const long double total = static_cast<long double>(pairs(n));
   const long double expected = static_cast<long double>(sum_rows) * static_cast<long double>(sum_cols) / total;
   const long double maximum = 0.5L * (static_cast<long double>(sum_rows) + static_cast<long double>(sum_cols));
-  // Both partitions put every customer in one group, or every customer alone: identical (sklearn: 1).
-  if (maximum == expected) return 1.0;
   return static_cast<double>((static_cast<long double>(sum_cells) - expected) / (maximum - expected));
 }
 

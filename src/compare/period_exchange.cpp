@@ -28,6 +28,22 @@ std::vector<std::int32_t> segment_indices(const io::Model& m, const std::vector<
   return index;
 }
 
+// The table's ids must be the assignments' ids row by row: a permuted copy or a table regenerated
+// after the run has the right row count but other customers on each row, and would silently
+// weight and bin the wrong rows. Blocks ascend with the rank, so the lowest failing rank (whose
+// message mpi::agree keeps) holds the first differing row of the whole table.
+void check_same_rows(const io::Model& model, const data::InputTable& table, const data::CustomerIds& expected,
+                     const data::CustomerIds& found, const io::RowBlock& block) {
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    if (expected.text == found.text && expected.key(i) == found.key(i)) continue;
+    const std::string row = std::to_string(block.begin + i);
+    throw_input(table.table.file + " row " + row + " has " + model.id_column + " " + found.show(i) + " but " +
+                model.path + " /assignments/customer_id row " + row + " is " + expected.show(i) +
+                ": rows are not in the order of the run's assignments: the table changed since the run, or is "
+                "another table");
+  }
+}
+
 template <class T>
 void append(std::vector<char>& buf, const T& v) {
   const auto at = buf.size();
@@ -59,6 +75,8 @@ PeriodBlock read_period(const mpi::Communicator& comm, const io::Model& model, c
     mpi::agree(comm, [&] { p.segment = segment_indices(model, stored, p.dropped); });
   }
   if (table == nullptr) return p;
+  const data::CustomerIds table_ids = data::read_customer_ids(comm, *table, model.id_column, block);
+  mpi::agree(comm, [&] { check_same_rows(model, *table, p.ids, table_ids, block); });
   for (const auto& name : kpis) p.kpis.push_back(io::read_column(table->file, table->table, name, block));
   return p;
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "custseg/util/byte_size.hpp"
+#include "custseg/data/synthetic.hpp"
 #include "custseg/util/error.hpp"
 
 namespace custseg::config {
@@ -26,8 +27,9 @@ bool parse_generate_config(int argc, char** argv, int rank, GenerateConfig& c) {
        "customers lapse, some new ones ramp up), 15% new customers with new ids, rows shuffled "
        "(docs/segment-ids.md)")
       ("drift", po::value(&c.drift)->default_value(c.drift, shortest_text(c.drift)),
-       "--period 2: how far kept customers move, >= 0 (0: behaviour unchanged; 1: 20% of loyal and bargain "
-       "customers lapse, half the new ones ramp up, baskets and shares jitter by about 10%)")
+       "--period 2: how far kept customers move, 0 to 5 (0: behaviour unchanged; 1: 20% of loyal and bargain "
+       "customers lapse, half the new ones ramp up, baskets and shares jitter by about 10%; 5: every loyal and "
+       "bargain customer lapses)")
       ("alignment", po::value(&alignment)->default_value("0"),
        "start every dataset of 64 KiB or more at a multiple of this many bytes, e.g. 1M or the file "
        "system's stripe size (0 = packed)")
@@ -39,7 +41,9 @@ bool parse_generate_config(int argc, char** argv, int rank, GenerateConfig& c) {
   if (c.output.empty()) throw_usage("--output is required (see 'custseg generate --help')");
   if (c.rows == 0) throw_usage("--rows must be at least 1");
   if (c.period != 1 && c.period != 2) throw_usage("--period must be 1 or 2 (got " + std::to_string(c.period) + ")");
-  if (!(c.drift >= 0) || !std::isfinite(c.drift)) throw_usage("--drift must be a finite number >= 0");
+  if (!(c.drift >= 0 && c.drift <= data::PeriodTwoPlan::kMaxDrift))
+    throw_usage("--drift must be between 0 and " + shortest_text(data::PeriodTwoPlan::kMaxDrift) + " (got " +
+                shortest_text(c.drift) + "): beyond, the drifted values leave any plausible range (docs/segment-ids.md)");
   if (c.chunk_rows == 0) throw_usage("--chunk-rows must be at least 1");
   c.alignment = parse_byte_size(alignment, "--alignment");
   if (c.chunk_size > (std::uint64_t{1} << 31)) throw_usage("--chunk-size must be at most 2^31 rows (an HDF5 limit)");

@@ -27,7 +27,7 @@ std::string shortest_text(double v) {
 }
 
 bool parse_options(const std::string& usage_line, const po::options_description& desc, int argc, char** argv,
-                   const CommonOptions&, int rank) {
+                   const CommonOptions&, int rank, std::set<std::string>* given) {
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
@@ -43,6 +43,9 @@ bool parse_options(const std::string& usage_line, const po::options_description&
       po::store(po::parse_config_file(in, desc, /*allow_unregistered=*/false), vm);
     }
     po::notify(vm);
+    if (given)
+      for (const auto& [name, value] : vm)
+        if (!value.defaulted()) given->insert(name);
   } catch (const po::error& e) {
     throw_usage(std::string(e.what()) + " (see '" + usage_line.substr(0, usage_line.find(" [")) + " --help')");
   }

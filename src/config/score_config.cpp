@@ -10,7 +10,8 @@ bool parse_score_config(int argc, char** argv, int rank, ScoreConfig& c) {
       "custseg score: assign the customers of a table to the segments of a fitted model (no refit: the model's "
       "transforms, mean/scale, NaN policy and precision)");
   desc.add_options()
-      ("model,m", po::value(&c.model), "results.h5 of a segment, sweep or score run (docs/results-format.md) (required)")
+      ("model,m", po::value(&c.model),
+       "results.h5 of a segment or score run (docs/results-format.md; sweep writes none) (required)")
       ("input,i", po::value(&c.input),
        "customer table to score (HDF5, as for segment); it must hold every feature of the model, other columns are "
        "ignored (required)")

@@ -46,8 +46,9 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
        "results are bitwise identical to an uninterrupted run");
   add_profile_options(desc, c.profile);
   add_common_options(desc, c.common);
+  std::set<std::string> given;
   if (!parse_options("custseg segment --input FILE.h5 --output DIR --k K --seed S [options]", desc, argc, argv,
-                     c.common, rank))
+                     c.common, rank, &given))
     return false;
   if (c.input.empty()) throw_usage("--input is required (see 'custseg segment --help')");
   if (c.output.empty()) throw_usage("--output is required (see 'custseg segment --help')");
@@ -59,6 +60,8 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
   if (!(c.match_threshold >= 0) || !std::isfinite(c.match_threshold))
     throw_usage("--match-threshold must be a finite number >= 0 (got " + std::to_string(c.match_threshold) + ")");
   if (c.warm_start && c.previous.empty()) throw_usage("--warm-start requires --previous");
+  // Given without --previous it would be silently ignored: the user meant to match and did not.
+  if (given.count("match-threshold") && c.previous.empty()) throw_usage("--match-threshold requires --previous");
   if (c.warm_start && !c.init_file.empty()) throw_usage("--warm-start and --init both choose the initial centroids: give one");
   c.memory_limit_bytes = parse_byte_size(c.memory_limit, "--memory-limit");
   validate_profile_options(c.profile);

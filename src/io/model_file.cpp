@@ -8,6 +8,7 @@
 #include "custseg/data/transform.hpp"
 #include "custseg/io/hdf5.hpp"
 #include "custseg/io/model_format.hpp"
+#include "custseg/kmeans/checkpoint.hpp"
 #include "custseg/util/error.hpp"
 
 namespace custseg::io {
@@ -39,6 +40,9 @@ std::vector<T> read_shaped(const File& f, const std::string& dataset, const std:
 // The root `format`/`format_version`, or a pre-1.0 file recognised by /model/centroids.
 void read_version(const File& f, Model& m) {
   if (f.has_attribute("/", "format")) {
+    // A checkpoint's format_version is an integer: name the mix-up before reading it as text.
+    if (string_attr(f, "/", "format", "") == kmeans::kCheckpointFormat)
+      throw_input(m.path + " is a segment checkpoint, not a results file (resume the run with --resume)");
     check_model_format(string_attr(f, "/", "format", ""), string_attr(f, "/", "format_version", ""), m.path);
     m.format_version = string_attr(f, "/", "format_version", "");
     return;

@@ -101,7 +101,7 @@ CheckpointBest read_best(const io::File& f) {
 
 void write_file(const std::string& path, const Checkpoint& c) {
   io::File f = io::File::create_serial(path);
-  f.write_attribute("/", "format", std::string("custseg-checkpoint"));
+  f.write_attribute("/", "format", std::string(kCheckpointFormat));
   f.write_attribute("/", "format_version", std::int64_t{kCheckpointFormatVersion});
   f.write_attribute("/", "state", std::string(c.fitted ? "fitted" : "iterating"));
   f.write_attribute("/", "input_fingerprint", c.input_fingerprint);
@@ -159,7 +159,7 @@ void write_checkpoint(const std::string& path, const Checkpoint& c) {
 Checkpoint read_checkpoint(const std::string& path) {
   const io::File f = io::File::open_serial(path, false);
   const std::string where = "checkpoint " + path;
-  if (!f.has_attribute("/", "format") || f.read_string_attribute("/", "format").at(0) != "custseg-checkpoint")
+  if (!f.has_attribute("/", "format") || f.read_string_attribute("/", "format").at(0) != kCheckpointFormat)
     throw_input(where + " is not a custseg checkpoint (no format attribute 'custseg-checkpoint')");
   const double version = f.read_double_attribute("/", "format_version");
   if (version != kCheckpointFormatVersion)

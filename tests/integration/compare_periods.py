@@ -11,6 +11,9 @@ usage:
   compare_periods.py repeat IN.h5 OUT.h5                     # IN with one id on two kept rows
   compare_periods.py recorded RESULTS.h5 [PATH]              # set /model@input_path (no PATH: remove it)
   compare_periods.py drop RESULTS.h5 OBJECT                  # delete a group or dataset
+  compare_periods.py permute IN.h5 OUT.h5                    # IN's rows, last third reversed
+  compare_periods.py regenerate BASE.h5 LIKE.h5 OUT.h5       # another draw of BASE, as many rows as LIKE
+  (permute and regenerate print the first row whose id differs, its new id and its old id)
 """
 import json
 import math
@@ -210,6 +213,32 @@ def repeat(src, dst):
     print(cols["customer_id"][first])
 
 
+def first_difference(old_ids, new_ids):
+    row = int(np.flatnonzero(old_ids != new_ids)[0])
+    show = lambda v: f"'{v}'" if isinstance(v, (str, bytes)) else str(v)
+    text = lambda v: v.decode() if isinstance(v, bytes) else v
+    print(f"{row} {show(text(new_ids[row]))} {show(text(old_ids[row]))}")
+
+
+def permute(src, dst):
+    """The same rows, the last third in reverse: prints the first row whose id moved, its new and old id."""
+    cols, attrs = read_table(src)
+    n = len(cols["customer_id"])
+    order = np.arange(n)
+    order[2 * n // 3:] = order[2 * n // 3:][::-1]
+    write_table(dst, cols, attrs, order)
+    first_difference(cols["customer_id"], cols["customer_id"][order])
+
+
+def regenerate(base, like, dst):
+    """Another draw of base's customers with as many rows as `like` (a period table made again)."""
+    cols, attrs = read_table(base)
+    n_like = len(read_table(like)[0]["customer_id"])
+    order = np.random.default_rng(11).choice(len(cols["customer_id"]), size=n_like, replace=False)
+    write_table(dst, cols, attrs, order)
+    first_difference(read_table(like)[0]["customer_id"], cols["customer_id"][order])
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "make":
@@ -222,6 +251,10 @@ if __name__ == "__main__":
         repeat(*args)
     elif cmd == "recorded":
         recorded(*args)
+    elif cmd == "permute":
+        permute(*args)
+    elif cmd == "regenerate":
+        regenerate(*args)
     elif cmd == "drop":
         drop(*args)
     else:

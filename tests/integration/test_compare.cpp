@@ -221,3 +221,43 @@ TEST_F(ComparePeriods, ARepeatedIdIsRefusedAndNamed) {
   EXPECT_NE(run.output.find("customer id " + id + " appears more than once in"), std::string::npos) << run.output;
   EXPECT_TRUE(no_outputs("cmp-dup"));
 }
+
+// A table with the run's row count but other rows (permuted, or made again after the run) would
+// weight and bin the wrong customers: each rank compares its block of the table's ids with the
+// assignments', and the message names the first differing row (the same at any rank count).
+class CompareOtherRows : public ComparePeriods {
+ protected:
+  static void expect_refused(const RunResult& run, const std::string& table, const std::string& made) {
+    std::istringstream fields(made);
+    std::string row, found, expected;
+    fields >> row >> found >> expected;
+    EXPECT_EQ(run.exit_code, 3) << run.output;
+    EXPECT_NE(run.output.find(table + " row " + row + " has customer_id " + found + " but "), std::string::npos)
+        << made << run.output;
+    EXPECT_NE(run.output.find("/assignments/customer_id row " + row + " is " + expected +
+                              ": rows are not in the order of the run's assignments: the table changed since the "
+                              "run, or is another table"),
+              std::string::npos) << run.output;
+  }
+};
+
+TEST_F(CompareOtherRows, APermutedCopyIsRefusedNamingTheFirstDifferingRow) {
+  for (const std::string v : {"num", "text"}) {
+    const auto made = run_shell(helper() + "permute " + path(v + "-a.h5") + " " + path(v + "-permuted.h5"));
+    ASSERT_EQ(made.exit_code, 0) << made.output;
+    const auto run = compare(v, "cmp-permuted-" + v, "--previous-input " + path(v + "-permuted.h5") +
+                                                         " --current-input " + path(v + "-b.h5"));
+    expect_refused(run, path(v + "-permuted.h5"), made.output);
+    EXPECT_TRUE(no_outputs("cmp-permuted-" + v));
+  }
+}
+
+TEST_F(CompareOtherRows, ARegeneratedTableAtTheRecordedPathIsRefused) {
+  const auto made = run_shell(helper() + "regenerate " + path("base.h5") + " " + path("num-a.h5") + " " +
+                              path("regenerated.h5"));
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  ASSERT_EQ(edited_copy("regenerated-run.h5", "recorded", path("regenerated.h5")).exit_code, 0);
+  const auto run = compare_with("regenerated-run.h5", "cmp-regenerated");
+  expect_refused(run, path("regenerated.h5"), made.output);
+  EXPECT_TRUE(no_outputs("cmp-regenerated"));
+}

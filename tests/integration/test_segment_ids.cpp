@@ -161,6 +161,54 @@ TEST_F(SegmentIds, PreviousOfANewerFormatOrNotAResultsFileIsAnInputError) {
   EXPECT_NE(table_as_model.output.find("not a custseg results file"), std::string::npos) << table_as_model.output;
 }
 
+// A --previous that cannot be used is refused right after reading the input, before k-means: no
+// fit is spent on it, and no fitted checkpoint.h5 is left that would make the corrected rerun
+// fail on an existing output (--checkpoint-every 1 would write one during the fit).
+TEST_F(SegmentIds, AnUnusablePreviousFailsBeforeTheFitAndLeavesNoCheckpoint) {
+  const std::string np = "-np" + std::to_string(test_np());
+  const auto run = [&](const std::string& out, const std::string& previous, const std::string& features) {
+    return run_custseg("segment --input " + blobs(1) + " --output " + (dir_ / out).string() + " --features " +
+                       features + " --k 4 --n-init 1 --checkpoint-every 1 --previous " + previous);
+  };
+  const auto missing = run("fast-missing" + np, (dir_ / "no-such-run" / "results.h5").string(), "x,y");
+  EXPECT_EQ(missing.exit_code, 3) << missing.output;
+  EXPECT_NE(missing.output.find("no-such-run/results.h5"), std::string::npos) << missing.output;
+  const auto other = run("fast-other" + np, results("period1"), "y,x");
+  EXPECT_EQ(other.exit_code, 2) << other.output;
+  EXPECT_NE(other.output.find("segments can only be matched on the same features"), std::string::npos) << other.output;
+  for (const auto& [out, r] : {std::pair{"fast-missing" + np, &missing}, std::pair{"fast-other" + np, &other}}) {
+    EXPECT_EQ(r->output.find("k-means"), std::string::npos) << "failed only after the fit:\n" << r->output;
+    EXPECT_FALSE(fs::exists(dir_ / out / "checkpoint.h5")) << out;
+    EXPECT_FALSE(fs::exists(dir_ / out / "results.h5")) << out;
+  }
+}
+
+// Without --previous a threshold would be ignored silently: refused like --warm-start.
+TEST_F(SegmentIds, MatchThresholdWithoutPreviousIsAUsageError) {
+  const auto r = run_custseg(segment(1, "threshold-alone", "--match-threshold 0.5"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--match-threshold requires --previous"), std::string::npos) << r.output;
+}
+
+// The same input, seed and options as period1, matched to period1 with threshold 0: the scaling is
+// the previous model's bit for bit, so the centroids are compared as they are (distance exactly 0,
+// no original-units round trip) and every segment keeps its ID.
+TEST_F(SegmentIds, ThresholdZeroKeepsEveryIdOnTheSameData) {
+  const std::string run = "same-data-np" + std::to_string(test_np());
+  const auto r = run_custseg(segment(1, run, "--seed 1 --match-threshold 0 --previous " + results("period1")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(read_dataset<std::int32_t>(results(run), "/segments/segment_id"), (std::vector<std::int32_t>{0, 1, 2, 3}));
+  EXPECT_EQ(read_dataset<double>(results(run), "/matching/distance"), std::vector<double>(4, 0.0));
+  EXPECT_EQ(read_attr(results(run), "/model", "next_segment_id"), 4.0);
+  EXPECT_EQ(assignments(results(run)), assignments(results("period1")));
+  // Recorded as an absolute path, like input_path; given here relative to the working directory.
+  const auto relative = fs::relative(results("period1"));
+  const auto again = run_custseg(segment(1, run, "--seed 1 --match-threshold 0 --previous " + relative.string()));
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  const auto j = nlohmann::json::parse(slurp(dir_ / run / "report.json"));
+  EXPECT_EQ(j["segment_matching"]["previous"], fs::absolute(results("period1")).lexically_normal().string());
+}
+
 TEST_F(SegmentIds, PeriodTwoIsIdenticalOnAnyRankCountAndKeepsTheDocumentedProportions) {
   const std::string mine = (dir_ / ("period2-np" + std::to_string(test_np()) + ".h5")).string();
   const auto gen = run_custseg("generate --rows 2000 --seed 5 --period 2 --drift 1 -q --output " + mine + " --chunk-rows 300");

@@ -12,6 +12,7 @@
 #include <limits>
 
 #include "custseg/io/hdf5.hpp"
+#include "custseg/io/model_file.hpp"
 #include "custseg/kmeans/checkpoint.hpp"
 #include "custseg/mpi/communicator.hpp"
 #include "custseg/util/error.hpp"
@@ -147,6 +148,26 @@ TEST(CheckpointFile, OtherFilesAreInputErrors) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::input);
     EXPECT_NE(std::string(e.what()).find("format version"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
+}
+
+// A checkpoint given where a results file is expected (score --model, segment --previous, compare):
+// read_model names the mix-up and the way to continue, instead of failing on the integer
+// format_version ("expected strings").
+TEST(CheckpointFile, ReadAsAModelSaysItIsACheckpoint) {
+  const fs::path dir = temp_dir();
+  const std::string path = (dir / "checkpoint.h5").string();
+  Checkpoint c;
+  c.fitted = true;
+  write_checkpoint(path, c);
+  try {
+    (void)io::read_model(path);
+    ADD_FAILURE() << "a checkpoint was read as a model";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::input);
+    EXPECT_EQ(std::string(e.what()),
+              path + " is a segment checkpoint, not a results file (resume the run with --resume)");
   }
   fs::remove_all(dir);
 }

@@ -56,6 +56,29 @@ TEST(CompareAri, EqualsScikitLearnOnAContingencyTable) {
   EXPECT_TRUE(std::isnan(adjusted_rand_index(std::vector<std::int64_t>(9, 0), 2, 2)));
 }
 
+// The degenerate tables where the textbook formula is 0/0, against scikit-learn 1.2's
+// adjusted_rand_score (values in the comments); n = 0 stays NaN (null in report.json, documented).
+TEST(CompareAri, FollowsScikitLearnWhereTheFormulaVanishes) {
+  // One customer in both runs: adjusted_rand_score([0], [3]) = 1.0 (2 x 4 table, + new row and lost column).
+  std::vector<std::int64_t> one(3 * 5, 0);
+  one[0 * 5 + 3] = 1;
+  EXPECT_EQ(adjusted_rand_index(one, 2, 4), 1.0);
+  // Everyone in one segment in both: adjusted_rand_score([0,0,0], [1,1,1]) = 1.0.
+  const std::vector<std::int64_t> lumped{0, 0, 0, 0, 3, 0, 0, 0, 0};
+  EXPECT_EQ(adjusted_rand_index(lumped, 2, 2), 1.0);
+  // Everyone alone in both: adjusted_rand_score([0,1,2], [2,0,1]) = 1.0.
+  const std::vector<std::int64_t> alone{0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+  EXPECT_EQ(adjusted_rand_index(alone, 3, 3), 1.0);
+  // Trivial in different ways: adjusted_rand_score([0,0,0], [0,1,2]) = 0.0, and 0.0 the other way round.
+  const std::vector<std::int64_t> lumped_vs_alone{1, 1, 1, 0, 0, 0, 0, 0};
+  EXPECT_EQ(adjusted_rand_index(lumped_vs_alone, 1, 3), 0.0);
+  const std::vector<std::int64_t> alone_vs_lumped{1, 0, 1, 0, 1, 0, 0, 0};
+  EXPECT_EQ(adjusted_rand_index(alone_vs_lumped, 3, 1), 0.0);
+  // Two customers split by one run only: adjusted_rand_score([0,0], [0,1]) = 0.0.
+  const std::vector<std::int64_t> split{1, 1, 0, 0, 0, 0};
+  EXPECT_EQ(adjusted_rand_index(split, 1, 2), 0.0);
+}
+
 TEST(ComparePsi, EqualsNumpyWithTheEpsilonForEmptyBins) {
   // numpy: shares floored at 1e-4, sum((b - a) * log(b / a)) = 8.723433906945935.
   EXPECT_NEAR(population_stability({5, 5, 0, 10}, {2, 8, 10, 0}), 8.723433906945935, 1e-12);

@@ -2,6 +2,7 @@
 // Command line + INI parsing shared by all jobs (Boost.Program_options). Every option can be
 // given on the command line or in the INI file named by --config; the command line wins.
 #include <boost/program_options.hpp>
+#include <set>
 #include <string>
 
 #include "custseg/util/log.hpp"
@@ -30,7 +31,9 @@ std::string shortest_text(double v);
 
 // Parses argv (after the job name) and then the INI file. Returns false if --help was asked
 // for (the help text is printed on rank 0). Throws a usage error on unknown or bad options.
+// `given` (optional) receives the names of the options set on the command line or in the INI
+// file, for options that only make sense together with another.
 bool parse_options(const std::string& usage_line, const po::options_description& desc, int argc, char** argv,
-                   const CommonOptions& common, int rank);
+                   const CommonOptions& common, int rank, std::set<std::string>* given = nullptr);
 
 }  // namespace custseg::config

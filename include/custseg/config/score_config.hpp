@@ -11,7 +11,7 @@ namespace custseg::config {
 
 struct ScoreConfig {
   CommonOptions common;
-  std::string model;   // a results.h5 written by segment, sweep or score
+  std::string model;   // a results.h5 written by segment or score (sweep writes none)
   std::string input;   // the customer table to score
   std::string output;  // directory for results.h5, report.json, segments.csv, report.html
   std::string key = "customers";

@@ -44,6 +44,10 @@ struct PeriodTwoPlan {
   static constexpr double kLapseShare = 0.20;   // of kept loyal/bargain customers, times drift (capped at 1)
   static constexpr double kRampUpShare = 0.50;  // of kept new customers, times drift (capped at 1)
   static constexpr int kDaysLater = 91;         // tenure grows by one quarter
+  // --drift's upper bound: at 5 every kept loyal and bargain customer lapses (kLapseShare x 5 = 1)
+  // and recency is x41 + 300 days; beyond, values leave any plausible range (drift 100: recency in
+  // the tens of thousands of days, monetary ~1e15), which no quarter of real data resembles.
+  static constexpr double kMaxDrift = 5.0;
   std::uint64_t base_rows = 0, lost = 0, kept = 0, added = 0, rows = 0;
 };
 PeriodTwoPlan period_two_plan(std::uint64_t base_rows);

@@ -36,7 +36,8 @@ struct Model {
   std::uint64_t assignment_rows = 0;   // length of /assignments/segment (0 when the file has none)
 };
 
-// Input errors (exit 3) naming `path`: not an HDF5 file, not a custseg results file, a newer
+// Input errors (exit 3) naming `path`: not an HDF5 file, not a custseg results file (a segment
+// checkpoint.h5 is named as one, with the hint to --resume), a newer
 // major format version, missing or mis-shaped datasets, an unknown transform/policy/precision.
 Model read_model(const std::string& path);
 

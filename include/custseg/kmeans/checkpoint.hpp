@@ -26,6 +26,7 @@
 
 namespace custseg::kmeans {
 
+inline constexpr const char* kCheckpointFormat = "custseg-checkpoint";  // root `format` (io::read_model names it)
 inline constexpr int kCheckpointFormatVersion = 1;
 
 // The best finished restart so far (its labels are recomputed, not saved).
