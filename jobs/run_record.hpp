@@ -21,7 +21,8 @@ namespace custseg::jobs {
 std::string fingerprint(const data::PreparedData& p);
 
 // The options a model was fitted with, as INI text (results.h5 /model/config): the options that
-// shape the model and its reports, with the k it has. `segment --config` reads it back (the
+// shape the model and its reports, with the k it has. Not the output folder: where a model was
+// written is no part of it (a resumed or moved run has the same bits). `segment --config` reads it back (the
 // command line adds --input/--output to refit on new data).
 template <class Config>
 std::string options_ini(const Config& cfg, std::size_t k, int restarts) {
@@ -30,7 +31,7 @@ std::string options_ini(const Config& cfg, std::size_t k, int restarts) {
   const auto& p = cfg.profile;
   std::ostringstream o;
   o << "# effective options of the run that wrote this model (custseg " << CUSTSEG_VERSION << ")\n"
-    << "input = " << cfg.input << "\noutput = " << cfg.output << "\nk = " << k << "\nseed = " << cfg.seed
+    << "input = " << cfg.input << "\nk = " << k << "\nseed = " << cfg.seed
     << "\nkey = " << d.key << "\nfeatures = " << d.features << "\ntransform = " << d.transform
     << "\nstandardize = " << (d.standardize ? "true" : "false") << "\nnan-policy = " << config::to_string(d.nan_policy)
     << "\nid-column = " << d.id_column << "\nprecision = " << data::to_string(d.precision)

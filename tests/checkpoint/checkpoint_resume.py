@@ -101,10 +101,10 @@ def datasets(path):
         def visit(name, obj):
             if isinstance(obj, h5py.Dataset) and name.split("/")[0] in ("assignments", "model", "segments"):
                 out[name] = obj[()]
-                if name == "model/config":  # the options as INI text: equal but for the output folder and
-                    # the algorithm (a resume may switch it: same labels at every iteration)
+                if name == "model/config":  # the options as INI text: equal but for the algorithm (a
+                    # resume may switch it: same labels at every iteration)
                     text = out[name][0].decode() if isinstance(out[name][0], bytes) else str(out[name][0])
-                    keep = [l for l in text.splitlines() if not l.startswith(("output = ", "algorithm = "))]
+                    keep = [l for l in text.splitlines() if not l.startswith("algorithm = ")]
                     out[name] = np.array(keep, dtype=object)
         f.visititems(visit)
         for a in ("inertia", "iterations", "converged", "k", "seed"):
