@@ -47,6 +47,15 @@ int compare(const mpi::Communicator& comm, int argc, char** argv) {
   // Fail in seconds when the output cannot be written, before reading two runs.
   mpi::agree(comm, [&] {
     if (!comm.is_root()) return;
+    // The inputs named on the command line. Not checked: the tables a run's /model input_path
+    // names (read when --previous-input/--current-input are not given); they would have to be
+    // called migration.csv, report.json or report.html to be replaced.
+    std::vector<io::JobFile> inputs = io::run_files(cfg.previous, "--previous");
+    for (const auto& f : io::run_files(cfg.current, "--current")) inputs.push_back(f);
+    inputs.push_back({cfg.previous_input, "--previous-input"});
+    inputs.push_back({cfg.current_input, "--current-input"});
+    inputs.push_back({cfg.common.config_file, "--config"});
+    io::refuse_outputs_over_inputs(io::files_in_dir(cfg.output, outputs), inputs);
     io::prepare_output_dir(cfg.output, outputs, cfg.common.overwrite);
     // --overwrite: the old outputs go now, so a failure below cannot leave them looking current.
     std::error_code ignored;

@@ -86,7 +86,11 @@ int generate(const mpi::Communicator& comm, int argc, char** argv) {
   const Logger log(comm.rank(), cfg.common.verbosity());
   const ThreadLimit threads(cfg.common.threads);
   mpi::agree(comm, [&] {
-    if (comm.is_root()) io::prepare_output_file(cfg.output, cfg.common.overwrite);
+    if (!comm.is_root()) return;
+    // generate reads only its INI file.
+    io::refuse_outputs_over_inputs({{cfg.output, "--output"}, {cfg.output + ".partial", "--output"}},
+                                   {{cfg.common.config_file, "--config"}});
+    io::prepare_output_file(cfg.output, cfg.common.overwrite);
   });
 
   // Period 2 has its own number of rows: the kept customers plus the new ones.

@@ -20,7 +20,13 @@ int ingest(const mpi::Communicator& comm, int argc, char** argv) {
   const ThreadLimit threads(cfg.common.threads);
   // Fail in seconds, not after the parse, when the output cannot be written.
   mpi::agree(comm, [&] {
-    if (comm.is_root()) io::prepare_output_file(cfg.output, cfg.common.overwrite);
+    if (!comm.is_root()) return;
+    const std::string report = ingest::quality_report_path(cfg.output);
+    io::refuse_outputs_over_inputs({{cfg.output, "--output"}, {cfg.output + ".partial", "--output"},
+                                    {report, "--output (its quality report)"}},
+                                   {{cfg.transactions, "--transactions"}, {cfg.table, "--table"},
+                                    {cfg.common.config_file, "--config"}});
+    io::prepare_output_file(cfg.output, cfg.common.overwrite);
   });
   if (!cfg.transactions.empty()) {
     ingest::ingest_transactions(comm, cfg, log);

@@ -10,6 +10,7 @@
 #include "custseg/config/segment_config.hpp"
 #include "custseg/io/hdf5.hpp"
 #include "custseg/io/model_file.hpp"
+#include "custseg/io/output_dir.hpp"
 #include "custseg/kmeans/assign_to_centroids.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/util/log.hpp"
@@ -102,6 +103,7 @@ int score(const mpi::Communicator& comm, int argc, char** argv) {
   r.job = "score";
   r.fixed_scaling = &model.scaling;
   r.on_recorded = [&](report::RunSummary& s) { copy_model_provenance(s, model, sc.model); };
+  r.more_inputs = io::run_files(sc.model, "--model");
   prepare_output_dir(r);
   read_and_prepare(r);
   assign(r, model);

@@ -32,11 +32,29 @@
 
 namespace custseg::jobs {
 
+namespace {
+
+// Every file the run writes (the checkpoint too: --checkpoint-every or a signal writes it) and
+// every file it reads, for io::refuse_outputs_over_inputs.
+void refuse_writing_over_inputs(const Run& r, const std::vector<std::string>& outputs) {
+  std::vector<io::JobFile> written = io::files_in_dir(r.cfg.output, outputs);
+  written.push_back({r.path("checkpoint.h5"), "--output"});
+  written.push_back({r.path("checkpoint.h5") + ".tmp", "--output"});
+  std::vector<io::JobFile> read{{r.cfg.input, "--input"}, {r.cfg.common.config_file, "--config"}};
+  for (const auto& files : {io::run_files(r.cfg.init_file, "--init"), io::run_files(r.cfg.previous, "--previous"),
+                            r.more_inputs})
+    read.insert(read.end(), files.begin(), files.end());
+  io::refuse_outputs_over_inputs(written, read);
+}
+
+}  // namespace
+
 void prepare_output_dir(const Run& r) {
   mpi::agree(r.comm, [&] {
     if (!r.comm.is_root()) return;
-    io::prepare_output_dir(r.cfg.output, {"results.h5", "report.json", "segments.csv", "report.html"},
-                           r.cfg.common.overwrite);
+    const std::vector<std::string> outputs{"results.h5", "report.json", "segments.csv", "report.html"};
+    refuse_writing_over_inputs(r, outputs);
+    io::prepare_output_dir(r.cfg.output, outputs, r.cfg.common.overwrite);
     // An interrupted run leaves only checkpoint.h5 (and partial files): --resume continues it; a
     // fresh run must not silently replace it (docs/checkpoint-resume.md).
     const bool checkpoint = fs::exists(r.out_dir / "checkpoint.h5");

@@ -15,6 +15,7 @@
 #include "custseg/data/row_source.hpp"
 #include "custseg/data/customer_ids.hpp"
 #include "custseg/io/model_file.hpp"
+#include "custseg/io/output_dir.hpp"
 #include "custseg/mpi/communicator.hpp"
 #include "custseg/report/run_summary.hpp"
 #include "custseg/stats/segment_profiles.hpp"
@@ -46,6 +47,7 @@ struct Run {
   std::string job = "segment";                             // names the job in the log
   const data::FeatureScaling* fixed_scaling = nullptr;     // set: apply this scaling, fit none (score)
   std::function<void(report::RunSummary&)> on_recorded;    // amends the recorded run before writing
+  std::vector<io::JobFile> more_inputs;                    // files read besides cfg's (score: --model)
 
   Run(const mpi::Communicator& c, const config::SegmentConfig& config, const Logger& l)
       : comm(c), cfg(config), log(l), out_dir(config.output), k(static_cast<std::size_t>(config.k)) {}
@@ -61,7 +63,8 @@ struct Run {
   [[nodiscard]] std::string path(const char* name) const { return (out_dir / name).string(); }
 };
 
-// Root checks and prepares the output directory (agreed), then logs the run.
+// Root refuses outputs that would replace an input (usage error), then checks and prepares the
+// output directory (agreed), then logs the run.
 void prepare_output_dir(const Run& r);
 // Opens the input, resolves the columns, prepares the features (in memory or streamed) and reads
 // the ids; refuses k above the usable rows. With fixed_scaling, the features are the scaling's

@@ -96,8 +96,11 @@ KOutcome sweep_one_k(const mpi::Communicator& comm, const config::SweepConfig& c
 
 void prepare_output_dir(const mpi::Communicator& comm, const config::SweepConfig& cfg, const Logger& log) {
   mpi::agree(comm, [&] {
-    if (comm.is_root())
-      io::prepare_output_dir(cfg.output, {"sweep.csv", "report.json", "segments.csv", "report.html"}, cfg.common.overwrite);
+    if (!comm.is_root()) return;
+    const std::vector<std::string> outputs{"sweep.csv", "report.json", "segments.csv", "report.html"};
+    io::refuse_outputs_over_inputs(io::files_in_dir(cfg.output, outputs),
+                                   {{cfg.input, "--input"}, {cfg.common.config_file, "--config"}});
+    io::prepare_output_dir(cfg.output, outputs, cfg.common.overwrite);
   });
   log.info("sweep: " + cfg.input + " -> " + cfg.output + " (k=" + std::to_string(cfg.k_min) + ".." +
            std::to_string(cfg.k_max) + ", " + std::to_string(cfg.restarts) + " restarts each, seed " +

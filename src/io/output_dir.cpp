@@ -36,4 +36,77 @@ void prepare_output_file(const std::string& path, bool overwrite) {
   if (fs::exists(p) && !overwrite) throw_output(path + " already exists; pass --overwrite to replace it");
 }
 
+std::vector<JobFile> files_in_dir(const std::string& dir, const std::vector<std::string>& names,
+                                  const std::string& option) {
+  std::vector<JobFile> files;
+  for (const auto& name : names) {
+    const std::string path = (fs::path(dir) / name).string();
+    files.push_back({path, option});
+    files.push_back({path + ".partial", option});
+  }
+  return files;
+}
+
+std::vector<JobFile> run_files(const std::string& results, const std::string& option) {
+  if (results.empty()) return {};
+  std::vector<JobFile> files{{results, option}};
+  const fs::path p(results);
+  if (p.filename() != "results.h5") return files;
+  for (const char* name : {"report.json", "segments.csv", "report.html"})
+    files.push_back({(p.parent_path() / name).string(), "the run " + option + " names"});
+  return files;
+}
+
+namespace {
+
+// The absolute path, "." and ".." removed by text alone (links not followed).
+fs::path lexical(const std::string& path) {
+  std::error_code ec;
+  const fs::path p = fs::absolute(fs::path(path), ec);
+  return (ec ? fs::path(path) : p).lexically_normal();
+}
+
+// The path with symlinks, "." and ".." resolved as far as it exists (the rest lexically). Made
+// absolute first: a relative path none of which exists would otherwise stay relative; not
+// normalized first: "link/.." is the parent of the link's target. A symlink loop or an
+// unreadable component makes weakly_canonical fail: the lexical path is then the best there is
+// to compare (reading the input reports the loop).
+fs::path resolved(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::absolute(fs::path(path), ec);
+  if (ec) p = fs::path(path);
+  const fs::path canonical = fs::weakly_canonical(p, ec);
+  return ec ? lexical(path) : canonical;
+}
+
+// Whether writing `output` would replace `input`: the same resolved path, or (both existing)
+// the same file under two names (fs::equivalent compares device and inode).
+bool same_file(const fs::path& output, const fs::path& input) {
+  if (output == input) return true;
+  std::error_code ec;
+  return fs::equivalent(output, input, ec) && !ec;
+}
+
+}  // namespace
+
+void refuse_outputs_over_inputs(const std::vector<JobFile>& outputs, const std::vector<JobFile>& inputs) {
+  for (const auto& in : inputs) {
+    if (in.path.empty()) continue;
+    const fs::path input = resolved(in.path);
+    for (const auto& out : outputs) {
+      if (out.path.empty()) continue;
+      const fs::path output = resolved(out.path);
+      if (!same_file(output, input)) continue;
+      // Say how two different names are one file, when they are.
+      std::string how;
+      if (output != input)
+        how = ": the same file under two names (a hard link)";
+      else if (lexical(out.path) != lexical(in.path))
+        how = ": both are " + input.string() + " once links are resolved";
+      throw_usage("output " + out.path + " (" + out.option + ") would replace the input " + in.path + " (" + in.option +
+                  ")" + how + "; write the outputs elsewhere (--overwrite never replaces an input)");
+    }
+  }
+}
+
 }  // namespace custseg::io

@@ -12,4 +12,30 @@ void prepare_output_dir(const std::string& dir, const std::vector<std::string>& 
 // Same for a single output file (its directory must exist and be writable).
 void prepare_output_file(const std::string& path, bool overwrite);
 
+// ---- outputs never replace inputs (docs/io.md, "Outputs never replace inputs") ----
+
+// A file a job reads or writes, and the option that named it (for the message).
+struct JobFile {
+  std::string path;
+  std::string option;  // e.g. "--input", "--output"
+};
+
+// Every file a job writes into `dir`: each name and its temporary sibling NAME.partial (the
+// name it is written under before the rename; report::write_file_atomically, results.h5).
+std::vector<JobFile> files_in_dir(const std::string& dir, const std::vector<std::string>& names,
+                                  const std::string& option = "--output");
+
+// A run's results file that an option names (--previous, --current, --model, --init) and, when it
+// is called results.h5, the reports segment and score wrote beside it (report.json, segments.csv,
+// report.html): they belong to that run, and replacing them would leave a mixed result set.
+std::vector<JobFile> run_files(const std::string& results, const std::string& option);
+
+// Throws a usage error (exit 2) naming both paths when an output would be, or would replace,
+// an input: the same path once symlinks, "." and ".." are resolved (weakly_canonical; a symlink
+// loop falls back to the lexical path), or the same file under another name (a hard link).
+// --overwrite does not lift it: an input is never an output. Entries with an empty path are
+// skipped (options not given). Reads the file system only: call on one rank inside mpi::agree,
+// before anything is written (before prepare_output_dir, which creates the directory).
+void refuse_outputs_over_inputs(const std::vector<JobFile>& outputs, const std::vector<JobFile>& inputs);
+
 }  // namespace custseg::io
