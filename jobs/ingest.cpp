@@ -23,7 +23,8 @@ int ingest(const mpi::Communicator& comm, int argc, char** argv) {
     if (!comm.is_root()) return;
     const std::string report = ingest::quality_report_path(cfg.output);
     io::refuse_outputs_over_inputs({{cfg.output, "--output"}, {cfg.output + ".partial", "--output"},
-                                    {report, "--output (its quality report)"}},
+                                    {report, "--output (its quality report)"},
+                                    {report + ".partial", "--output (its quality report)"}},
                                    {{cfg.transactions, "--transactions"}, {cfg.table, "--table"},
                                     {cfg.common.config_file, "--config"}});
     io::prepare_output_file(cfg.output, cfg.common.overwrite);

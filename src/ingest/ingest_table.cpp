@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <optional>
@@ -17,6 +16,7 @@
 #include "custseg/ingest/values.hpp"
 #include "custseg/mpi/alltoallv.hpp"
 #include "custseg/mpi/collective_guard.hpp"
+#include "custseg/report/text_reports.hpp"
 #include "custseg/util/error.hpp"
 
 namespace custseg::ingest {
@@ -331,9 +331,8 @@ TypedColumns type_columns(const mpi::Communicator& comm, const IngestConfig& cfg
 void write_report(const mpi::Communicator& comm, const IngestConfig& cfg, const nlohmann::json& report) {
   mpi::agree(comm, [&] {
     if (!comm.is_root()) return;
-    std::ofstream out(quality_report_path(cfg.output));
-    out << report.dump(2) << "\n";
-    if (!out) throw_output("cannot write the quality report " + quality_report_path(cfg.output));
+    // Under a temporary name renamed when complete, like every output (docs/outputs.md).
+    report::write_file_atomically(quality_report_path(cfg.output), report.dump(2) + "\n");
   });
 }
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -15,6 +14,7 @@
 #include "custseg/io/output_dir.hpp"
 #include "custseg/mpi/alltoallv.hpp"
 #include "custseg/mpi/collective_guard.hpp"
+#include "custseg/report/text_reports.hpp"
 #include "custseg/util/error.hpp"
 #include "custseg/util/rng.hpp"
 
@@ -115,9 +115,8 @@ QualityReport reduce_counts(const mpi::Communicator& comm, RowCounts& local) {
 void write_report_file(const mpi::Communicator& comm, const std::string& path, const QualityReport& report) {
   mpi::agree(comm, [&] {
     if (!comm.is_root()) return;
-    std::ofstream out(path);
-    out << to_json(report).dump(2) << "\n";
-    if (!out) throw_output("cannot write the quality report " + path);
+    // Under a temporary name renamed when complete, like every output (docs/outputs.md).
+    report::write_file_atomically(path, to_json(report).dump(2) + "\n");
   });
 }
 

@@ -5,6 +5,7 @@
 // the check refuses only what it should (a later period beside, not over, the previous one).
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <regex>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct Case {
   std::vector<std::string> inputs;  // under {D}: their sha256 must not change
   std::vector<std::string> absent;  // under {D}: must not exist afterwards
 };
+
+// gtest names a failing row by its command, not by the struct's bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.command; }
 
 const std::vector<Case>& cases() {
   static const std::vector<Case> rows = {
