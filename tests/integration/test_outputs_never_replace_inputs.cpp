@@ -57,6 +57,10 @@ const std::vector<Case>& cases() {
        "segment --input {D}/customers.h5 --init {D}/runA/results.h5 --output {D}/runA --k 3 --overwrite", 2,
        R"(would replace the input \S*runA/results\.h5 \(--init\))", {"runA/results.h5", "runA/report.json"},
        {"runA/results.h5.partial"}},
+      {"segment_input_named_as_its_checkpoint",
+       "segment --input {D}/ckdir/checkpoint.h5 --output {D}/ckdir --k 3 --checkpoint-every 1 --overwrite", 2,
+       R"(output \S*ckdir/checkpoint\.h5 \(--output\) would replace the input \S*ckdir/checkpoint\.h5 \(--input\))",
+       {"ckdir/checkpoint.h5"}, {"ckdir/results.h5"}},
       {"segment_config_named_as_output", "segment --config {D}/cfgdir/report.json --output {D}/cfgdir --overwrite", 2,
        R"(would replace the input \S*cfgdir/report\.json \(--config\))", {"cfgdir/report.json"}, {"cfgdir/results.h5"}},
       // score: the model's own folder as the output.
@@ -75,6 +79,11 @@ const std::vector<Case>& cases() {
       {"compare_into_current_run", "compare --previous {D}/runA/results.h5 --current {D}/runB/results.h5 --output {D}/runB", 2,
        R"(would replace the input \S*runB/report\.json \(the run --current names\))",
        {"runA/results.h5", "runB/results.h5", "runB/report.json", "runB/report.html"}, {"runB/migration.csv"}},
+      {"compare_over_its_input_table",
+       "compare --previous {D}/runA/results.h5 --current {D}/runB/results.h5 --previous-input {D}/cmpdir/report.html "
+       "--current-input {D}/customers.h5 --output {D}/cmpdir --overwrite",
+       2, R"(would replace the input \S*cmpdir/report\.html \(--previous-input\))", {"cmpdir/report.html"},
+       {"cmpdir/migration.csv"}},
       // ingest: --output naming the input CSV (issue 12's second case), directly or through a link.
       {"ingest_table_over_itself", "ingest --table {D}/t.csv --id-column id --output {D}/t.csv --overwrite", 2,
        R"(output \S*t\.csv \(--output\) would replace the input \S*t\.csv \(--table\))", {"t.csv"}, {"t.csv.partial"}},
@@ -134,7 +143,9 @@ class OutputsNeverReplaceInputs : public ::testing::TestWithParam<Case> {
                                    " --k 3 -q --seed " + seed, 1);
       ASSERT_EQ(seg.exit_code, 0) << seg.output;
     }
-    for (const char* d : {"tabledir/sub", "hard", "sweepdir", "cfgdir"}) fs::create_directories(dir_ / d);
+    for (const char* d : {"tabledir/sub", "hard", "sweepdir", "cfgdir", "ckdir", "cmpdir"}) fs::create_directories(dir_ / d);
+    fs::copy_file(dir_ / "customers.h5", dir_ / "ckdir/checkpoint.h5");
+    fs::copy_file(dir_ / "customers.h5", dir_ / "cmpdir/report.html");
     fs::copy_file(dir_ / "customers.h5", dir_ / "tabledir/results.h5");  // a table called results.h5
     fs::copy_file(dir_ / "customers.h5", dir_ / "sweepdir/segments.csv");
     fs::copy_file(dir_ / "customers.h5", dir_ / "hard/table.h5");
