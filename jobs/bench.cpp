@@ -38,6 +38,7 @@
 #include "custseg/util/rng.hpp"
 #include "custseg/util/rng_streams.hpp"
 #include "custseg/util/threads.hpp"
+#include "custseg/util/stop_signal.hpp"
 #include "jobs.hpp"
 
 namespace custseg::jobs {
@@ -100,6 +101,7 @@ bool parse(int argc, char** argv, int rank, BenchConfig& c) {
   if (c.iterations < 1) throw_usage("--iterations must be at least 1");
   config::validate_fit_options(c.fit);
   if (c.mixture < 1) throw_usage("--mixture must be at least 1");
+  if (!(c.bandwidth_mib >= 0)) throw_usage("--bandwidth-mib must be 0 (skip) or more");
   c.algorithms = parse_algorithm_list(c.algorithm_list);
   return true;
 }
@@ -181,6 +183,8 @@ double read_bandwidth(const mpi::Communicator& comm, double mib) {
 
 void dump_rows(const mpi::Communicator& comm, const std::string& dir, const data::FeatureMatrix& x) {
   const std::string path = dir + "/data.bin";
+  // Written in place: a stop by a signal removes the half-written file (util/stop_signal.hpp).
+  const CleanupPaths incomplete({path});
   mpi::agree(comm, [&] {
     if (!comm.is_root()) return;
     std::ofstream create(path, std::ios::binary | std::ios::trunc);
@@ -219,6 +223,7 @@ std::vector<double> initial_centroids(const mpi::Communicator& comm, const Bench
 }
 
 void dump_initial(const mpi::Communicator& comm, const std::string& dir, const std::vector<double>& initial) {
+  const CleanupPaths incomplete({dir + "/init.bin"});
   mpi::agree(comm, [&] {
     if (!comm.is_root()) return;
     std::ofstream out(dir + "/init.bin", std::ios::binary | std::ios::trunc);

@@ -1,14 +1,17 @@
 // custseg compare: who moved where between two runs (docs/compare.md).
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "custseg/compare/compare_run.hpp"
 #include "custseg/config/compare_config.hpp"
 #include "custseg/io/output_dir.hpp"
+#include "stop_cleanup.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/report/compare_reports.hpp"
 #include "custseg/util/log.hpp"
+#include "custseg/util/pseudonymize.hpp"
 #include "custseg/util/threads.hpp"
 #include "jobs.hpp"
 
@@ -43,8 +46,13 @@ int compare(const mpi::Communicator& comm, int argc, char** argv) {
   if (!run) return 0;
   const Logger log(comm.rank(), cfg.common.verbosity());
   const ThreadLimit threads(cfg.common.threads);
+  // --pseudonymize-ids: a bad key file fails before anything is read or written.
+  std::optional<Pseudonymizer> pseudonyms;
+  if (!cfg.privacy.pseudonymize_ids.empty())
+    mpi::agree(comm, [&] { pseudonyms.emplace(Pseudonymizer::from_key_file(cfg.privacy.pseudonymize_ids)); });
   const std::vector<std::string> outputs{"migration.csv", "report.json", "report.html"};
-  // Fail in seconds when the output cannot be written, before reading two runs.
+  // Fail in seconds when the output cannot be written or is in use, before reading two runs.
+  io::OutputLock lock;  // rank 0; released when the job ends, however it ends
   mpi::agree(comm, [&] {
     if (!comm.is_root()) return;
     // The inputs named on the command line. Not checked: the tables a run's /model input_path
@@ -56,12 +64,15 @@ int compare(const mpi::Communicator& comm, int argc, char** argv) {
     inputs.push_back({cfg.current_input, "--current-input"});
     inputs.push_back({cfg.common.config_file, "--config"});
     io::refuse_outputs_over_inputs(io::files_in_dir(cfg.output, outputs), inputs);
+    lock = io::lock_output_dir(cfg.output, "compare");
     io::prepare_output_dir(cfg.output, outputs, cfg.common.overwrite);
-    // --overwrite: the old outputs go now, so a failure below cannot leave them looking current.
-    std::error_code ignored;
-    for (const auto& name : outputs) std::filesystem::remove(std::filesystem::path(cfg.output) / name, ignored);
+    // --overwrite: the old outputs go now, migration.csv (the completion file) first, so a
+    // failure below cannot leave them looking current.
+    if (cfg.common.overwrite) io::remove_old_outputs(cfg.output, outputs);
   });
-  const compare::CompareResult result = compare::run_compare(comm, cfg, log);
+  const CleanupPaths partials = partials_removed_on_stop(cfg.output, outputs);
+  test_hold("read");
+  const compare::CompareResult result = compare::run_compare(comm, cfg, log, pseudonyms ? &*pseudonyms : nullptr);
   mpi::agree(comm, [&] {
     if (comm.is_root()) report::write_compare_outputs(cfg.output, result);
   });

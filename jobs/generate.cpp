@@ -9,6 +9,9 @@
 #include "custseg/io/customer_table.hpp"
 #include "custseg/io/hdf5.hpp"
 #include "custseg/io/output_dir.hpp"
+#include "custseg/io/output_space.hpp"
+#include "custseg/io/partial_file.hpp"
+#include "stop_cleanup.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/util/log.hpp"
 #include "custseg/util/threads.hpp"
@@ -78,38 +81,13 @@ void write_chunk(const io::File& f, const io::RowBlock& chunk, const data::Synth
 
 }  // namespace
 
-int generate(const mpi::Communicator& comm, int argc, char** argv) {
-  config::GenerateConfig cfg;
-  bool run = false;
-  mpi::agree(comm, [&] { run = config::parse_generate_config(argc, argv, comm.rank(), cfg); });
-  if (!run) return 0;
-  const Logger log(comm.rank(), cfg.common.verbosity());
-  const ThreadLimit threads(cfg.common.threads);
-  mpi::agree(comm, [&] {
-    if (!comm.is_root()) return;
-    // generate reads only its INI file.
-    io::refuse_outputs_over_inputs({{cfg.output, "--output"}, {cfg.output + ".partial", "--output"}},
-                                   {{cfg.common.config_file, "--config"}});
-    io::prepare_output_file(cfg.output, cfg.common.overwrite);
-  });
+// Bytes of the table: 15 columns (8 of 8 bytes, 7 of 4), 8 more of 8 bytes with --wide.
+std::uint64_t table_bytes(std::uint64_t rows, bool wide) { return rows * (8 * 8 + 7 * 4 + (wide ? 64 : 0)) + 64 * 1024; }
 
-  // Period 2 has its own number of rows: the kept customers plus the new ones.
-  const data::PeriodTwoPlan plan = data::period_two_plan(cfg.rows);
-  const std::uint64_t rows = cfg.period == 2 ? plan.rows : cfg.rows;
-  if (cfg.period == 2)
-    log.info("generate --period 2: of " + std::to_string(cfg.rows) + " period-1 customers " + std::to_string(plan.lost) +
-             " lost, " + std::to_string(plan.kept) + " kept (drift " + std::to_string(cfg.drift) + "), " +
-             std::to_string(plan.added) + " new");
-  log.info("generate: " + std::to_string(rows) + " customers, seed " + std::to_string(cfg.seed) + ", " +
-           std::to_string(comm.size()) + " ranks" + (cfg.wide ? ", wide (16 behavioural columns)" : "") + " -> " +
-           cfg.output);
-  const std::string partial = cfg.output + ".partial";
-  std::optional<io::File> file;
-  mpi::agree(comm, [&] {
-    file.emplace(io::File::create(partial, comm, io::Layout{cfg.alignment, cfg.chunk_size}));
-    create_columns(*file, rows, cfg);
-  });
-
+// Generates and writes every rank's rows, chunk by chunk; returns the seconds it took. Each
+// collective write agrees on failure itself (io::File), so no rank is left in a collective.
+double write_rows(const mpi::Communicator& comm, const config::GenerateConfig& cfg, const data::PeriodTwoPlan& plan,
+                  std::uint64_t rows, const io::File& file, const Logger& log) {
   const io::RowBlock mine = io::block_for_rank(rows, comm.rank(), comm.size());
   // Rank 0 holds the largest block, so its chunk count is everyone's: ranks that run out of
   // rows keep joining the collective writes with empty chunks.
@@ -122,18 +100,70 @@ int generate(const mpi::Communicator& comm, int argc, char** argv) {
       data::generate_period_two_block(cfg.seed, plan, cfg.drift, chunk, block, cfg.wide);
     else
       data::generate_block(cfg.seed, chunk, block, cfg.wide);
-    mpi::agree(comm, [&] { write_chunk(*file, chunk, block); });
+    mpi::agree(comm, [&] { write_chunk(file, chunk, block); });
     if (steps > 1)
       log.info("  wrote step " + std::to_string(s + 1) + "/" + std::to_string(steps) + " (" +
                std::to_string(static_cast<int>(100.0 * static_cast<double>(s + 1) / static_cast<double>(steps))) +
                "%, " + std::to_string(clock.seconds()) + " s)");
   }
-  mpi::agree(comm, [&] { file->close(); });
-  // Only a complete file gets the final name.
+  return clock.seconds();
+}
+
+int generate(const mpi::Communicator& comm, int argc, char** argv) {
+  config::GenerateConfig cfg;
+  bool run = false;
+  mpi::agree(comm, [&] { run = config::parse_generate_config(argc, argv, comm.rank(), cfg); });
+  if (!run) return 0;
+  const Logger log(comm.rank(), cfg.common.verbosity());
+  const ThreadLimit threads(cfg.common.threads);
+  // Period 2 has its own number of rows: the kept customers plus the new ones.
+  const data::PeriodTwoPlan plan = data::period_two_plan(cfg.rows);
+  const std::uint64_t rows = cfg.period == 2 ? plan.rows : cfg.rows;
+  io::OutputLock lock;  // rank 0; released when the job ends, however it ends
   mpi::agree(comm, [&] {
-    if (comm.is_root()) std::filesystem::rename(partial, cfg.output);
+    if (!comm.is_root()) return;
+    // generate reads only its INI file.
+    io::refuse_outputs_over_inputs({{cfg.output, "--output"}, {cfg.output + ".partial", "--output"}},
+                                   {{cfg.common.config_file, "--config"}});
+    lock = io::lock_output_file(cfg.output, "generate");
+    io::prepare_output_file(cfg.output, cfg.common.overwrite);
+    io::require_free_space(cfg.output, table_bytes(rows, cfg.wide));
+    std::error_code ec;  // --overwrite: the old table goes before anything new is written
+    if (cfg.common.overwrite) std::filesystem::remove(cfg.output, ec);
+    if (ec) throw_output("--overwrite: cannot remove the earlier " + cfg.output + ": " + ec.message());
   });
-  const double seconds = clock.seconds();
+
+  if (cfg.period == 2)
+    log.info("generate --period 2: of " + std::to_string(cfg.rows) + " period-1 customers " + std::to_string(plan.lost) +
+             " lost, " + std::to_string(plan.kept) + " kept (drift " + std::to_string(cfg.drift) + "), " +
+             std::to_string(plan.added) + " new");
+  log.info("generate: " + std::to_string(rows) + " customers, seed " + std::to_string(cfg.seed) + ", " +
+           std::to_string(comm.size()) + " ranks" + (cfg.wide ? ", wide (16 behavioural columns)" : "") + " -> " +
+           cfg.output);
+  double seconds = 0;
+  io::PartialFile partial(cfg.output, comm.is_root());  // removed unless committed
+  const CleanupPaths partials = partial_removed_on_stop(cfg.output);
+  std::optional<io::File> file;
+  try {
+    mpi::agree(comm, [&] {
+      file.emplace(io::File::create(partial.path(), comm, io::Layout{cfg.alignment, cfg.chunk_size}));
+    });
+    // The whole table's space, before the first write: a full disk cannot stop it half-way.
+    mpi::agree(comm, [&] {
+      if (comm.is_root()) io::reserve_space(partial.path(), table_bytes(rows, cfg.wide) + cfg.alignment * 24);
+    });
+    mpi::agree(comm, [&] {
+      create_columns(*file, rows, cfg);
+    });
+    test_hold("write");
+    seconds = write_rows(comm, cfg, plan, rows, *file, log);
+    mpi::agree(comm, [&] { file->close(); });
+  } catch (...) {
+    if (file) file->discard();  // errors are agreed: every rank is here; frees the space first
+    throw;
+  }
+  mpi::agree(comm, [&] { partial.commit(); });  // only a complete file gets the final name
+
   log.info("generate: done in " + std::to_string(seconds) + " s (" +
            std::to_string(static_cast<double>(rows) / std::max(seconds, 1e-9) / 1e6) +
            " M rows/s); peak memory rank 0: " + format_bytes(peak_rss_bytes()));

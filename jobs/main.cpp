@@ -4,8 +4,10 @@
 #include <cstring>
 #include <string>
 
+#include "custseg/io/hdf5_validate.hpp"
 #include "custseg/mpi/communicator.hpp"
 #include "custseg/util/error.hpp"
+#include "custseg/util/stop_signal.hpp"
 #include "jobs.hpp"
 
 namespace {
@@ -30,7 +32,10 @@ void print_usage() {
   std::printf("usage: custseg <job> [options]   (custseg <job> --help for a job's options)\n\njobs:\n");
   for (const auto& job : kJobs) std::printf("  %-10s %s\n", job.name, job.summary);
   std::printf("\nexit codes: 0 ok, 1 internal error, 2 usage/configuration error, 3 input error, 4 output error,\n"
-              "            75 stopped by SIGTERM/SIGUSR1 after writing a checkpoint (segment: rerun with --resume)\n");
+              "            75 stopped by SIGTERM/SIGINT/SIGUSR1: no partial output left (rerun the same command);\n"
+              "               segment keeps its checkpoint if it has one (rerun with --resume).\n"
+              "            mpirun returns 75 after SIGUSR1 (or a signal to the ranks), but 1 after SIGTERM/SIGINT\n"
+              "            to mpirun itself (docs/checkpoint-resume.md, \"Stopping a job\")\n");
 }
 
 // An HDF5 or MPI failure that reached main without going through agree() (which rethrows every
@@ -46,6 +51,10 @@ void print_usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Hidden mode, before MPI_Init: the child process in which rank 0 has libhdf5 read an input
+  // file's structure (src/io/hdf5_validate_child.cpp), so corrupt metadata crashes it, not the job.
+  if (argc >= 2 && std::strcmp(argv[1], "--validate-hdf5") == 0) return custseg::io::run_validation_mode(argc, argv);
+  custseg::io::enable_child_validation();
   custseg::mpi::Environment environment(argc, argv);
   const custseg::mpi::Communicator world;
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
@@ -58,9 +67,15 @@ int main(int argc, char** argv) {
   }
   for (const auto& job : kJobs) {
     if (std::strcmp(argv[1], job.name) != 0) continue;
+    // From here SIGTERM/SIGINT/SIGUSR1 end the job within milliseconds with exit code 75, one
+    // line from rank 0 and no partial output (util/stop_signal.hpp): mpirun SIGKILLs the ranks
+    // as soon as one of them has exited after its SIGTERM.
+    custseg::install_stop_handlers(job.name, world.is_root());
     try {
       // Jobs see argv from their own name on, so Boost parses only their options.
-      return job.run(world, argc - 1, argv + 1);
+      const int code = job.run(world, argc - 1, argv + 1);
+      custseg::stops_ignored_from_now();  // done: a signal during MPI_Finalize changes nothing
+      return code;
     } catch (const custseg::Hdf5Error& e) {
       abort_unagreed(world, job.name, e);
     } catch (const custseg::MpiError& e) {
@@ -68,6 +83,9 @@ int main(int argc, char** argv) {
     } catch (const custseg::Error& e) {
       // Every rank holds the same agreed error; one line from rank 0 is enough.
       // Stopped on request (exit 75) is not a failure: say so without "error".
+      // The job is over on every rank: a signal now (mpirun aborting the job because a rank
+      // exited non-zero) must not stop it a second time with a second line.
+      custseg::stops_ignored_from_now();
       const bool stopped = e.code() == custseg::ExitCode::stopped;
       if (world.is_root()) std::fprintf(stderr, "custseg %s: %s%s\n", job.name, stopped ? "" : "error: ", e.what());
       return static_cast<int>(e.code());

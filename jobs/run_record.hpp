@@ -41,6 +41,8 @@ std::string options_ini(const Config& cfg, std::size_t k, int restarts) {
     << "\nkpi = " << p.kpi << "\nprotected = " << p.protected_columns << "\nmin-segment-size = " << p.min_segment_size
     << "\nfairness-threshold = " << config::shortest_text(p.fairness_threshold)
     << "\nsilhouette-sample = " << p.silhouette_sample << "\nthreads = " << cfg.common.threads << "\n";
+  // The column only (it decides which customers the model saw); never the key of --pseudonymize-ids.
+  if (!cfg.privacy.consent_column.empty()) o << "consent-column = " << cfg.privacy.consent_column << "\n";
   return o.str();
 }
 

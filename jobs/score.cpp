@@ -11,6 +11,7 @@
 #include "custseg/io/hdf5.hpp"
 #include "custseg/io/model_file.hpp"
 #include "custseg/io/output_dir.hpp"
+#include "stop_cleanup.hpp"
 #include "custseg/kmeans/assign_to_centroids.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/util/log.hpp"
@@ -37,10 +38,12 @@ config::SegmentConfig segment_config_for(const config::ScoreConfig& sc, const io
   c.data.nan_policy = model.nan_policy;
   c.data.precision = model.precision;
   c.allow_duplicate_ids = sc.allow_duplicate_ids;
+  c.privacy = sc.privacy;
   c.n_init = 1;
   c.memory_limit = sc.memory_limit;
   c.memory_limit_bytes = sc.memory_limit_bytes;
   c.profile = sc.profile;
+  c.exports = sc.exports;
   return c;
 }
 
@@ -100,11 +103,17 @@ int score(const mpi::Communicator& comm, int argc, char** argv) {
            data::to_string(model.precision) + ")");
   const config::SegmentConfig cfg = segment_config_for(sc, model);
   Run r(comm, cfg, log);
+  load_pseudonymizer(r);
   r.job = "score";
   r.fixed_scaling = &model.scaling;
-  r.on_recorded = [&](report::RunSummary& s) { copy_model_provenance(s, model, sc.model); };
+  r.on_recorded = [&](report::RunSummary& s) {
+    copy_model_provenance(s, model, sc.model);
+    // The rows scored are this run's: its consent column, not the fit's (compare reads it back).
+    s.config_text = config::with_consent_column(s.config_text, sc.privacy.consent_column);
+  };
   r.more_inputs = io::run_files(sc.model, "--model");
   prepare_output_dir(r);
+  const CleanupPaths partials = partials_removed_on_stop(cfg.output, {"results.h5", "report.json", "segments.csv", "report.html"});
   read_and_prepare(r);
   assign(r, model);
   profile_segments(r);

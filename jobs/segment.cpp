@@ -36,6 +36,7 @@
 #include "run_record.hpp"
 #include "segment_matching.hpp"
 #include "segment_run.hpp"
+#include "stop_cleanup.hpp"
 
 namespace custseg::jobs {
 
@@ -78,6 +79,8 @@ std::uint64_t config_fingerprint(const config::SegmentConfig& c, const kmeans::K
   add("id-column", c.data.id_column);
   add("key", c.data.key);
   add("precision", data::to_string(c.data.precision));
+  // Which customers are fitted (absent without the option: fingerprints of earlier checkpoints hold).
+  if (!c.privacy.consent_column.empty()) add("consent-column", c.privacy.consent_column);
   if (km.initial_centroids)
     for (double v : *km.initial_centroids) add_double("init", v);
   return kmeans::fnv1a64(text);
@@ -117,7 +120,7 @@ void stop_if_signalled(const Run& r, const kmeans::CheckpointPlan& plan) {
     std::this_thread::sleep_for(std::chrono::milliseconds(std::strtol(delay, nullptr, 10)));
   const int signal = signal_of_flag_sum(r.comm.sum(static_cast<std::int64_t>(stop_flag_bits(pending_stop_signal()))));
   if (signal != 0)
-    throw Error(ExitCode::stopped, "stopped by signal " + signal_name(signal) + "; checkpoint written to " + plan.path +
+    throw Error(ExitCode::stopped, "stopped by " + signal_name(signal) + "; checkpoint written to " + plan.path +
                                        "; rerun with --resume");
 }
 
@@ -162,18 +165,24 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   if (!run) return 0;
   const Logger log(comm.rank(), cfg.common.verbosity());
   const ThreadLimit threads(cfg.common.threads);
-  install_stop_handlers();  // SIGTERM/SIGUSR1: checkpoint and exit 75 instead of dying
+  // A stop before the first checkpoint leaves nothing to resume (docs/checkpoint-resume.md).
+  set_stop_message(" before the first checkpoint (none yet); nothing was written; rerun the same command");
   Run r(comm, cfg, log);
+  load_pseudonymizer(r);
   prepare_output_dir(r);
+  const CleanupPaths partials = partials_removed_on_stop(cfg.output, {"results.h5", "report.json", "segments.csv", "report.html"});
+  if (cfg.resume) set_stop_checkpoint(r.path("checkpoint.h5"));  // prepare_output_dir checked it exists
   read_and_prepare(r);
+  check_output_space(r);  // the rows are known: a results.h5 that cannot fit fails now, not after the fit
   if (!r.cfg.previous.empty()) read_previous_model(r);  // before the fit: a bad --previous fails in seconds
   kmeans::CheckpointPlan plan;
   fit_model(r, plan);
   stop_if_signalled(r, plan);
   if (!r.cfg.previous.empty()) match_to_previous(r);
+  test_hold("statistics");
   profile_segments(r);
   stop_if_signalled(r, plan);
-  write_outputs(r);
+  write_outputs(r);  // ignores stops from its final rename on
   remove_checkpoint(r, plan);
   print_summary(r);
   return 0;

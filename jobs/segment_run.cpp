@@ -16,10 +16,14 @@
 #include "custseg/data/row_source.hpp"
 #include "custseg/io/customer_table.hpp"
 #include "custseg/io/output_dir.hpp"
+#include "custseg/io/output_space.hpp"
+#include "custseg/io/partial_file.hpp"
+#include "custseg/io/rank_ordered_text.hpp"
 #include "custseg/io/results_file.hpp"
 #include "custseg/kmeans/driver.hpp"
 #include "custseg/data/row_source.hpp"
 #include "custseg/mpi/collective_guard.hpp"
+#include "custseg/report/assignments_csv.hpp"
 #include "custseg/report/html_report.hpp"
 #include "custseg/report/text_reports.hpp"
 #include "custseg/stats/segment_profiles.hpp"
@@ -28,6 +32,7 @@
 #include "custseg/util/log.hpp"
 #include "custseg/util/phase_timer.hpp"
 #include "custseg/util/threads.hpp"
+#include "custseg/util/stop_signal.hpp"
 #include "run_record.hpp"
 
 namespace custseg::jobs {
@@ -49,11 +54,12 @@ void refuse_writing_over_inputs(const Run& r, const std::vector<std::string>& ou
 
 }  // namespace
 
-void prepare_output_dir(const Run& r) {
+void prepare_output_dir(Run& r) {
   mpi::agree(r.comm, [&] {
     if (!r.comm.is_root()) return;
-    const std::vector<std::string> outputs{"results.h5", "report.json", "segments.csv", "report.html"};
+    const std::vector<std::string>& outputs = kResultSet;
     refuse_writing_over_inputs(r, outputs);
+    r.lock = io::lock_output_dir(r.cfg.output, r.job);  // before any check: a busy folder says who has it
     io::prepare_output_dir(r.cfg.output, outputs, r.cfg.common.overwrite);
     // An interrupted run leaves only checkpoint.h5 (and partial files): --resume continues it; a
     // fresh run must not silently replace it (docs/checkpoint-resume.md).
@@ -65,6 +71,8 @@ void prepare_output_dir(const Run& r) {
     if (!r.cfg.resume && checkpoint && !r.cfg.common.overwrite)
       throw_output(r.path("checkpoint.h5") + " exists (an interrupted run): pass --resume to continue it, or "
                    "--overwrite to start over");
+    // results.h5 goes first: from here on the folder does not look complete until this run ends.
+    if (r.cfg.common.overwrite) io::remove_old_outputs(r.cfg.output, outputs);
   });
   r.log.info(r.job + ": " + r.cfg.input + " -> " + r.cfg.output + " (k=" + std::to_string(r.cfg.k) + ", seed " +
              std::to_string(r.cfg.seed) + ", " + std::to_string(r.comm.size()) + " ranks x " +
@@ -135,27 +143,33 @@ void prepare_features(Run& r, std::size_t dims) {
 // Ids are checked (numbers that are not ids, repeats) before any work depends on them.
 void read_ids(Run& r) {
   r.ids = data::read_customer_ids(r.comm, *r.input, r.cfg.data.id_column, r.prepared.block);
-  if (!r.cfg.allow_duplicate_ids) data::check_unique_ids(r.comm, r.ids, r.prepared.block, r.cfg.data.id_column, r.cfg.input);
+  if (!r.cfg.allow_duplicate_ids)
+    data::check_unique_ids(r.comm, r.ids, r.prepared.block, r.cfg.data.id_column, r.cfg.input, data::kIdRoundBytes,
+                           r.pseudonyms ? &*r.pseudonyms : nullptr);
 }
 
 }  // namespace
 
+void load_pseudonymizer(Run& r) {
+  if (r.cfg.privacy.pseudonymize_ids.empty()) return;
+  mpi::agree(r.comm, [&] { r.pseudonyms.emplace(Pseudonymizer::from_key_file(r.cfg.privacy.pseudonymize_ids)); });
+}
+
 void read_and_prepare(Run& r) {
   r.timed("read+prepare", [&] {
     r.input.emplace(data::open_input_table(r.comm, r.cfg.input, r.cfg.data.key, r.cfg.data.id_column));
+    test_hold("read");
+    if (const std::string& consent = r.cfg.privacy.consent_column; !consent.empty())
+      r.log.info("  " + data::consent_summary(data::select_consenting_rows(r.comm, *r.input, consent), consent));
     prepare_features(r, resolve_columns(r));
     read_ids(r);
   });
   r.read_io_seconds = io::transfer_stats().read_seconds;
   const data::PreparedData& p = r.prepared;
-  const std::uint64_t assigned = p.rows_total - p.rows_dropped;
   r.log.info("  " + std::to_string(p.rows_total) + " rows x " + std::to_string(p.x.dims) + " features, " +
              std::to_string(p.rows_dropped) + " dropped (NaN/Inf)");
   if (r.fixed_scaling) return;  // scoring: segments may stay empty
-  mpi::agree(r.comm, [&] {
-    if (r.k > assigned)
-      throw_input("k = " + std::to_string(r.k) + " exceeds the number of usable rows (" + std::to_string(assigned) + ")");
-  });
+  mpi::agree(r.comm, [&] { data::require_usable_rows(p, r.k, r.cfg.input); });
 }
 
 // ---- per-segment statistics in original units (columns re-read one at a time) ----
@@ -184,7 +198,8 @@ void profile_segments(Run& r) {
   r.block_labels = data::expand_to_block(r.prepared, r.summary.kmeans.labels, std::int32_t{-1});
   r.timed("statistics", [&] {
     const stats::ProfileSettings settings{r.profile_columns, r.cfg.profile.fairness_threshold,
-                                          static_cast<std::uint64_t>(r.cfg.profile.silhouette_sample), r.cfg.seed};
+                                          static_cast<std::uint64_t>(r.cfg.profile.silhouette_sample), r.cfg.seed,
+                                          &r.log};
     r.summary.profiles = r.streamed ? profile_streamed(r, settings)
                                     : stats::profile_segments(r.comm, r.input->file, r.input->table, r.prepared,
                                                               r.summary.kmeans.labels, r.block_labels, r.k, settings);
@@ -195,8 +210,27 @@ void profile_segments(Run& r) {
 // ---- outputs ----
 namespace {
 
-// Collective: /assignments of the partial results file; then the per-row results are freed.
-void write_assignments(Run& r, const std::string& partial) {
+// assignments.csv (report/assignments_csv.hpp), each rank writing its block in rows of 64K lines,
+// so no rank holds more than its block's labels and one chunk of text.
+void write_assignments_csv(const Run& r, const std::string& partial, std::span<const float> block_distance) {
+  constexpr std::size_t kRowsPerChunk = 1 << 16;
+  const report::AssignmentRows rows{r.ids, r.block_labels, block_distance, r.summary.segment_ids,
+                                    r.summary.profiles.names};
+  const std::size_t n = r.block_labels.size();
+  io::write_rank_ordered_text(r.comm, partial, [&](const io::TextSink& sink) {
+    std::string text = r.comm.is_root() ? report::assignments_csv_header() : std::string();
+    for (std::size_t begin = 0; begin < n; begin += kRowsPerChunk) {
+      report::append_assignment_lines(rows, begin, std::min(n, begin + kRowsPerChunk), text);
+      sink(text);
+      text.clear();
+    }
+    if (!text.empty()) sink(text);
+  });
+}
+
+// Collective: /assignments of the partial results file and, when `csv_partial` is not empty,
+// assignments.csv; then the per-row results are freed.
+void write_assignments(Run& r, const std::string& partial, std::uint64_t bytes, const std::string& csv_partial) {
   kmeans::KMeansResult& fit = r.summary.kmeans;
   std::vector<float> distance(fit.distance2.size());
   std::transform(fit.distance2.begin(), fit.distance2.end(), distance.begin(),
@@ -212,28 +246,48 @@ void write_assignments(Run& r, const std::string& partial) {
   const std::vector<std::int32_t>& block_segments = stable.empty() ? r.block_labels : stable;
   mpi::agree(r.comm, [&] {
     io::write_assignments(r.comm, partial, r.prepared.rows_total, r.prepared.block, r.ids.numbers, block_segments,
-                          block_distance, !r.ids.text);
+                          block_distance, !r.ids.text, bytes);
   });
   // String ids go back as they came (variable-length strings), so results join to the source.
   if (r.ids.text) io::write_text_ids(r.comm, partial, r.prepared.rows_total, r.prepared.block, r.ids.strings);
+  if (!csv_partial.empty()) write_assignments_csv(r, csv_partial, block_distance);
   fit.labels.clear();
   fit.distance2.clear();
 }
 
-// Rank 0: the model and segments complete the results file, which then takes its final name; the
+std::uint64_t results_bytes(const Run& r);
+
+// Rank 0: the model and segments complete the results file (still under its partial name); the
 // reports are rendered from the gathered summary.
 void write_model_and_reports(const Run& r, const std::string& partial) {
   mpi::agree(r.comm, [&] {
     if (!r.comm.is_root()) return;
     io::write_model_and_segments(partial, r.summary);
-    fs::rename(partial, r.path("results.h5"));
     report::write_file_atomically(r.path("segments.csv"), report::render_segments_csv(r.summary));
     report::write_file_atomically(r.path("report.json"), report::render_json_report(r.summary));
     report::write_file_atomically(r.path("report.html"), report::render_html_report(r.summary));
   });
 }
 
+// Bytes of results.h5: 4 (segment) + 4 (distance) + 8 (numeric id) per row, or a text id's
+// bytes plus its variable-length overhead; the model and segment tables are small (k x d).
+std::uint64_t results_bytes(const Run& r) {
+  std::uint64_t text = 0;
+  for (const auto& id : r.ids.strings) text += id.size() + 32;
+  const std::uint64_t ids = r.ids.text ? r.comm.sum(text) : 8 * r.prepared.rows_total;
+  const auto k = static_cast<std::uint64_t>(r.k);
+  const std::uint64_t model = 64 * 1024 + 256 * k * r.prepared.x.dims + 8 * k * k;  // k x k: --previous matching
+  return 8 * r.prepared.rows_total + ids + model;
+}
+
 }  // namespace
+
+void check_output_space(const Run& r) {
+  const std::uint64_t bytes = results_bytes(r);
+  mpi::agree(r.comm, [&] {
+    if (r.comm.is_root()) io::require_free_space(r.path("results.h5"), bytes);
+  });
+}
 
 void write_outputs(Run& r) {
   r.summary.k = r.k;
@@ -241,22 +295,45 @@ void write_outputs(Run& r) {
   r.summary.next_segment_id = r.summary.next_id();  // k unless --previous set it
   record_run(r.summary, r.cfg, r.cfg.n_init, r.comm.size(), r.prepared);
   if (r.on_recorded) r.on_recorded(r.summary);
-  r.timed("write", [&] {
-    const std::string partial = r.path("results.h5") + ".partial";
-    write_assignments(r, partial);
-    write_model_and_reports(r, partial);
-  });
-  // Per-rank phase times, imbalance, allreduce and HDF5 figures, gathered to rank 0 (one
-  // MPI_Gather: every rank must reach it) into report.json's "timing_detail".
-  timing::append_timing_detail(r.comm, {r.summary.timings, r.read_io_seconds, r.prepared.x.rows}, r.path("report.json"),
-                               r.log);
+  io::PartialFile results(r.path("results.h5"), r.comm.is_root());  // removed unless committed
+  std::optional<io::PartialFile> csv;  // --export: assignments.csv
+  if (config::writes_assignments_csv(r.cfg.exports, r.prepared.rows_total))
+    csv.emplace(r.path("assignments.csv"), r.comm.is_root());
+  else if (r.cfg.exports.format == config::ExportFormat::automatic)
+    r.log.info("export: no assignments.csv for " + std::to_string(r.prepared.rows_total) + " customers (auto writes it up to " +
+               std::to_string(config::kAutoExportMaxRows) + "; --export csv writes it anyway); results.h5 holds the assignments");
+  try {
+    check_output_space(r);
+    r.timed("write", [&] {
+      write_assignments(r, results.path(), results_bytes(r), csv ? csv->path() : std::string());
+      test_hold("write");
+      write_model_and_reports(r, results.path());
+    });
+    // Per-rank phase times, imbalance, allreduce and HDF5 figures, gathered to rank 0 (one
+    // MPI_Gather: every rank must reach it) into report.json's "timing_detail".
+    timing::append_timing_detail(r.comm, {r.summary.timings, r.read_io_seconds, r.prepared.x.rows},
+                                 r.path("report.json"), r.log);
+    // Last: only now does the folder hold a complete result set. From the rename on, a signal
+    // is only recorded: stopping then would report a stop beside a complete result set.
+    mpi::agree(r.comm, [&] {
+      if (csv) csv->commit();
+      stops_ignored_from_now();
+      results.commit();
+    });
+  } catch (...) {
+    if (r.comm.is_root()) io::remove_unfinished_outputs(r.cfg.output, kResultSet);
+    throw;
+  }
 }
 
 void print_summary(const Run& r) {
   if (!r.comm.is_root() || r.log.level() == Verbosity::quiet) return;
   std::printf("\n%s\n", report::render_console_table(r.summary).c_str());
-  std::printf("results: %s\nreport:  %s\nsegments: %s\npeak memory (rank 0): %s\n", r.path("results.h5").c_str(),
-              r.path("report.json").c_str(), r.path("segments.csv").c_str(), format_bytes(peak_rss_bytes()).c_str());
+  // Last lines, where a user looks: the report to open first, then the files for scripts.
+  std::printf("results:  %s\nsegments: %s\n", r.path("results.h5").c_str(), r.path("segments.csv").c_str());
+  if (fs::exists(r.path("assignments.csv"))) std::printf("per customer: %s\n", r.path("assignments.csv").c_str());
+  std::printf("report:   %s (open in a browser; %s for scripts)\npeak memory (rank 0): %s\n", r.path("report.html").c_str(),
+              r.path("report.json").c_str(), format_bytes(peak_rss_bytes()).c_str());
 }
 
 }  // namespace custseg::jobs

@@ -21,6 +21,7 @@
 #include "custseg/stats/segment_profiles.hpp"
 #include "custseg/util/log.hpp"
 #include "custseg/util/phase_timer.hpp"
+#include "custseg/util/pseudonymize.hpp"
 
 namespace custseg::jobs {
 
@@ -39,6 +40,7 @@ struct Run {
   data::PreparedData prepared;
   std::unique_ptr<data::Hdf5ChunkedRows> streamed;  // set when --memory-limit makes the features stream
   data::CustomerIds ids;  // numbers or strings, as the input holds them
+  std::optional<Pseudonymizer> pseudonyms;  // --pseudonymize-ids: messages name an id by its pseudonym
   stats::ProfileColumns profile_columns;  // KPI and protected columns (never features)
   std::vector<std::int32_t> block_labels;  // per row of this rank's block; -1 for dropped rows
   double read_io_seconds = 0.0;            // splits read+prepare in the timing detail
@@ -48,6 +50,7 @@ struct Run {
   const data::FeatureScaling* fixed_scaling = nullptr;     // set: apply this scaling, fit none (score)
   std::function<void(report::RunSummary&)> on_recorded;    // amends the recorded run before writing
   std::vector<io::JobFile> more_inputs;                    // files read besides cfg's (score: --model)
+  io::OutputLock lock;  // rank 0: the output folder's lock, released when the run ends (any way)
 
   Run(const mpi::Communicator& c, const config::SegmentConfig& config, const Logger& l)
       : comm(c), cfg(config), log(l), out_dir(config.output), k(static_cast<std::size_t>(config.k)) {}
@@ -63,9 +66,18 @@ struct Run {
   [[nodiscard]] std::string path(const char* name) const { return (out_dir / name).string(); }
 };
 
-// Root refuses outputs that would replace an input (usage error), then checks and prepares the
-// output directory (agreed), then logs the run.
-void prepare_output_dir(const Run& r);
+// The files of a result set; results.h5, the completion file, comes first (docs/outputs.md).
+inline const std::vector<std::string> kResultSet{"results.h5", "report.json", "segments.csv", "report.html",
+                                                  "assignments.csv"};
+
+// --pseudonymize-ids: reads the key on every rank (agreed usage error for a missing, empty or
+// non-private key file), before anything is read or written.
+void load_pseudonymizer(Run& r);
+
+// Root refuses outputs that would replace an input (usage error), takes the output folder's lock
+// (exit 4 when another run holds it), checks the directory, and with --overwrite removes the
+// earlier results.h5 first, then its reports (agreed); then logs the run.
+void prepare_output_dir(Run& r);
 // Opens the input, resolves the columns, prepares the features (in memory or streamed) and reads
 // the ids; refuses k above the usable rows. With fixed_scaling, the features are the scaling's
 // (all missing ones named in one input error), transformed and standardized by it, and any
@@ -73,8 +85,14 @@ void prepare_output_dir(const Run& r);
 void read_and_prepare(Run& r);
 // Per-segment statistics in original units from r.summary.kmeans.labels.
 void profile_segments(Run& r);
-// results.h5 (assignments, model, segments), report.json, segments.csv, report.html.
+// results.h5 (assignments, model, segments), report.json, segments.csv, report.html and, unless
+// --export says otherwise, assignments.csv (written in parallel, in input order). Refuses up
+// front when results.h5 (size known from rows x columns) does not fit. Every file is written
+// under NAME.partial and renamed when whole, results.h5 LAST (after report.json's timing detail),
+// so a folder with results.h5 holds a complete set; on failure the new files are removed.
 void write_outputs(Run& r);
+// Collective: the free space results.h5 needs, checked on rank 0 (agreed): exit 4 before the fit.
+void check_output_space(const Run& r);
 void print_summary(const Run& r);
 
 }  // namespace custseg::jobs

@@ -14,6 +14,7 @@
 #include "custseg/data/prepare.hpp"
 #include "custseg/io/customer_table.hpp"
 #include "custseg/io/output_dir.hpp"
+#include "stop_cleanup.hpp"
 #include "custseg/kmeans/driver.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/report/html_report.hpp"
@@ -94,22 +95,32 @@ KOutcome sweep_one_k(const mpi::Communicator& comm, const config::SweepConfig& c
   return out;
 }
 
-void prepare_output_dir(const mpi::Communicator& comm, const config::SweepConfig& cfg, const Logger& log) {
+// sweep's outputs; sweep.csv, the completion file (docs/outputs.md), first.
+const std::vector<std::string> kSweepOutputs{"sweep.csv", "report.json", "segments.csv", "report.html"};
+
+// Rank 0 takes the folder's lock (returned: held until the job ends); with --overwrite the old
+// outputs go first, sweep.csv before its reports.
+io::OutputLock prepare_output_dir(const mpi::Communicator& comm, const config::SweepConfig& cfg, const Logger& log) {
+  io::OutputLock lock;
   mpi::agree(comm, [&] {
     if (!comm.is_root()) return;
-    const std::vector<std::string> outputs{"sweep.csv", "report.json", "segments.csv", "report.html"};
-    io::refuse_outputs_over_inputs(io::files_in_dir(cfg.output, outputs),
+    io::refuse_outputs_over_inputs(io::files_in_dir(cfg.output, kSweepOutputs),
                                    {{cfg.input, "--input"}, {cfg.common.config_file, "--config"}});
-    io::prepare_output_dir(cfg.output, outputs, cfg.common.overwrite);
+    lock = io::lock_output_dir(cfg.output, "sweep");
+    io::prepare_output_dir(cfg.output, kSweepOutputs, cfg.common.overwrite);
+    if (cfg.common.overwrite) io::remove_old_outputs(cfg.output, kSweepOutputs);
   });
-  log.info("sweep: " + cfg.input + " -> " + cfg.output + " (k=" + std::to_string(cfg.k_min) + ".." +
-           std::to_string(cfg.k_max) + ", " + std::to_string(cfg.restarts) + " restarts each, seed " +
-           std::to_string(cfg.seed) + ", " + std::to_string(comm.size()) + " ranks)");
+  log.info("sweep: " + cfg.input + " -> " + cfg.output + " (k=" + cfg.k_range + ", " + std::to_string(cfg.restarts) +
+           " restarts each, seed " + std::to_string(cfg.seed) + ", " + std::to_string(comm.size()) + " ranks)");
+  return lock;
 }
 
 SweepInput read_and_prepare(const mpi::Communicator& comm, const config::SweepConfig& cfg, const Logger& log,
                             const Stopwatch& clock) {
   SweepInput in{data::open_input_table(comm, cfg.input, cfg.data.key, cfg.data.id_column), {}, {}, {}};
+  if (!cfg.privacy.consent_column.empty())
+    log.info("  " + data::consent_summary(data::select_consenting_rows(comm, in.input, cfg.privacy.consent_column),
+                                          cfg.privacy.consent_column));
   mpi::agree(comm, [&] {
     in.profile_columns = stats::resolve_profile_columns(in.input.file, in.input.table, cfg.profile.kpi,
                                                         cfg.profile.protected_columns,
@@ -117,11 +128,7 @@ SweepInput read_and_prepare(const mpi::Communicator& comm, const config::SweepCo
                                                         cfg.data.id_column);
   });
   in.prepared = data::prepare_features(comm, in.input.file, in.input.table, config::prepare_options(cfg.data));
-  const std::uint64_t assigned = in.prepared.rows_total - in.prepared.rows_dropped;
-  mpi::agree(comm, [&] {
-    if (static_cast<std::uint64_t>(cfg.k_max) > assigned)
-      throw_input("k = " + std::to_string(cfg.k_max) + " exceeds the number of usable rows (" + std::to_string(assigned) + ")");
-  });
+  mpi::agree(comm, [&] { data::require_usable_rows(in.prepared, static_cast<std::uint64_t>(cfg.k_values.back()), cfg.input); });
   in.sample = stats::draw_sample(comm, in.prepared.x, static_cast<std::uint64_t>(cfg.profile.silhouette_sample), cfg.seed);
   log.info("  " + std::to_string(in.prepared.rows_total) + " rows x " + std::to_string(in.prepared.x.dims) +
            " features, " + std::to_string(in.prepared.rows_dropped) + " dropped; sample of " +
@@ -147,7 +154,8 @@ report::SweepSummary sweep_all_k(const mpi::Communicator& comm, const config::Sw
   sweep.restarts = cfg.restarts;
   sweep.min_stability = cfg.min_stability;
   sweep.sample_size = in.sample.size();
-  for (auto k = static_cast<std::size_t>(cfg.k_min); k <= static_cast<std::size_t>(cfg.k_max); ++k) {
+  for (const std::int64_t k_value : cfg.k_values) {
+    const auto k = static_cast<std::size_t>(k_value);
     Stopwatch k_clock;
     KOutcome o = sweep_one_k(comm, cfg, in, k, fit_log);
     log_k(log, o.point, k_clock.seconds());
@@ -183,11 +191,17 @@ report::RunSummary profile_recommended(const mpi::Communicator& comm, const conf
 void write_reports(const mpi::Communicator& comm, const fs::path& out_dir, const report::RunSummary& summary) {
   mpi::agree(comm, [&] {
     if (!comm.is_root()) return;
-    report::write_file_atomically((out_dir / "sweep.csv").string(),
-                                  report::render_sweep_csv(*summary.sweep, summary.min_segment_size));
-    report::write_file_atomically((out_dir / "segments.csv").string(), report::render_segments_csv(summary));
-    report::write_file_atomically((out_dir / "report.json").string(), report::render_json_report(summary));
-    report::write_file_atomically((out_dir / "report.html").string(), report::render_html_report(summary));
+    try {
+      report::write_file_atomically((out_dir / "segments.csv").string(), report::render_segments_csv(summary));
+      report::write_file_atomically((out_dir / "report.json").string(), report::render_json_report(summary));
+      report::write_file_atomically((out_dir / "report.html").string(), report::render_html_report(summary));
+      // Last: a folder with sweep.csv holds the whole sweep.
+      report::write_file_atomically((out_dir / "sweep.csv").string(),
+                                    report::render_sweep_csv(*summary.sweep, summary.min_segment_size));
+    } catch (...) {
+      io::remove_unfinished_outputs(out_dir.string(), kSweepOutputs);
+      throw;
+    }
   });
 }
 
@@ -210,7 +224,10 @@ int sweep(const mpi::Communicator& comm, int argc, char** argv) {
   const Logger log(comm.rank(), cfg.common.verbosity());
   const ThreadLimit threads(cfg.common.threads);
   const fs::path out_dir(cfg.output);
-  prepare_output_dir(comm, cfg, log);
+  const io::OutputLock lock = prepare_output_dir(comm, cfg, log);
+  const CleanupPaths partials =
+      partials_removed_on_stop(cfg.output, {"sweep.csv", "report.json", "segments.csv", "report.html"});
+  test_hold("read");
   Stopwatch clock;
   const SweepInput in = read_and_prepare(comm, cfg, log, clock);
   std::map<std::size_t, kmeans::KMeansResult> best_of;

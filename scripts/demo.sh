@@ -10,7 +10,9 @@ ranks=${DEMO_RANKS:-4}
 mkdir -p "$dir"
 mpirun --oversubscribe -np "$ranks" build/custseg generate --config configs/generate.ini \
   --output "$dir/customers.h5" --overwrite
+# The generated table's skewed counts and amounts segment better on a log scale.
 mpirun --oversubscribe -np "$ranks" build/custseg segment --config configs/segment.ini \
+  --transform 'recency_days:log1p,frequency:log1p,monetary:log1p,tenure_days:log1p,avg_basket:log1p' \
   --input "$dir/customers.h5" --output "$dir/segments" --overwrite
 echo
 echo "demo: customer table  $dir/customers.h5"

@@ -8,9 +8,12 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/config/choices.cpp
   ${_src}/config/compare_config.cpp
   ${_src}/config/data_options.cpp
+  ${_src}/config/export_options.cpp
   ${_src}/config/fit_options.cpp
   ${_src}/config/generate_config.cpp
+  ${_src}/config/k_values.cpp
   ${_src}/config/options.cpp
+  ${_src}/config/privacy_options.cpp
   ${_src}/config/profile_options.cpp
   ${_src}/config/score_config.cpp
   ${_src}/config/segment_config.cpp
@@ -34,8 +37,12 @@ set(CUSTSEG_CORE_SOURCES
   # row partitioning, output paths, the names pandas pickles into HDF5 attributes
   ${_src}/io/model_format.cpp
   ${_src}/io/output_dir.cpp
+  ${_src}/io/output_lock.cpp
+  ${_src}/io/output_space.cpp
+  ${_src}/io/partial_file.cpp
   ${_src}/io/pandas_pickle.cpp
   ${_src}/io/partition.cpp
+  ${_src}/io/row_selection.cpp
   # k-means local steps and kernels
   ${_src}/kmeans/blocked_assign.cpp
   ${_src}/kmeans/cluster_sums.cpp
@@ -59,6 +66,7 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/stats/segment_matching.cpp
   ${_src}/stats/segment_names.cpp
   # report renderers (plain data in, text out)
+  ${_src}/report/assignments_csv.cpp
   ${_src}/report/charts.cpp
   ${_src}/report/compare_html.cpp
   ${_src}/report/compare_reports.cpp
@@ -66,10 +74,12 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/report/svg.cpp
   ${_src}/report/sweep_reports.cpp
   ${_src}/report/text_reports.cpp
-  # exact sums, sizes, clocks, logging
+  # exact sums, sizes, clocks, logging, id pseudonyms (HMAC-SHA256, OpenSSL)
   ${_src}/util/byte_size.cpp
   ${_src}/util/clock.cpp
   ${_src}/util/fixed_point.cpp
   ${_src}/util/log.cpp
+  ${_src}/util/progress.cpp
+  ${_src}/util/pseudonymize.cpp
   ${_src}/util/stop_signal.cpp
 )

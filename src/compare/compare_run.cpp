@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "custseg/config/privacy_options.hpp"
 #include "custseg/io/customer_table.hpp"
 #include "custseg/io/model_file.hpp"
 #include "custseg/mpi/alltoallv.hpp"
@@ -64,6 +65,10 @@ std::vector<std::string> shared_columns(const std::vector<std::string>& a, const
 data::InputTable open_run_table(const mpi::Communicator& comm, const std::string& path, const std::string& option,
                                 const std::string& key_option, const io::Model& m, const char* which) {
   data::InputTable table = data::open_input_table(comm, path, key_option.empty() ? m.input_key : key_option, "");
+  // A run that left out the customers without consent (--consent-column, recorded in its
+  // /model/config) assigned only the others: its table is read through the same view.
+  if (const std::string consent = config::consent_column_of(m.config); !consent.empty())
+    data::select_consenting_rows(comm, table, consent);
   if (table.table.rows != m.assignment_rows)
     throw_input(path + " has " + std::to_string(table.table.rows) + " rows but " + m.path + " assigns " +
                 std::to_string(m.assignment_rows) + ": give the table that run segmented (rows in the same order)" +
@@ -152,7 +157,7 @@ std::optional<std::string> smallest_repeat(const mpi::Communicator& comm, const 
 
 // Collective: joins the rows this rank owns and reduces the matrix (counts and KPI sums).
 void join_and_reduce(const mpi::Communicator& comm, PeriodRows& a, PeriodRows& b, const std::vector<FixedPoint>& scales,
-                     CompareResult& r) {
+                     CompareResult& r, const Pseudonymizer* pseudonyms) {
   std::optional<JoinOutcome> joined;
   mpi::agree(comm, [&] { joined.emplace(join_periods(a, b, r.previous.k, r.current.k, scales)); });
   const auto repeat_previous = smallest_repeat(comm, joined->repeated_previous);
@@ -160,8 +165,10 @@ void join_and_reduce(const mpi::Communicator& comm, PeriodRows& a, PeriodRows& b
   // Every rank holds the same ids here: the same error everywhere, without a further agreement.
   for (const auto& [key, m] : {std::pair{repeat_previous, &r.previous}, std::pair{repeat_current, &r.current}})
     if (key)
-      throw_input("customer id " + data::show_key(*key, a.text) + " appears more than once in " + m->path +
-                  " /assignments/customer_id; compare needs unique ids");
+      throw_input("a customer id appears more than once in " + m->path + " /assignments/customer_id" +
+                  (pseudonyms ? " (its pseudonym " + pseudonyms->pseudonym(data::key_text(*key, a.text)) + ")"
+                              : std::string(" (--pseudonymize-ids KEYFILE names it by its pseudonym)")) +
+                  "; compare needs unique ids");
   Tally& t = joined->tally;
   comm.allreduce_sum(t.counts);  // integers: exact, any order
   mpi::allreduce_sum(comm, t.kpi_sums);
@@ -173,7 +180,8 @@ void join_and_reduce(const mpi::Communicator& comm, PeriodRows& a, PeriodRows& b
 
 }  // namespace
 
-CompareResult run_compare(const mpi::Communicator& comm, const config::CompareConfig& cfg, const Logger& log) {
+CompareResult run_compare(const mpi::Communicator& comm, const config::CompareConfig& cfg, const Logger& log,
+                          const Pseudonymizer* pseudonyms) {
   const Stopwatch clock;
   CompareResult r;
   r.n_ranks = comm.size();
@@ -212,7 +220,7 @@ CompareResult run_compare(const mpi::Communicator& comm, const config::CompareCo
   b = {};
   log.detail("exchanged by hash of id: " + std::to_string(rows_a.keys.size()) + " + " +
              std::to_string(rows_b.keys.size()) + " rows on rank 0");
-  join_and_reduce(comm, rows_a, rows_b, scales, r);
+  join_and_reduce(comm, rows_a, rows_b, scales, r, pseudonyms);
   log.detail("joined and reduced");
   const std::vector<double> mine{clock.seconds(), peak_rss_bytes()};
   const auto all = comm.gather(mine, 0);

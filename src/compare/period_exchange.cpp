@@ -37,9 +37,9 @@ void check_same_rows(const io::Model& model, const data::InputTable& table, cons
   for (std::size_t i = 0; i < expected.size(); ++i) {
     if (expected.text == found.text && expected.key(i) == found.key(i)) continue;
     const std::string row = std::to_string(block.begin + i);
-    throw_input(table.table.file + " row " + row + " has " + model.id_column + " " + found.show(i) + " but " +
-                model.path + " /assignments/customer_id row " + row + " is " + expected.show(i) +
-                ": rows are not in the order of the run's assignments: the table changed since the run, or is "
+    // The row, never the ids (docs/privacy.md).
+    throw_input(table.table.file + " row " + row + " has another " + model.id_column + " than " + model.path +
+                " /assignments/customer_id row " + row + ": rows are not in the order of the run's assignments: the table changed since the run, or is "
                 "another table");
   }
 }

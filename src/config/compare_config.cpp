@@ -1,5 +1,7 @@
 #include "custseg/config/compare_config.hpp"
 
+#include "custseg/config/privacy_options.hpp"
+
 #include "custseg/util/error.hpp"
 
 namespace custseg::config {
@@ -22,6 +24,7 @@ bool parse_compare_config(int argc, char** argv, int rank, CompareConfig& c) {
        "group of the previous input table (/KEY/<column>); empty: the run's recorded key, else customers")
       ("current-key", po::value(&c.current_key)->default_value(c.current_key),
        "group of the current input table (same rules as the previous one)");
+  add_privacy_options(desc, c.privacy, "error messages that name a customer (duplicate or mismatched ids)", false);
   add_common_options(desc, c.common);
   if (!parse_options("custseg compare --previous A/results.h5 --current B/results.h5 --output DIR [options]", desc,
                      argc, argv, c.common, rank))

@@ -1,5 +1,7 @@
 #include "custseg/config/score_config.hpp"
 
+#include "custseg/config/privacy_options.hpp"
+
 #include "custseg/util/byte_size.hpp"
 #include "custseg/util/error.hpp"
 
@@ -16,7 +18,7 @@ bool parse_score_config(int argc, char** argv, int rank, ScoreConfig& c) {
        "customer table to score (HDF5, as for segment); it must hold every feature of the model, other columns are "
        "ignored (required)")
       ("output,o", po::value(&c.output),
-       "output directory for results.h5, report.json, segments.csv, report.html (required)")
+       "output directory for results.h5, report.json, segments.csv, report.html, assignments.csv (required)")
       ("key", po::value(&c.key)->default_value(c.key), "group of the input table (/KEY/<column>, or a pandas to_hdf key)")
       ("id-column", po::value(&c.id_column), "customer id column (default: the model's id column)")
       ("allow-duplicate-ids", po::value(&c.allow_duplicate_ids)->default_value(c.allow_duplicate_ids),
@@ -25,6 +27,8 @@ bool parse_score_config(int argc, char** argv, int rank, ScoreConfig& c) {
        "memory per rank for the features, e.g. 2G; when a rank's block does not fit, it is scored in chunks "
        "streamed from the input (identical assignments; rows with NaN/Inf are refused; 0 = no limit)");
   add_profile_options(desc, c.profile);
+  add_export_options(desc, c.exports);
+  add_privacy_options(desc, c.privacy, "error messages about duplicate customer ids", true);
   add_common_options(desc, c.common);
   if (!parse_options("custseg score --model RUN/results.h5 --input FILE.h5 --output DIR [options]", desc, argc, argv,
                      c.common, rank))

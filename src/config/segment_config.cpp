@@ -1,5 +1,7 @@
 #include "custseg/config/segment_config.hpp"
 
+#include "custseg/config/privacy_options.hpp"
+
 #include <cmath>
 
 #include "custseg/util/byte_size.hpp"
@@ -12,7 +14,7 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
   desc.add_options()
       ("input,i", po::value(&c.input),
        "customer table (HDF5: /KEY/<column> datasets, or a pandas to_hdf file; docs/input-hdf5.md) (required)")
-      ("output,o", po::value(&c.output), "output directory for results.h5, report.json, segments.csv (required)")
+      ("output,o", po::value(&c.output), "output directory for results.h5, report.json, segments.csv, report.html, assignments.csv (required)")
       ("k", po::value(&c.k)->default_value(c.k), "number of segments")
       ("seed", po::value(&c.seed)->default_value(c.seed), "random seed; same seed -> bitwise-identical results");
   add_data_options(desc, c.data,
@@ -45,6 +47,8 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
        "continue from OUTPUT/checkpoint.h5 (same input and result-affecting options, any number of ranks); "
        "results are bitwise identical to an uninterrupted run");
   add_profile_options(desc, c.profile);
+  add_export_options(desc, c.exports);
+  add_privacy_options(desc, c.privacy, "error messages about duplicate customer ids", true);
   add_common_options(desc, c.common);
   std::set<std::string> given;
   if (!parse_options("custseg segment --input FILE.h5 --output DIR --k K --seed S [options]", desc, argc, argv,

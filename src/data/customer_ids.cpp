@@ -39,6 +39,11 @@ std::string show_key(const std::string& key, bool text) {
   return std::to_string(v);
 }
 
+std::string key_text(const std::string& key, bool text) {
+  if (text) return key;
+  return show_key(key, false);
+}
+
 std::string CustomerIds::show(std::size_t i) const { return show_key(key(i), text); }
 
 std::uint64_t id_hash(const std::string& key) {

@@ -1,10 +1,12 @@
 #include "custseg/data/input_table.hpp"
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <optional>
+#include <span>
 
 #include "custseg/mpi/alltoallv.hpp"
 #include "custseg/mpi/collective_guard.hpp"
@@ -16,24 +18,60 @@ InputTable open_input_table(const mpi::Communicator& comm, const std::string& pa
                             const std::string& id_column) {
   // open_read checks the path (missing, a directory, not HDF5) on every rank and agrees first.
   std::optional<io::File> file;
-  mpi::agree(comm, [&] { file.emplace(io::File::open_read(path, comm)); });
+  mpi::agree(comm, [&] { file.emplace(io::File::open_read(path, comm, key)); });
   io::TableInfo table;
-  mpi::agree(comm, [&] { table = io::inspect_table(*file, key, id_column); });
+  mpi::agree(comm, [&] {
+    table = io::inspect_table(*file, key, id_column);
+    // Said here, before any read: HDF5 cannot read an empty dataset that has no storage yet.
+    if (table.rows == 0) throw_input("the table " + table.group + " in " + path + " has no rows");
+  });
   return {std::move(*file), std::move(table)};
+}
+
+std::uint64_t select_consenting_rows(const mpi::Communicator& comm, InputTable& input, const std::string& column) {
+  const io::RowBlock block = io::block_for_rank(input.table.rows, comm.rank(), comm.size());
+  std::vector<double> values;
+  mpi::agree(comm, [&] { values = io::read_column(input.file, input.table, column, block); });
+  constexpr auto none = std::numeric_limits<std::int64_t>::max();
+  std::int64_t mine = none;
+  std::string problem;
+  std::vector<char> keep(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    keep[i] = values[i] == 1.0 ? 1 : 0;
+    if (mine == none && !(problem = io::consent_value_problem(values[i])).empty()) mine = static_cast<std::int64_t>(block.begin + i);
+  }
+  const std::int64_t first = comm.min(mine);
+  mpi::agree(comm, [&] {
+    if (first != none && mine == first)
+      throw_input("--consent-column '" + column + "' of " + input.table.file + ": row " + std::to_string(first) +
+                  " holds a value that " + problem + "; consent must be 0 (excluded) or 1");
+  });
+  // Blocks ascend with the rank, so the gathered flags are in row order.
+  const std::vector<char> all = comm.allgatherv(std::span<const char>(keep), nullptr);
+  auto selection = std::make_shared<const io::RowSelection>(std::vector<std::uint8_t>(all.begin(), all.end()));
+  const std::uint64_t physical = input.table.rows;
+  for (auto& c : input.table.details)
+    if (c.rows == physical) c.rows = selection->rows();  // the table's columns, now seen through the view
+  input.table.rows = selection->rows();
+  input.table.selection = std::move(selection);
+  return physical - input.table.rows;
+}
+
+std::string consent_summary(std::uint64_t excluded, const std::string& column) {
+  std::string digits = std::to_string(excluded), grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return grouped + (excluded == 1 ? " customer" : " customers") + " excluded: no consent (column " + column + ")";
 }
 
 namespace {
 
-std::string show_double(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-[[noreturn]] void bad_id(const std::string& column, const std::string& file, std::uint64_t row, const std::string& value,
-                         const std::string& problem) {
-  throw_input("id column '" + column + "' of " + file + ": row " + std::to_string(row) + " holds " + value + ", which " +
-              problem + "; customer ids must be non-negative whole numbers below 2^64, or strings");
+// Names the row and the problem, never the value: a mangled id is still an id (docs/privacy.md).
+[[noreturn]] void bad_id(const std::string& column, const std::string& file, std::uint64_t row, const std::string& problem) {
+  throw_input("id column '" + column + "' of " + file + ": row " + std::to_string(row) + " holds a value that " + problem +
+              "; customer ids must be non-negative whole numbers below 2^64, or strings");
 }
 
 // Numbers read in the type that holds them exactly: uint64 as stored, int64 checked for sign,
@@ -41,22 +79,22 @@ std::string show_double(double v) {
 std::vector<std::uint64_t> read_numeric_ids(const InputTable& in, const io::ColumnInfo& c, const io::RowBlock& block) {
   std::vector<std::uint64_t> ids(block.count);
   if (c.type == io::TypeClass::integer && c.is_unsigned) {
-    in.file.read_column_rows<std::uint64_t>(c.where, block, ids);
+    io::read_table_rows<std::uint64_t>(in.file, in.table, c.where, block, ids);
     return ids;
   }
   if (c.type == io::TypeClass::integer) {
     std::vector<std::int64_t> v(block.count);
-    in.file.read_column_rows<std::int64_t>(c.where, block, v);
+    io::read_table_rows<std::int64_t>(in.file, in.table, c.where, block, v);
     for (std::size_t i = 0; i < v.size(); ++i) {
-      if (auto problem = signed_id_problem(v[i])) bad_id(c.name, in.table.file, block.begin + i, std::to_string(v[i]), *problem);
+      if (auto problem = signed_id_problem(v[i])) bad_id(c.name, in.table.file, in.table.file_row(block.begin + i), *problem);
       ids[i] = static_cast<std::uint64_t>(v[i]);
     }
     return ids;
   }
   std::vector<double> v(block.count);
-  in.file.read_column_rows<double>(c.where, block, v);
+  io::read_table_rows<double>(in.file, in.table, c.where, block, v);
   for (std::size_t i = 0; i < v.size(); ++i) {
-    if (auto problem = float_id_problem(v[i])) bad_id(c.name, in.table.file, block.begin + i, show_double(v[i]), *problem);
+    if (auto problem = float_id_problem(v[i])) bad_id(c.name, in.table.file, in.table.file_row(block.begin + i), *problem);
     ids[i] = float_id(v[i]);
   }
   return ids;
@@ -77,7 +115,7 @@ CustomerIds read_customer_ids(const mpi::Communicator& comm, const InputTable& i
   // Text is read rank by rank (HDF5 has no collective variable-length reads), numbers collectively:
   // every rank reaches the same read in both cases, and errors are agreed after it.
   mpi::agree(comm, [&] {
-    if (ids.text) ids.strings = input.file.read_string_rows(c->where, block);
+    if (ids.text) ids.strings = io::read_table_strings(input.file, input.table, c->where, block);
     else ids.numbers = read_numeric_ids(input, *c, block);
   });
   return ids;
@@ -217,7 +255,8 @@ bool fingerprints_repeat(const mpi::Communicator& comm, const CustomerIds& ids, 
 }  // namespace
 
 void check_unique_ids(const mpi::Communicator& comm, const CustomerIds& ids, const io::RowBlock& block,
-                      const std::string& id_column, const std::string& file, std::uint64_t round_bytes) {
+                      const std::string& id_column, const std::string& file, std::uint64_t round_bytes,
+                      const Pseudonymizer* pseudonyms) {
   // The screens prove the common case, all ids different, in about one pass over the ids; only
   // when they cannot does the exact search below sort every id with its row to name the repeat.
   if (globally_increasing(comm, ids) || !fingerprints_repeat(comm, ids, round_bytes)) return;
@@ -229,9 +268,10 @@ void check_unique_ids(const mpi::Communicator& comm, const CustomerIds& ids, con
   if (first == none) return;
   std::string message;
   if (repeat && static_cast<std::int64_t>(repeat->row) == first)
-    message = "customer id " + show_key(repeat->key, ids.text) + " in id column '" + id_column + "' of " + file +
-              " appears more than once: rows " + std::to_string(repeat->first_row) + " and " + std::to_string(repeat->row) +
-              " (the first repeat); ids must be unique, or pass --allow-duplicate-ids";
+    message = "id column '" + id_column + "' of " + file + " holds a customer id more than once: rows " +
+              std::to_string(repeat->first_row) + " and " + std::to_string(repeat->row) + " (the first repeat" +
+              (pseudonyms ? "; its pseudonym " + pseudonyms->pseudonym(key_text(repeat->key, ids.text)) : std::string()) +
+              "); ids must be unique, or pass --allow-duplicate-ids";
   const std::int64_t owner = comm.min(message.empty() ? std::int64_t{comm.size()} : std::int64_t{comm.rank()});
   comm.broadcast(message, static_cast<int>(owner));
   throw_input(message);  // every rank, with the same message: agreed by construction

@@ -151,4 +151,15 @@ PreparedData prepare_with_scaling(const mpi::Communicator& comm, const io::File&
   return p;
 }
 
+void require_usable_rows(const PreparedData& p, std::uint64_t k, const std::string& file) {
+  const std::uint64_t usable = p.rows_total - p.rows_dropped;
+  if (p.rows_total > 0 && usable == 0)
+    throw_input("all " + std::to_string(p.rows_total) + " rows of " + file + " have NaN/Inf (or a magnitude above " +
+                "1e120) in a feature under --nan-policy drop; nothing is left to segment (check the features with "
+                "--features, or clean the input)");
+  if (k > usable)
+    throw_input("k = " + std::to_string(k) + " exceeds the number of usable rows (" + std::to_string(usable) + " of " +
+                std::to_string(p.rows_total) + ", " + std::to_string(p.rows_dropped) + " dropped for NaN/Inf)");
+}
+
 }  // namespace custseg::data

@@ -11,6 +11,7 @@
 #include "custseg/util/byte_size.hpp"
 #include "custseg/util/error.hpp"
 #include "custseg/util/log.hpp"
+#include "custseg/util/progress.hpp"
 
 namespace custseg::data {
 
@@ -178,6 +179,7 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
   auto for_each_chunk = [&](auto&& work) {
     const Stopwatch clock;
     ++pass;
+    Progress progress(log, "  prepare pass " + std::to_string(pass) + "/3", static_cast<double>(chunks), "chunks");
     for (std::uint64_t c = 0; c < chunks; ++c) {
       FeatureMatrix m;
       mpi::agree(comm, [&] {
@@ -186,6 +188,7 @@ std::unique_ptr<Hdf5ChunkedRows> prepare_streaming(const mpi::Communicator& comm
         apply_transforms(kinds, m);
       });
       work(m);
+      progress.update(static_cast<double>(c + 1));
     }
     log.info("  prepare pass " + std::to_string(pass) + "/3 (" +
              (pass == 1 ? "validation, ranges" : pass == 2 ? "exact means" : "exact deviations") + "): " +

@@ -26,6 +26,10 @@ std::string trim(const std::string& s) {
 }  // namespace
 
 std::vector<TransformKind> parse_transform_list(const std::string& text, const std::vector<std::string>& features) {
+  // One KIND alone applies to every feature: `--transform none` overrides a config file's list
+  // written for another table's columns (the Slurm templates read configs/segment.ini).
+  const std::string whole = trim(text);
+  if (whole == "none" || whole == "log1p") return std::vector<TransformKind>(features.size(), parse_transform_kind(whole));
   std::vector<TransformKind> kinds(features.size(), TransformKind::none);
   std::stringstream stream(text);
   std::string item;
@@ -33,10 +37,14 @@ std::vector<TransformKind> parse_transform_list(const std::string& text, const s
     item = trim(item);
     if (item.empty()) continue;
     const auto colon = item.find(':');
-    if (colon == std::string::npos) throw_usage("transform entry '" + item + "' must be NAME:KIND, e.g. monetary:log1p");
+    if (colon == std::string::npos)
+      throw_usage("transform entry '" + item + "' must be NAME:KIND, e.g. monetary:log1p (or the whole --transform "
+                  "one KIND for every feature: none or log1p)");
     const std::string name = trim(item.substr(0, colon));
     const auto it = std::find(features.begin(), features.end(), name);
-    if (it == features.end()) throw_usage("transform names '" + name + "', which is not a selected feature");
+    if (it == features.end())
+      throw_usage("transform names '" + name + "', which is not a selected feature (a --config file written for "
+                  "another table? give --transform for this table's features, or --transform none)");
     kinds[static_cast<std::size_t>(it - features.begin())] = parse_transform_kind(trim(item.substr(colon + 1)));
   }
   return kinds;

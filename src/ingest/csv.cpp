@@ -53,9 +53,11 @@ void CsvParser::quoted_field(CsvRecord& r) {
   ++pos_;
   for (;;) {
     const void* hit = pos_ < n ? std::memchr(data + pos_, '"', n - pos_) : nullptr;
-    if (!hit)
+    if (!hit) {
+      ran_out_ = true;
       fail("unbalanced quotes: the quoted field that starts on line " + std::to_string(start_line) +
            " is never closed");
+    }
     const std::size_t q = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
     line_ += static_cast<std::uint64_t>(std::count(data + pos_, data + q, '\n'));
     r.buffer_.append(data + pos_, q - pos_);
@@ -189,8 +191,35 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view s) {
   return std::nullopt;
 }
 
+std::optional<TextProblem> find_text_problem(std::string_view bytes) {
+  const void* nul = std::memchr(bytes.data(), '\0', bytes.size());
+  const std::size_t nul_at = nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - bytes.data()) : bytes.size();
+  if (const auto bad = find_invalid_utf8(bytes.substr(0, nul_at))) return TextProblem{*bad, false};
+  if (nul) return TextProblem{nul_at, true};
+  return std::nullopt;
+}
+
+std::string text_problem_message(const std::string& source, const TextProblem& problem, std::uint64_t line,
+                                 std::uint64_t file_offset) {
+  if (problem.nul)
+    return source + " line " + std::to_string(line) + ": NUL byte (this is not a text CSV; is it UTF-16 or a " +
+           "binary file? save it as UTF-8 CSV) at byte offset " + std::to_string(file_offset);
+  return source + ": invalid UTF-8 on line " + std::to_string(line) + " (byte offset " + std::to_string(file_offset) +
+         "); the file must be UTF-8 encoded";
+}
+
 std::size_t bom_length(std::string_view bytes) {
   return bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+}
+
+void fail_ragged(const std::string& source, const CsvRecord& record, std::size_t expected) {
+  throw_input(source + ": line " + std::to_string(record.line()) + " has " + std::to_string(record.size()) +
+              " fields but the header has " + std::to_string(expected) + " (ragged row)");
+}
+
+void fail_record_too_long(const std::string& source, const CsvRecord& record) {
+  throw_input(source + ": line " + std::to_string(record.line()) + " is longer than " +
+              std::to_string(kMaxRecordBytes >> 20) + " MiB; a field with an unclosed quote, or not a CSV file?");
 }
 
 std::vector<std::string> header_names(const CsvRecord& header, const std::string& source) {

@@ -59,7 +59,11 @@ FirstLine read_first_line(const InputFile& file) {
     f.bytes = file.read(0, length);
     end = first_record_start(f.bytes, false);
     if (end || f.bytes.size() == file.size()) break;
-    length *= 4;
+    // A file of one giant line (or a binary file) is refused, not read whole into memory.
+    if (length >= kMaxHeaderBytes)
+      throw_input(file.path() + ": line 1 (the header) is longer than " + std::to_string(kMaxHeaderBytes >> 20) +
+                  " MiB; is this a CSV file with line breaks?");
+    length = std::min<std::uint64_t>(length * 4, kMaxHeaderBytes + 1);
   }
   f.bom = bom_length(f.bytes);
   f.end = end.value_or(f.bytes.size());
@@ -85,9 +89,10 @@ CsvHeader read_header(const InputFile& file, const HeaderSpec& spec) {
   if (file.size() == 0) throw_input(file.path() + " is empty (expected a header line and data rows)");
   const FirstLine first = read_first_line(file);
   const std::string_view header_bytes = std::string_view(first.bytes).substr(first.bom, first.end - first.bom);
-  if (const auto bad = find_invalid_utf8(header_bytes))
-    throw_input(file.path() + ": invalid UTF-8 on line 1 (byte offset " + std::to_string(first.bom + *bad) +
-                "); the file must be UTF-8 encoded");
+  if (const auto bad = find_text_problem(header_bytes))
+    throw_input(text_problem_message(file.path(), *bad,
+                                     1 + static_cast<std::uint64_t>(std::count(header_bytes.begin(), header_bytes.begin() + static_cast<std::ptrdiff_t>(bad->offset), '\n')),
+                                     first.bom + bad->offset));
   CsvHeader h;
   h.dialect = spec.dialect;
   if (!spec.names.empty()) {
@@ -202,16 +207,6 @@ CsvPlan plan_csv_parts(const mpi::Communicator& comm, const InputFile& file, std
   return plan;
 }
 
-std::string read_part_checked(const InputFile& file, const CsvPart& part) {
-  std::string bytes = file.read(part.range.begin, part.range.size());
-  if (const auto bad = find_invalid_utf8(bytes)) {
-    const auto line = part.first_line + static_cast<std::uint64_t>(std::count(bytes.begin(), bytes.begin() + *bad, '\n'));
-    throw_input(file.path() + ": invalid UTF-8 on line " + std::to_string(line) + " (byte offset " +
-                std::to_string(part.range.begin + *bad) + "); the file must be UTF-8 encoded");
-  }
-  return bytes;
-}
-
 void agree_on_first_failure(const mpi::Communicator& comm, std::uint64_t failed_part, const std::exception_ptr& error) {
   constexpr auto none = std::numeric_limits<std::int64_t>::max();
   const std::int64_t mine = failed_part == UINT64_MAX ? none : static_cast<std::int64_t>(failed_part);
@@ -219,11 +214,6 @@ void agree_on_first_failure(const mpi::Communicator& comm, std::uint64_t failed_
   mpi::agree(comm, [&] {
     if (first != none && mine == first) std::rethrow_exception(error);
   });
-}
-
-void fail_ragged(const InputFile& file, const CsvRecord& record, std::size_t expected) {
-  throw_input(file.path() + ": line " + std::to_string(record.line()) + " has " + std::to_string(record.size()) +
-              " fields but the header has " + std::to_string(expected) + " (ragged row)");
 }
 
 }  // namespace custseg::ingest

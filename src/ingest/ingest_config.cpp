@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "custseg/ingest/values.hpp"
+#include "custseg/util/byte_size.hpp"
 #include "custseg/util/error.hpp"
 
 namespace custseg::ingest {
@@ -82,8 +83,10 @@ bool parse_ingest_config(int argc, char** argv, int rank, IngestConfig& c) {
        "strptime format of dates, e.g. %d/%m/%Y, '%m/%d/%Y %H:%M', %Y%m%d, %Y-%m-%d; auto = "
        "YYYY-MM-DD[ HH:MM[:SS]] or M/D/YYYY[ H:MM[:SS]]")
       ("strict", po::bool_switch(&c.strict), "fail if any row is set aside")
-      ("read-block-bytes", po::value(&c.read_block_bytes)->default_value(c.read_block_bytes),
-       "the CSV is read in parts of at most this many bytes per rank and step (bounds memory)");
+      ("read-block-bytes", po::value(&c.read_block_size)->default_value(c.read_block_size),
+       "the CSV is read in parts of at most this many bytes per rank and step, e.g. 64M or 1048576 (bounds "
+       "memory)");
+  config::add_privacy_options(desc, c.privacy, "the customer table's customer_id column", false);
   config::add_common_options(desc, c.common);
   if (!config::parse_options("custseg ingest (--transactions FILE.csv | --table FILE.csv --id-column NAME) --output FILE.h5 [options]",
                              desc, argc, argv, c.common, rank))
@@ -102,6 +105,7 @@ bool parse_ingest_config(int argc, char** argv, int rank, IngestConfig& c) {
   if (!c.table.empty() && (!c.as_of.empty() || !c.churn_after.empty() || c.date_format != "auto" || !c.columns.amount.empty()))
     throw_usage("--as-of, --churn-after, --date-format and --amount-column apply to --transactions only");
   check_dialect_options(c);
+  c.read_block_bytes = parse_byte_size(c.read_block_size, "--read-block-bytes");
   if (c.read_block_bytes < 1) throw_usage("--read-block-bytes must be at least 1");
   if (c.common.threads < 0) throw_usage("--threads must be 0 or more");
   return true;

@@ -11,6 +11,7 @@
 
 #include "custseg/ingest/csv_source.hpp"
 #include "custseg/ingest/global_labels.hpp"
+#include "custseg/ingest/pseudonymize_ids.hpp"
 #include "custseg/ingest/table_columns.hpp"
 #include "custseg/ingest/table_writer.hpp"
 #include "custseg/ingest/values.hpp"
@@ -109,7 +110,7 @@ ColumnPlan plan_columns(const mpi::Communicator& comm, const IngestConfig& cfg, 
 
 // Local step: parse this rank's parts and profile every column (parse errors agreed).
 LocalRows parse_rows(const mpi::Communicator& comm, const IngestConfig& cfg, const InputFile& file, const CsvPlan& plan,
-                     const ColumnPlan& columns) {
+                     const ColumnPlan& columns, const Logger& log) {
   LocalRows local;
   local.profiles.resize(columns.data_columns.size());
   const char decimal = value_format(cfg).decimal;
@@ -122,7 +123,10 @@ LocalRows parse_rows(const mpi::Communicator& comm, const IngestConfig& cfg, con
           local.profiles[k].add(r.field(columns.data_columns[k]), decimal);
         if (!columns.numbered && looks_textual(r.field(columns.id_index))) local.ids_textual = true;
       },
-      [&](const CsvPart&, const PartStats& stats) { local.part_rows.push_back(stats.records); });
+      [&, progress = PartProgress(log, plan)](const CsvPart& part, const PartStats& stats) mutable {
+        local.part_rows.push_back(stats.records);
+        progress(part, stats);
+      });
   local.blank_lines = parsed.blank_lines;
   return local;
 }
@@ -163,13 +167,37 @@ void refuse_first_bad_row(const mpi::Communicator& comm, const IngestConfig& cfg
     const std::string& id = local.values[i][columns.id_index];
     if (const std::optional<std::string> why = bad(id)) {
       mine = static_cast<std::int64_t>(local.lines[i]);
-      message = cfg.table + ": line " + std::to_string(local.lines[i]) + ": customer id '" + id + "' " + *why;
+      // The line, never the id (docs/privacy.md).
+      message = cfg.table + ": line " + std::to_string(local.lines[i]) + ": the customer id " + *why;
     }
   }
   const std::int64_t first = comm.min(mine);
   mpi::agree(comm, [&] {
     if (first != none && mine == first) throw_input(message);
   });
+}
+
+std::vector<std::int64_t> local_lines(const LocalRows& local) {
+  return {local.lines.begin(), local.lines.end()};
+}
+
+// Agreed (every rank holds the same pairs): an input error naming the first repeated id by the
+// lines of its first and its repeating row, never by the id itself (docs/privacy.md).
+template <class Id>
+void refuse_repeated_ids(const IngestConfig& cfg, std::vector<std::pair<Id, std::int64_t>> ids_and_lines) {
+  std::sort(ids_and_lines.begin(), ids_and_lines.end());
+  std::int64_t first = 0, repeat = std::numeric_limits<std::int64_t>::max();
+  for (std::size_t i = 1, group = 0; i < ids_and_lines.size(); ++i) {
+    if (ids_and_lines[i].first != ids_and_lines[group].first) {
+      group = i;
+    } else if (ids_and_lines[i].second < repeat) {
+      repeat = ids_and_lines[i].second;
+      first = ids_and_lines[group].second;
+    }
+  }
+  if (repeat != std::numeric_limits<std::int64_t>::max())
+    throw_input(cfg.table + ": lines " + std::to_string(first) + " and " + std::to_string(repeat) +
+                " hold the same customer id (the first repeat); ids must be unique");
 }
 
 // Collective: the ids of a numeric id column, each an exact non-negative integer, checked
@@ -184,15 +212,13 @@ TableIds integer_ids(const mpi::Communicator& comm, const IngestConfig& cfg, con
   });
   TableIds out;
   for (const auto& row : local.values) out.ids.push_back(*parse_id(row[columns.id_index]));
-  // Ids of all rows on every rank (8 bytes per customer: tables are small) to find duplicates.
+  // Ids and lines of all rows on every rank (16 bytes per customer: tables are small) to find duplicates.
   std::vector<std::int64_t> as_signed(out.ids.begin(), out.ids.end());
-  std::vector<std::int64_t> all_ids = comm.allgatherv(std::span<const std::int64_t>(as_signed));
-  std::vector<std::uint64_t> sorted(all_ids.begin(), all_ids.end());
-  std::sort(sorted.begin(), sorted.end());
-  mpi::agree(comm, [&] {
-    const auto dup = std::adjacent_find(sorted.begin(), sorted.end());
-    if (dup != sorted.end()) throw_input(cfg.table + ": customer id " + std::to_string(*dup) + " appears more than once");
-  });
+  const std::vector<std::int64_t> all_ids = comm.allgatherv(std::span<const std::int64_t>(as_signed));
+  const std::vector<std::int64_t> all_lines = comm.allgatherv(std::span<const std::int64_t>(local_lines(local)));
+  std::vector<std::pair<std::uint64_t, std::int64_t>> sorted;
+  for (std::size_t i = 0; i < all_ids.size(); ++i) sorted.emplace_back(static_cast<std::uint64_t>(all_ids[i]), all_lines[i]);
+  refuse_repeated_ids(cfg, std::move(sorted));
   return out;
 }
 
@@ -218,12 +244,10 @@ TableIds text_ids(const mpi::Communicator& comm, const IngestConfig& cfg, const 
   out.kind = IdKind::text;
   out.text.resize(layout.total_rows);
   for (std::size_t i = 0; i < strings.size(); ++i) out.text[static_cast<std::size_t>(positions[i])] = strings[i];
-  std::vector<std::string> sorted = out.text;
-  std::sort(sorted.begin(), sorted.end());
-  mpi::agree(comm, [&] {
-    const auto dup = std::adjacent_find(sorted.begin(), sorted.end());
-    if (dup != sorted.end()) throw_input(cfg.table + ": customer id '" + *dup + "' appears more than once");
-  });
+  const std::vector<std::int64_t> lines = comm.allgatherv(std::span<const std::int64_t>(local_lines(local)));
+  std::vector<std::pair<std::string, std::int64_t>> sorted;
+  for (std::size_t i = 0; i < strings.size(); ++i) sorted.emplace_back(strings[i], lines[i]);
+  refuse_repeated_ids(cfg, std::move(sorted));
   return out;
 }
 
@@ -356,7 +380,8 @@ void check_missing(const mpi::Communicator& comm, const IngestConfig& cfg, const
 
 }  // namespace
 
-nlohmann::json ingest_table(const mpi::Communicator& comm, const IngestConfig& cfg, const Logger& log) {
+nlohmann::json ingest_table(const mpi::Communicator& comm, const IngestConfig& cfg, const Logger& log,
+                            const Pseudonymizer* pseudonyms) {
   std::optional<InputFile> file;
   mpi::agree(comm, [&] { file.emplace(cfg.table); });
   const CsvPlan plan = plan_csv_parts(comm, *file, cfg.read_block_bytes, header_spec(cfg));
@@ -364,7 +389,7 @@ nlohmann::json ingest_table(const mpi::Communicator& comm, const IngestConfig& c
   const ColumnPlan columns = plan_columns(comm, cfg, header);
   log.info("ingest: table " + cfg.table + " (" + std::to_string(header.size()) + " columns) -> " + cfg.output);
 
-  LocalRows local = parse_rows(comm, cfg, *file, plan, columns);
+  LocalRows local = parse_rows(comm, cfg, *file, plan, columns, log);
   TableLayout layout = number_rows(comm, cfg, plan, local.part_rows);
   // The id column's kind is decided on all ranks' values: one textual id makes it text.
   const bool textual = !columns.numbered && comm.max(static_cast<std::int64_t>(local.ids_textual ? 1 : 0)) == 1;
@@ -390,6 +415,7 @@ nlohmann::json ingest_table(const mpi::Communicator& comm, const IngestConfig& c
   check_missing(comm, cfg, log, columns, typed.global, layout.total_rows);
   layout.group_attributes = {{"source", std::filesystem::path(cfg.table).filename().string()},
                              {"generator", "custseg ingest --table"}};
+  if (pseudonyms) pseudonymize_id_column(comm, *pseudonyms, layout, typed.columns, text_columns);
   write_customer_table(comm, cfg.output, layout, typed.columns, text_columns);
   log.info("ingest: wrote " + std::to_string(layout.total_rows) + " customers to " + cfg.output);
   return report;

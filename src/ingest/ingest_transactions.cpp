@@ -1,4 +1,5 @@
 #include "custseg/ingest/ingest_transactions.hpp"
+#include "custseg/ingest/pseudonymize_ids.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -345,7 +346,8 @@ SortedRows sort_globally(const mpi::Communicator& comm, std::vector<CustomerFeat
   return out;
 }
 
-QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestConfig& cfg, const Logger& log) {
+QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestConfig& cfg, const Logger& log,
+                                  const Pseudonymizer* pseudonyms) {
   Stopwatch clock;
   std::optional<InputFile> file;
   mpi::agree(comm, [&] { file.emplace(cfg.transactions); });
@@ -366,7 +368,7 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
       throw Error(e.code(), cfg.transactions + ": " + e.what());
     }
   };
-  aggregator.counts().blank_lines = parse_my_parts(comm, *file, plan, add).blank_lines;
+  aggregator.counts().blank_lines = parse_my_parts(comm, *file, plan, add, PartProgress(log, plan)).blank_lines;
   const double parse_seconds = clock.seconds();
   QualityReport report = counted_report(comm, cfg, aggregator.counts(), dates);
   log.info("  parsed " + std::to_string(report.rows) + " rows in " + std::to_string(parse_seconds) + " s");
@@ -385,10 +387,12 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
   write_report_file(comm, quality_report_path(cfg.output), report);
   if (comm.is_root() && log.level() >= Verbosity::normal) std::printf("%s\n", console_summary(report).c_str());
   check_report(comm, cfg, report);
-  write_customer_table(comm, cfg.output, sorted_layout(cfg, sorted, report, dates.churn.has_value()),
-                       table_columns(sorted.rows, customers.countries, columns.country.has_value(),
-                                     columns.product.has_value(), dates.churn.has_value(), text_ids),
-                       text_id_column(std::move(sorted.text_ids)));
+  const TableLayout layout = sorted_layout(cfg, sorted, report, dates.churn.has_value());
+  std::vector<OutputColumn> typed = table_columns(sorted.rows, customers.countries, columns.country.has_value(),
+                                                  columns.product.has_value(), dates.churn.has_value(), text_ids);
+  std::vector<TextColumn> text = text_id_column(std::move(sorted.text_ids));
+  if (pseudonyms) pseudonymize_id_column(comm, *pseudonyms, layout, typed, text);
+  write_customer_table(comm, cfg.output, layout, typed, text);
   log.info("ingest: wrote " + std::to_string(report.customers) + " customers to " + cfg.output + " in " +
            std::to_string(clock.seconds()) + " s; quality report " + quality_report_path(cfg.output));
   return report;

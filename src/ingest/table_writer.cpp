@@ -6,6 +6,7 @@
 
 #include "custseg/io/customer_table.hpp"
 #include "custseg/io/hdf5.hpp"
+#include "custseg/io/output_space.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/util/error.hpp"
 
@@ -35,14 +36,31 @@ void append_text_columns(const mpi::Communicator& comm, const std::string& parti
                                std::to_string(layout.total_rows));
     if (!comm.is_root() || text_columns.empty()) return;
     io::File file = io::File::open_serial(partial, true);
-    for (const auto& t : text_columns) {
-      const std::string p = io::column_path(t.name);
-      file.create_vlen_string_dataset(p, t.all_rows.size());
-      file.write_vlen_string_rows(p, 0, t.all_rows);
-      for (const auto& [name, value] : t.attributes) file.write_attribute(p, name, value);
+    try {
+      for (const auto& t : text_columns) {
+        const std::string p = io::column_path(t.name);
+        file.create_vlen_string_dataset(p, t.all_rows.size());
+        file.write_vlen_string_rows(p, 0, t.all_rows);
+        for (const auto& [name, value] : t.attributes) file.write_attribute(p, name, value);
+      }
+      file.close();
+    } catch (...) {
+      file.discard();  // a failed close would leave a handle that crashes HDF5 at MPI_Finalize
+      throw;
     }
-    file.close();
   });
+}
+// Bytes of the table: 8 per value of a numeric column (4 for int32), a text value's bytes plus
+// its variable-length overhead; the attributes are small.
+std::uint64_t table_bytes(const mpi::Communicator& comm, const TableLayout& layout,
+                          const std::vector<OutputColumn>& columns, const std::vector<TextColumn>& text_columns) {
+  std::uint64_t bytes = 0;
+  for (const auto& c : columns) bytes += layout.total_rows * (c.values.index() == 1 ? 4 : 8);
+  std::uint64_t text = 0;
+  if (comm.is_root())
+    for (const auto& t : text_columns)
+      for (const auto& v : t.all_rows) text += v.size() + 32;
+  return bytes + text + 64 * 1024;
 }
 }  // namespace
 
@@ -56,11 +74,21 @@ void write_customer_table(const mpi::Communicator& comm, const std::string& path
         throw std::logic_error("column " + c.name + " holds " + std::to_string(local_rows(c.values)) +
                                " rows on this rank, its blocks " + std::to_string(mine));
   });
+  const std::uint64_t bytes = table_bytes(comm, layout, columns, text_columns);
+  mpi::agree(comm, [&] {
+    if (comm.is_root()) io::require_free_space(path, bytes);
+  });
   const std::string partial = path + ".partial";
   std::optional<io::File> file;
   try {
     mpi::agree(comm, [&] {
       file.emplace(io::File::create(partial, comm));
+    });
+    // The whole table's space, before the first write: a full disk cannot stop it half-way.
+    mpi::agree(comm, [&] {
+      if (comm.is_root()) io::reserve_space(partial, bytes);
+    });
+    mpi::agree(comm, [&] {
       file->create_group(io::kCustomersGroup);
       for (const auto& [name, value] : layout.group_attributes) file->write_attribute(io::kCustomersGroup, name, value);
       for (const auto& c : columns) {
@@ -90,8 +118,9 @@ void write_customer_table(const mpi::Communicator& comm, const std::string& path
     mpi::agree(comm, [&] { file->close(); });
     append_text_columns(comm, partial, layout, text_columns);
   } catch (...) {
-    // Errors inside are agreed, so every rank is here: close together (collective), and leave
-    // no half-written file behind.
+    // Errors inside are agreed (each collective write and the close agree themselves), so every
+    // rank is here: free the space, close together (collective), leave no half-written file.
+    if (file) file->discard();
     file.reset();
     std::error_code ignored;
     if (comm.is_root()) std::filesystem::remove(partial, ignored);

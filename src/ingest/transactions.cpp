@@ -126,8 +126,8 @@ std::uint64_t TransactionAggregator::id_of(const CsvRecord& r) const {
   if (const auto id = parse_id(text)) return *id;
   // Only numbers reach here (string ids are kept as text): a number that is not an exact
   // non-negative integer would become another customer's id under any conversion.
-  throw_input("line " + std::to_string(r.line()) + ": customer id '" + std::string(text) +
-              "' is not a non-negative integer (an id must be exact: negative, fractional and >= 2^64 values would "
+  // The line, never the id (docs/privacy.md).
+  throw_input("line " + std::to_string(r.line()) + ": the customer id is not a non-negative integer (an id must be exact: negative, fractional and >= 2^64 values would "
               "become other customers' ids)");
 }
 

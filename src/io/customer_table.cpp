@@ -238,14 +238,23 @@ TableInfo inspect_table(const File& file, const std::string& key, const std::str
 std::vector<double> read_column(const File& file, const TableInfo& table, const std::string& name, const RowBlock& block) {
   const ColumnInfo& c = table.require(name, "numeric");
   std::vector<double> values(block.count);
-  file.read_column_rows<double>(c.where, block, values);
+  read_table_rows<double>(file, table, c.where, block, values);
   return values;
 }
 
 std::vector<std::string> read_text_column(const File& file, const TableInfo& table, const std::string& name,
                                           const RowBlock& block) {
   const ColumnInfo& c = table.require(name, "text", true);
-  return file.read_string_rows(c.where, block);
+  return read_table_strings(file, table, c.where, block);
+}
+
+std::vector<std::string> read_table_strings(const File& file, const TableInfo& table, const ColumnLocation& where,
+                                            const RowBlock& block) {
+  if (!table.selection) return file.read_string_rows(where, block);
+  const RowBlock span = table.selection->physical_span(block);
+  std::vector<std::string> values = file.read_string_rows(where, span);
+  table.selection->keep_selected(span, values);
+  return values;
 }
 
 data::FeatureMatrix read_features(const File& file, const TableInfo& table, const std::vector<std::string>& names,
@@ -258,7 +267,7 @@ data::FeatureMatrix read_features(const File& file, const TableInfo& table, cons
   // One column buffer for all columns: a fresh one per column costs its pages' faults again.
   std::vector<double> column(block.count);
   for (std::size_t j = 0; j < names.size(); ++j) {
-    file.read_column_rows<double>(table.require(names[j], "numeric").where, block, column);
+    read_table_rows<double>(file, table, table.require(names[j], "numeric").where, block, column);
     for (std::size_t i = 0; i < m.rows; ++i) m.values[i * m.dims + j] = column[i];
   }
   return m;

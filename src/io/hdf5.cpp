@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <limits>
 
+#include "custseg/io/hdf5_validate.hpp"
+#include "custseg/io/output_space.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "hdf5_call.hpp"
 
@@ -207,6 +209,8 @@ void check_input_path(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
+  // A symlink loop, a path through a file, a directory we may not search: say what stat said.
+  if (ec && ec != std::errc::no_such_file_or_directory) throw_input("cannot open input " + path + ": " + ec.message());
   if (!fs::exists(status)) throw_input("input file not found: " + path);
   if (fs::is_directory(status)) throw_input("input is a directory, not an HDF5 file: " + path);
   const Site site{path, {}, ExitCode::input};
@@ -214,11 +218,15 @@ void check_input_path(const std::string& path) {
 }
 }  // namespace
 
-File File::open_read(const std::string& path, const mpi::Communicator& comm) {
+File File::open_read(const std::string& path, const mpi::Communicator& comm, const std::string& key) {
   detail::quiet_hdf5_errors();
   // All ranks check and agree before H5Fopen, which is collective: a rank that cannot read the
-  // file must not leave the others waiting inside it.
-  mpi::agree(comm, [&] { check_input_path(path); });
+  // file must not leave the others waiting inside it. Rank 0 then has a child process read the
+  // file's structure, where a crash of libhdf5 on corrupt metadata costs only the child.
+  mpi::agree(comm, [&] {
+    check_input_path(path);
+    if (comm.is_root()) validate_in_child(path, key);
+  });
   const Site site{path, {}, ExitCode::input};
   Hid fapl = make_fapl(&comm, site);
   Hid file = own(H5Fopen(path.c_str(), H5F_ACC_RDONLY, raw(fapl)), H5Fclose, site, "H5Fopen");
@@ -237,12 +245,14 @@ File File::create(const std::string& path, const mpi::Communicator& comm, const 
   Hid id = own(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, raw(fapl)), H5Fclose, site, "H5Fcreate");
   File file(std::move(id), path, Access::parallel, true);
   file.layout_ = layout;
+  file.comm_ = &comm;
   return file;
 }
 
 File File::open_serial(const std::string& path, bool writable) {
   detail::quiet_hdf5_errors();
   if (!std::filesystem::exists(path)) throw_input("file not found: " + path);
+  if (!writable) validate_in_child(path, {});
   const Site site{path, {}, writable ? ExitCode::output : ExitCode::input};
   Hid id = own(H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, site, "H5Fopen");
   return File(std::move(id), path, Access::serial, writable);
@@ -255,7 +265,52 @@ File File::create_serial(const std::string& path) {
   return File(std::move(id), path, Access::serial, true);
 }
 
-void File::close() { file_ = Hid(); }
+File File::borrow_for_reading(std::int64_t file_id, const std::string& path) {
+  return File(detail::HidAccess::adopt(file_id, nullptr), path, Access::serial, false);
+}
+
+void File::agree_on_write(bool failed, const std::string& object) const {
+  // One rank failing a collective write while the others go on to the next collective call
+  // would hang the job: every rank learns of the failure here and throws with it. Without an
+  // errno from MPI-IO, a full file system is recognized by what is left on it.
+  const bool any = comm_ && comm_->size() > 1 ? comm_->max(std::int64_t{failed}) != 0 : failed;
+  if (!any) return;
+  if (out_of_space(path_)) throw_no_space(path_);
+  throw_output("cannot write " + path_ + (object.empty() ? "" : " (object " + object + ")") +
+               (failed ? "" : ": the write failed on another rank"));
+}
+
+void File::close() {
+  if (writable_ && file_.valid()) {
+    bool failed = false;
+    std::string why;
+    try {
+      check(H5Fflush(raw(file_), H5F_SCOPE_LOCAL), at(*this), "H5Fflush");
+    } catch (const Error& e) {
+      failed = true;
+      why = e.what();
+    }
+    if (comm_) {
+      agree_on_write(failed, {});
+    } else if (failed) {
+      if (out_of_space(path_)) throw_no_space(path_);
+      throw_output(why);
+    }
+  }
+  file_ = Hid();
+}
+
+void File::discard() noexcept {
+  const bool owner = comm_ == nullptr || comm_->is_root();
+  try {
+    if (owner && file_.valid()) std::filesystem::resize_file(path_, 0);
+  } catch (...) {  // nothing to free: the close below may still succeed
+  }
+  if (comm_ && file_.valid()) comm_->barrier();  // the space is free before any rank flushes
+  file_ = Hid();
+  std::error_code ignored;
+  if (owner) std::filesystem::remove(path_, ignored);
+}
 
 bool File::exists(const std::string& object_path) const {
   // Walk the path one link at a time: H5Lexists fails if an intermediate group is missing.
@@ -634,7 +689,11 @@ void File::transfer_rows(const std::string& path, const RowBlock& block, ColumnT
   void* transferred = conversion.prepare(buffer == &nothing ? nullptr : buffer, rows.elements, write);
   if (transferred == nullptr) transferred = buffer;
   const auto clock = std::chrono::steady_clock::now();
-  if (write)
+  if (write && comm_) {
+    const herr_t rc =
+        H5Dwrite(raw(ds), conversion.transfer_type(), raw(rows.mem_space), raw(rows.file_space), raw(dxpl), transferred);
+    agree_on_write(rc < 0, rc < 0 ? path + ": H5Dwrite failed: " + detail::hdf5_error_stack() : path);
+  } else if (write)
     check(H5Dwrite(raw(ds), conversion.transfer_type(), raw(rows.mem_space), raw(rows.file_space), raw(dxpl), transferred),
           site, "H5Dwrite");
   else

@@ -118,11 +118,16 @@ Model read_model(const std::string& path) {
   Model m;
   m.path = path;
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw_input("model " + path + " not found (or not a file)");
+  const bool regular = std::filesystem::is_regular_file(path, ec);
+  // A symlink loop or a path through a file: what stat said, not "not found".
+  if (ec && ec != std::errc::no_such_file_or_directory) throw_input("cannot open model " + path + ": " + ec.message());
+  if (!regular && std::filesystem::is_directory(path, ec))
+    throw_input("model " + path + " is a directory, not a results.h5 file (name RUN/results.h5)");
+  if (!regular) throw_input("model " + path + " not found (or not a file)");
   File f = [&] {
     try {
       return File::open_serial(path, false);
-    } catch (const Error&) {
+    } catch (const Hdf5Error&) {  // not HDF5; a corrupt HDF5 file is reported as such by open_serial
       throw_input(path + " is not a custseg results file (not an HDF5 file)");
     }
   }();

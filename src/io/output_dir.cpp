@@ -36,6 +36,62 @@ void prepare_output_file(const std::string& path, bool overwrite) {
   if (fs::exists(p) && !overwrite) throw_output(path + " already exists; pass --overwrite to replace it");
 }
 
+namespace {
+// The folders of DIR's path that do not exist yet, deepest first (what create_directories makes).
+std::vector<std::string> missing_dirs(const std::string& dir) {
+  std::vector<std::string> missing;
+  std::error_code ec;
+  for (fs::path p = fs::absolute(dir, ec).lexically_normal(); !ec && p.has_relative_path() && !fs::exists(p, ec);
+       p = p.parent_path()) {
+    if (p.filename().empty()) p = p.parent_path();  // "out/" normalizes to "out/" + ""
+    missing.push_back(p.string());
+  }
+  return missing;
+}
+}  // namespace
+
+OutputLock lock_output_dir(const std::string& dir, const std::string& job) {
+  std::vector<std::string> created = missing_dirs(dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw_output("cannot create output directory " + dir + ": " + ec.message());
+  OutputLock lock;
+  try {
+    require_writable_dir(dir);
+    lock = OutputLock(lock_path_for_dir(dir), dir, job);
+  } catch (...) {
+    for (const auto& d : created) fs::remove(d, ec);  // only folders this call made, only when empty
+    throw;
+  }
+  lock.remove_when_empty(std::move(created));
+  return lock;
+}
+
+OutputLock lock_output_file(const std::string& file, const std::string& job) {
+  const fs::path p(file);
+  const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  if (!fs::exists(dir)) throw_output("output directory " + dir.string() + " does not exist");
+  require_writable_dir(dir);
+  return OutputLock(lock_path_for_file(file), file, job);
+}
+
+void remove_old_outputs(const std::string& dir, const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    const fs::path p = fs::path(dir) / name;
+    std::error_code ec;
+    fs::remove(p, ec);
+    if (ec) throw_output("--overwrite: cannot remove the earlier " + p.string() + ": " + ec.message());
+  }
+}
+
+void remove_unfinished_outputs(const std::string& dir, const std::vector<std::string>& names) noexcept {
+  for (const auto& name : names) {
+    std::error_code ignored;
+    fs::remove(fs::path(dir) / name, ignored);
+    fs::remove(fs::path(dir) / (name + ".partial"), ignored);
+  }
+}
+
 std::vector<JobFile> files_in_dir(const std::string& dir, const std::vector<std::string>& names,
                                   const std::string& option) {
   std::vector<JobFile> files;

@@ -2,6 +2,7 @@
 
 #include "custseg/io/hdf5.hpp"
 #include "custseg/io/model_format.hpp"
+#include "custseg/io/output_space.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/stats/quantiles.hpp"
 #include "custseg/util/error.hpp"
@@ -11,15 +12,25 @@ namespace custseg::io {
 void write_assignments(const mpi::Communicator& comm, const std::string& path, std::uint64_t rows_total,
                        const RowBlock& block, std::span<const std::uint64_t> ids,
                        std::span<const std::int32_t> segments, std::span<const float> distances,
-                       bool numeric_ids) {
+                       bool numeric_ids, std::uint64_t reserve_bytes) {
   File file = File::create(path, comm);
-  if (numeric_ids) file.create_dataset("/assignments/customer_id", ColumnType::uint64, {rows_total});
-  file.create_dataset("/assignments/segment", ColumnType::int32, {rows_total});
-  file.create_dataset("/assignments/distance", ColumnType::float32, {rows_total});
-  if (numeric_ids) file.write_rows<std::uint64_t>("/assignments/customer_id", block, ids);
-  file.write_rows<std::int32_t>("/assignments/segment", block, segments);
-  file.write_rows<float>("/assignments/distance", block, distances);
-  file.close();
+  try {
+    mpi::agree(comm, [&] {
+      if (comm.is_root() && reserve_bytes > 0) reserve_space(path, reserve_bytes);
+    });
+    if (numeric_ids) file.create_dataset("/assignments/customer_id", ColumnType::uint64, {rows_total});
+    file.create_dataset("/assignments/segment", ColumnType::int32, {rows_total});
+    file.create_dataset("/assignments/distance", ColumnType::float32, {rows_total});
+    // Each collective write and the close agree on failure (File::close), so every rank is here
+    // together when one fails: discard() frees the space and closes collectively.
+    if (numeric_ids) file.write_rows<std::uint64_t>("/assignments/customer_id", block, ids);
+    file.write_rows<std::int32_t>("/assignments/segment", block, segments);
+    file.write_rows<float>("/assignments/distance", block, distances);
+    file.close();
+  } catch (...) {
+    file.discard();
+    throw;
+  }
 }
 
 void write_text_ids(const mpi::Communicator& comm, const std::string& path, std::uint64_t rows_total,
@@ -30,7 +41,15 @@ void write_text_ids(const mpi::Communicator& comm, const std::string& path, std:
   });
   for (int turn = 0; turn < comm.size(); ++turn)
     mpi::agree(comm, [&] {
-      if (comm.rank() == turn) File::open_serial(path, true).write_vlen_string_rows(dataset, block.begin, ids);
+      if (comm.rank() != turn) return;
+      File file = File::open_serial(path, true);
+      try {
+        file.write_vlen_string_rows(dataset, block.begin, ids);
+        file.close();
+      } catch (...) {
+        file.discard();  // a failed close would leave a handle that crashes HDF5 at MPI_Finalize
+        throw;
+      }
     });
 }
 
@@ -164,8 +183,8 @@ void write_model(const File& f, const report::RunSummary& s) {
 
 }  // namespace
 
-void write_model_and_segments(const std::string& path, const report::RunSummary& s) {
-  File f = File::open_serial(path, /*writable=*/true);
+namespace {
+void write_model_and_segments_into(File& f, const report::RunSummary& s) {
   const std::size_t k = s.k, d = s.dims();
   write_model(f, s);
 
@@ -194,6 +213,17 @@ void write_model_and_segments(const std::string& path, const report::RunSummary&
   write_segment_ids(f, s);
   if (s.matching) write_matching(f, *s.matching);
   f.close();
+}
+}  // namespace
+
+void write_model_and_segments(const std::string& path, const report::RunSummary& s) {
+  File f = File::open_serial(path, /*writable=*/true);
+  try {
+    write_model_and_segments_into(f, s);
+  } catch (...) {
+    f.discard();  // a failed close would leave a handle that crashes HDF5 at MPI_Finalize
+    throw;
+  }
 }
 
 }  // namespace custseg::io

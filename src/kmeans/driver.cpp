@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "custseg/data/row_source.hpp"
@@ -224,17 +225,29 @@ void save_checkpoint(const Fit& fit, const Checkpoint& c) {
   mpi::agree(fit.comm, [&] {
     if (fit.comm.is_root()) write_checkpoint(fit.plan->path, c);
   });
+  set_stop_checkpoint(fit.plan->path);  // from now on a prompt stop keeps it (util/stop_signal.hpp)
   fit.plan->write_seconds += clock.seconds();
   ++fit.plan->writes;
   fit.log.info("checkpoint: " + std::string(c.fitted ? "fitted" : "restart " + std::to_string(c.restart + 1) +
                                                                    ", iteration " + std::to_string(c.iteration)) +
                " written to " + fit.plan->path + " in " + std::to_string(clock.seconds()) + " s");
   if (fit.plan->stop_signal != 0)
-    throw Error(ExitCode::stopped, "stopped by signal " + signal_name(fit.plan->stop_signal) + "; checkpoint written to " +
+    throw Error(ExitCode::stopped, "stopped by " + signal_name(fit.plan->stop_signal) + "; checkpoint written to " +
                                        fit.plan->path + "; rerun with --resume");
 }
 
 // After an iteration that does not end the restart: periodic, or asked for by an agreed signal.
+// The previous restart converged in the iteration whose reduction carried a stop (agreed on
+// every rank): stop before this restart, keeping the last checkpoint if there is one. (The
+// finished restarts since that checkpoint are lost; a checkpoint cannot hold "restart not begun".)
+void stop_before_restart(const Fit& fit) {
+  if (!fit.plan || fit.plan->stop_signal == 0) return;
+  const bool kept = fit.plan->writes > 0 || fit.plan->resume.has_value();
+  throw Error(ExitCode::stopped, "stopped by " + signal_name(fit.plan->stop_signal) +
+                                     (kept ? "; checkpoint " + fit.plan->path + " kept; rerun with --resume"
+                                           : " before the first checkpoint (none yet); nothing was written; rerun the same command"));
+}
+
 bool checkpoint_due(const Fit& fit, int iteration) {
   if (!fit.plan) return false;
   return fit.plan->stop_signal != 0 || (fit.plan->every > 0 && iteration % fit.plan->every == 0);
@@ -248,6 +261,8 @@ RunOutcome run_once(const Fit& fit, int run, std::uint64_t run_seed, const Resta
     r.history = from->history;
     r.iterations = from->iteration;
   } else {
+    stop_before_restart(fit);
+    test_hold("init");
     r.centroids = initial_centroids(fit, run_seed);
     r.init_seconds = init_clock.seconds();
     fit.log.detail("  k-means|| initialisation: " + std::to_string(r.init_seconds) + " s");
@@ -256,6 +271,10 @@ RunOutcome run_once(const Fit& fit, int run, std::uint64_t run_seed, const Resta
   r.labels.resize(fit.source.rows());
   const Stopwatch iterate_clock;
   {
+    // With checkpoints (segment) a signal during the iterations is agreed in the next reduction
+    // and answered with a checkpoint; elsewhere it stops the job at once (util/stop_signal.hpp).
+    std::optional<StopDeferral> agreed_stop;
+    if (fit.plan) agreed_stop.emplace();
     // The step (and its per-row bounds) lives only for the iterations: it is gone before the
     // final pass allocates the distances, which keeps the peak per rank low. A resumed restart's
     // fresh step rebuilds its bounds from the saved centroids (same labels as Lloyd's).
@@ -277,6 +296,9 @@ RunOutcome run_once(const Fit& fit, int run, std::uint64_t run_seed, const Resta
       }
       if (it < fit.options.max_iter && checkpoint_due(fit, it)) save_checkpoint(fit, checkpoint_of(fit, done, run, &r));
     }
+    agreed_stop.reset();
+    // Arrived after the last reduction: no rank knows of it but this one, so stop now.
+    if (!fit.plan || fit.plan->stop_signal == 0) act_on_pending_stop();
   }
   // Final assignment against the final centroids, so labels, distances and inertia agree.
   r.distance2.resize(fit.source.rows());
@@ -365,7 +387,10 @@ KMeansResult best_of_restarts(const Fit& fit) {
     // with inertia 0: another restart could only find it again.
     if (degenerate) break;
   }
-  if (fit.plan && !(resume && resume->fitted)) save_checkpoint(fit, checkpoint_of(fit, done, runs, nullptr));
+  if (fit.plan && !(resume && resume->fitted)) {
+    const StopDeferral agreed_stop;  // segment agrees on a signal that arrives now after the fit
+    save_checkpoint(fit, checkpoint_of(fit, done, runs, nullptr));
+  }
   if (done.best.restored) recompute_restored(fit, done.best);
   KMeansResult result = result_of(std::move(done.best), fit.scales);
   result.algorithm = to_string(fit.algorithm);

@@ -6,6 +6,7 @@
 #include "custseg/kmeans/init.hpp"
 #include "custseg/mpi/exact_sum.hpp"
 #include "custseg/util/log.hpp"
+#include "custseg/util/progress.hpp"
 #include "init_steps.hpp"
 #include "row_passes.hpp"
 
@@ -93,8 +94,11 @@ std::vector<double> kmeans_parallel_init(const mpi::Communicator& comm, RowSourc
     detail::append_candidates(gathered, candidates);
     add_candidates(comm, source, candidates, old_count, candidates.size() / d, nearest);
     // Every round is a pass over the rows: a progress line each (minutes at 1e8 rows).
+    const double seconds = clock.seconds();
+    std::string left;
+    if (round < options.rounds) left = ", ~" + format_duration(seconds / round * (options.rounds - round)) + " left";
     log.info("  k-means|| round " + std::to_string(round) + "/" + std::to_string(options.rounds) + ": " +
-             std::to_string(candidates.size() / d) + " candidates, " + std::to_string(clock.seconds()) + " s");
+             std::to_string(candidates.size() / d) + " candidates, " + std::to_string(seconds) + " s" + left);
   }
   return reduce_candidates(comm, candidates, nearest.candidate, d, options);
 }

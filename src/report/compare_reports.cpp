@@ -1,4 +1,5 @@
 #include "custseg/report/compare_reports.hpp"
+#include "custseg/report/text_reports.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -148,20 +149,15 @@ std::string compare_json(const CompareResult& r) {
 
 void write_compare_outputs(const std::string& dir, const CompareResult& r) {
   namespace fs = std::filesystem;
+  // migration.csv, the completion file (docs/outputs.md), is renamed last: a folder that has it
+  // has the reports too.
   const std::vector<std::pair<std::string, std::string>> files{
-      {"migration.csv", migration_csv(r)}, {"report.json", compare_json(r)}, {"report.html", compare_html(r)}};
-  const auto partial = [&](const std::string& name) { return fs::path(dir) / (name + ".partial"); };
+      {"report.json", compare_json(r)}, {"report.html", compare_html(r)}, {"migration.csv", migration_csv(r)}};
   try {
-    for (const auto& [name, text] : files) {
-      std::ofstream out(partial(name), std::ios::binary);
-      out << text;
-      out.close();
-      if (!out) throw_output("cannot write " + partial(name).string());
-    }
-    for (const auto& [name, text] : files) fs::rename(partial(name), fs::path(dir) / name);
+    for (const auto& [name, text] : files) write_file_atomically((fs::path(dir) / name).string(), text);
   } catch (const std::exception& e) {
     std::error_code ignored;
-    for (const auto& [name, text] : files) fs::remove(partial(name), ignored);
+    for (const auto& [name, text] : files) fs::remove(fs::path(dir) / name, ignored);
     if (dynamic_cast<const Error*>(&e)) throw;
     throw_output(std::string("writing the compare outputs in ") + dir + ": " + e.what());
   }

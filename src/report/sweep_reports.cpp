@@ -16,15 +16,20 @@ std::string num(double v, const char* format = "%.10g") {
 std::string smallest(std::int64_t n, std::int64_t floor) {
   return n < floor ? "< " + std::to_string(floor) : std::to_string(n);
 }
+// sweep.csv's cells: the size, or empty (with the flag true) below the privacy floor.
+std::string smallest_cells(std::int64_t n, std::int64_t floor) {
+  return n < floor ? ",true" : std::to_string(n) + ",false";
+}
 }  // namespace
 
 std::string render_sweep_csv(const SweepSummary& w, std::int64_t min_segment_size) {
   std::ostringstream out;
-  out << "k,inertia,iterations,converged,calinski_harabasz,davies_bouldin,silhouette,stability,smallest_segment,recommended\n";
+  out << "k,inertia,iterations,converged,calinski_harabasz,davies_bouldin,silhouette,stability,smallest_segment,"
+         "smallest_segment_suppressed,recommended\n";
   for (const auto& p : w.points)
     out << p.k << ',' << num(p.inertia) << ',' << p.iterations << ',' << (p.converged ? "true" : "false") << ','
         << num(p.quality.calinski_harabasz) << ',' << num(p.quality.davies_bouldin) << ',' << num(p.quality.silhouette)
-        << ',' << num(p.stability) << ',' << smallest(p.smallest_segment, min_segment_size) << ','
+        << ',' << num(p.stability) << ',' << smallest_cells(p.smallest_segment, min_segment_size) << ','
         << (p.k == w.recommended_k ? "true" : "false") << '\n';
   return out.str();
 }

@@ -1,13 +1,17 @@
 #include "custseg/report/text_reports.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "custseg/io/output_space.hpp"
+#include "custseg/io/partial_file.hpp"
 #include "custseg/report/definitions.hpp"
 #include "custseg/report/segment_order.hpp"
 #include "custseg/stats/quantile_selection.hpp"
@@ -277,7 +281,9 @@ std::string render_json_report(const RunSummary& s) {
 
 std::string render_segments_csv(const RunSummary& s) {
   std::ostringstream out;
-  out << "segment,count,share,name,substantial";
+  // Numeric columns hold numbers or nothing (pandas reads them as numbers): a suppressed
+  // segment's figures are empty cells, and `suppressed` says why they are missing.
+  out << "segment,count,share,name,substantial,suppressed";
   for (const auto& kpi : s.profiles.kpis) {
     out << ',' << kpi.name << "_sum," << kpi.name << "_mean," << kpi.name << "_share";
     if (kpi.binary) out << ',' << kpi.name << "_rate";
@@ -295,13 +301,14 @@ std::string render_segments_csv(const RunSummary& s) {
   out << '\n';
   for (const std::size_t c : segments_in_id_order(s)) {
     if (s.suppressed(c)) {
-      // Same number of fields, every figure left empty.
-      out << s.segment_id(c) << ',' << s.hidden_count(c) << ",," << csv_text(segment_name(s, c)) << ',' << (s.substantial(c) ? "true" : "false");
-      for (std::size_t i = 5; i < fields; ++i) out << ',';
+      // Same number of fields, every figure left empty (report.json says "< floor" in words).
+      out << s.segment_id(c) << ",,," << csv_text(segment_name(s, c)) << ',' << (s.substantial(c) ? "true" : "false")
+          << ",true";
+      for (std::size_t i = 6; i < fields; ++i) out << ',';
       out << '\n';
       continue;
     }
-    out << s.segment_id(c) << ',' << s.kmeans.counts[c] << ',' << csv_number(s.share(c)) << ',' << csv_text(segment_name(s, c)) << ",true";
+    out << s.segment_id(c) << ',' << s.kmeans.counts[c] << ',' << csv_number(s.share(c)) << ',' << csv_text(segment_name(s, c)) << ",true,false";
     for (const auto& kpi : s.profiles.kpis) {
       out << ',' << csv_number(kpi.sum[c]) << ',' << csv_number(kpi.mean[c]) << ',' << csv_number(kpi.share[c]);
       if (kpi.binary) out << ',' << csv_number(kpi.mean[c]);
@@ -350,17 +357,22 @@ std::string render_console_table(const RunSummary& s) {
 }
 
 void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".partial";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw_output("cannot write " + tmp);
-    out << content;
-    out.flush();
-    if (!out) throw_output("writing " + tmp + " failed (disk full?)");
+  io::require_free_space(path, content.size());
+  io::PartialFile file(path);  // removed again unless committed
+  std::FILE* out = std::fopen(file.path().c_str(), "wb");
+  if (!out) throw_output("cannot write " + file.path() + ": " + std::strerror(errno));
+  // Every step can be where a full disk shows: the write, the flush of stdio's buffer, the close.
+  const bool written = std::fwrite(content.data(), 1, content.size(), out) == content.size();
+  const int write_errno = errno;
+  const bool flushed = written && std::fflush(out) == 0;
+  const int flush_errno = errno;
+  const bool closed = std::fclose(out) == 0;
+  const int err = !written ? write_errno : !flushed ? flush_errno : errno;
+  if (!written || !flushed || !closed) {
+    if (io::out_of_space(file.path(), err)) io::throw_no_space(file.path());
+    throw_output("writing " + file.path() + " failed: " + std::strerror(err));
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw_output("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  file.commit();
 }
 
 }  // namespace custseg::report

@@ -21,6 +21,31 @@ std::string format_bound(double v) {
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
 }
+
+// The distinct values of an integer-coded column (channel 1/2, region 1..3) over all ranks, when
+// every known value is a whole number and there are at most kMaxIntegerCodes of them; empty
+// otherwise. One collective: each rank sends its distinct values, or the marker -inf when its own
+// rows already rule codes out, so every rank takes the same decision from the same union.
+std::vector<double> integer_codes(const mpi::Communicator& comm, std::span<const double> values,
+                                  std::span<const std::int32_t> population_labels) {
+  constexpr double kNotCodes = -std::numeric_limits<double>::infinity();
+  std::set<double> local;
+  for (std::size_t i = 0; i < values.size() && local.size() <= kMaxIntegerCodes; ++i) {
+    if (population_labels[i] < 0) continue;
+    const double v = values[i];
+    if (v != std::floor(v) || std::abs(v) > 1e15) {
+      local = {kNotCodes};
+      break;
+    }
+    local.insert(v);
+  }
+  if (local.size() > kMaxIntegerCodes) local = {kNotCodes};
+  const std::vector<double> mine(local.begin(), local.end());
+  const std::vector<double> all = comm.allgatherv(mine);
+  const std::set<double> global(all.begin(), all.end());
+  if (global.count(kNotCodes) || global.size() > kMaxIntegerCodes) return {};
+  return {global.begin(), global.end()};
+}
 }  // namespace
 
 FairnessAudit fairness_audit(const mpi::Communicator& comm, const std::string& column,
@@ -55,12 +80,21 @@ ProtectedGroups protected_groups(const mpi::Communicator& comm, const std::strin
     });
     return out;
   }
-  // Numeric: bands at the exact population quartiles, ignoring unknown (non-finite) values.
   std::vector<double> finite(values.begin(), values.end());
   std::vector<std::int32_t> population_labels(values.size(), -1);
   for (std::size_t i = 0; i < values.size(); ++i)
     if (labels[i] >= 0 && std::isfinite(values[i])) population_labels[i] = 0;
     else finite[i] = 0.0;
+  // Integer codes without a categories attribute (Wholesale's channel and region): one group per
+  // code. Quartiles of codes would make empty or merged groups ("channel > 2"; issue 13).
+  if (const std::vector<double> codes = integer_codes(comm, values, population_labels); !codes.empty()) {
+    for (double c : codes) out.labels.push_back(column + " = " + format_bound(c));
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (population_labels[i] >= 0)
+        out.codes[i] = static_cast<std::int32_t>(std::lower_bound(codes.begin(), codes.end(), values[i]) - codes.begin());
+    return out;
+  }
+  // Other numeric columns: bands at the exact population quartiles, ignoring unknown values.
   constexpr double kQuartiles[] = {0.25, 0.5, 0.75};
   const auto q = group_quantiles(comm, finite, population_labels, 1, kQuartiles)[1];
   std::vector<double> cuts;

@@ -1,5 +1,7 @@
 #include "custseg/stats/segment_profiles.hpp"
 
+#include "custseg/util/progress.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <sstream>
@@ -109,12 +111,25 @@ SegmentProfiles profile_segments(const mpi::Communicator& comm, const io::File& 
     mpi::agree(comm, [&] { column = io::read_column(file, table, name, prepared.block); });
     return column;
   };
-  for (const auto& name : prepared.scaling.names) p.features.push_back(profile_feature(comm, name, read(name), block_labels, k));
-  for (const auto& name : settings.columns.kpi) p.kpis.push_back(kpi_profile(comm, name, read(name), block_labels, k));
+  // One pass per column: a progress line with the time left (minutes at 1e8 rows).
+  const Logger quiet(comm.rank(), Verbosity::quiet);
+  const std::size_t passes =
+      prepared.scaling.names.size() + settings.columns.kpi.size() + settings.columns.protected_columns.size();
+  Progress progress(settings.log ? *settings.log : quiet, "  statistics", static_cast<double>(passes), "columns");
+  std::size_t done = 0;
+  for (const auto& name : prepared.scaling.names) {
+    p.features.push_back(profile_feature(comm, name, read(name), block_labels, k));
+    progress.update(static_cast<double>(++done));
+  }
+  for (const auto& name : settings.columns.kpi) {
+    p.kpis.push_back(kpi_profile(comm, name, read(name), block_labels, k));
+    progress.update(static_cast<double>(++done));
+  }
   for (const auto& name : settings.columns.protected_columns) {
     ProtectedGroups groups = read_protected_groups(comm, file, table, name, prepared.block, block_labels);
     p.fairness.push_back(
         fairness_audit(comm, name, std::move(groups.labels), groups.codes, block_labels, k, settings.fairness_threshold));
+    progress.update(static_cast<double>(++done));
   }
   p.quality = cluster_quality(comm, prepared.x, kept_labels, k);
   if (settings.silhouette_sample > 0) {

@@ -11,6 +11,8 @@ std::uint64_t parse_byte_size(const std::string& text, const std::string& option
   const auto bad = [&] {
     throw_usage(option + " must be a size in bytes such as 1048576, 512M or 2G (got '" + text + "')");
   };
+  const auto first = text.find_first_not_of(" \t");
+  if (first != std::string::npos && text[first] == '-') throw_usage(option + " must not be negative (got " + text + ")");
   std::size_t i = 0;
   std::uint64_t value = 0;
   while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {

@@ -6,6 +6,8 @@ usage: score_tables.py permute SRC DST SEED [N]  copy of a customer table with i
        score_tables.py drop SRC DST COL[,COL]   copy of a customer table without those columns
        score_tables.py version RESULTS VERSION  set the root attribute format_version in place
        score_tables.py config RESULTS INI       write /model/config (the fit's options) to INI
+       score_tables.py textids SRC DST          copy with string ids holding commas, quotes and line
+                                                breaks, and NaN in `monetary` on every 7th row
 """
 import sys
 
@@ -46,6 +48,17 @@ def main(argv):
         with h5py.File(argv[2], "r") as f, open(argv[3], "w") as out:
             text = f["model/config"][0]
             out.write(text.decode() if isinstance(text, bytes) else text)
+    elif mode == "textids":
+        copy_table(argv[2], argv[3], lambda name: True)
+        with h5py.File(argv[3], "r+") as f:
+            group = f["customers"]
+            n = group["customer_id"].shape[0]
+            ids = [f'C{i},"{i % 10}"' if i % 3 == 0 else (f"C{i}\nx" if i % 3 == 1 else f"C{i}") for i in range(n)]
+            del group["customer_id"]
+            group.create_dataset("customer_id", data=np.array(ids, dtype=object), dtype=h5py.string_dtype())
+            monetary = group["monetary"][()]
+            monetary[::7] = np.nan
+            group["monetary"][...] = monetary
     else:
         raise SystemExit(__doc__)
 

@@ -254,7 +254,7 @@ TEST_F(IngestDialects, IdsThatAreNotExactNonNegativeIntegersAreRefusedNamingTheL
     content.replace(at(75), content.find(',', at(75)) - at(75), "-7");
     const std::string csv = write("ids/bad" + std::to_string(n) + ".csv", content);
     expect_refused("--table " + csv + " --id-column id --read-block-bytes 256", path("ids/bad" + std::to_string(n++) + ".h5"),
-                   "line 62: customer id '" + std::string(bad) + "' is");
+                   "line 62: the customer id is");
   }
   // The largest uint64 is an id, read back exactly.
   const std::string big = write("ids/big.csv", "id,value\n18446744073709551615,1\n9007199254740993,2\n0001,3\n");
@@ -282,9 +282,9 @@ TEST_F(IngestDialects, StringIdsAreKeptExactlyAsUtf8StringsThatH5pyReads) {
     EXPECT_EQ(bytes_of(out), bytes_of(path("text/ref.h5")));
   }
   expect_refused("--table " + write("text/dup.csv", "k,v\nA1,1\nB2,2\nA1,3\n") + " --id-column k", path("text/dup.h5"),
-                 "customer id 'A1' appears more than once");
+                 "lines 2 and 4 hold the same customer id");
   expect_refused("--table " + write("text/gap.csv", "k,v\nA1,1\n,2\nB3,3\n") + " --id-column k", path("text/gap.h5"),
-                 "line 3: customer id '' is missing");
+                 "line 3: the customer id is missing");
 }
 
 TEST_F(IngestDialects, StringIdsInATransactionLogAreKeptAndSortedByTheirBytes) {

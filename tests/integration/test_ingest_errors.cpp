@@ -90,7 +90,8 @@ TEST_F(IngestErrors, HeaderOnly) { expect_table_failure("id,name,value\n", "has 
 
 TEST_F(IngestErrors, HeaderAndBlankLinesOnly) { expect_table_failure("id,name,value\n\n\n", "has a header line but no data rows"); }
 
-TEST_F(IngestErrors, DuplicateIds) { expect_table_failure(rows_with("58,again,1"), "customer id 58 appears more than once"); }
+// Named by lines, never by the id (docs/privacy.md).
+TEST_F(IngestErrors, DuplicateIds) { expect_table_failure(rows_with("58,again,1"), "hold the same customer id (the first repeat)"); }
 
 TEST_F(IngestErrors, MissingFileAndBadOptions) {
   // Option checks do not depend on the split: one multi-rank run of them is enough.

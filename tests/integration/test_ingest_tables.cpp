@@ -49,7 +49,7 @@ TEST_F(IngestTables, CreditCardStringIdsMissingValuesAndTypes) {
   const std::string h5 = out("cards.h5");
   const std::string args = "ingest --config " + source_dir() + "/configs/ingest-table.ini --table " + shared_data() +
                            "/credit-card-general/cc_general.csv -q --output ";
-  const auto r = run_custseg(args + h5 + " --read-block-bytes 4096");
+  const auto r = run_custseg(args + h5 + " --read-block-bytes 4k");  // 4096: size suffixes as --memory-limit
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const File f = File::open_serial(h5, false);
   // "C10001" .. "C19190" kept as written, in file order, as variable-length UTF-8 strings

@@ -113,8 +113,8 @@ TEST_F(InputHdf5, StringIdsComeBackAsTheyCame) {
 }
 
 TEST_F(InputHdf5, RepeatedIdsAreAnInputErrorUnlessAllowed) {
-  expect_error(segment("ids_dup.h5", "dup", "--kpi none --protected none"), "customer id 18 ");
-  expect_error(segment("ids_dup.h5", "dup", "--kpi none --protected none"), "rows 17 and 250");
+  // Named by its rows, never by the id (docs/privacy.md).
+  expect_error(segment("ids_dup.h5", "dup", "--kpi none --protected none"), "holds a customer id more than once: rows 17 and 250");
   const auto r = segment("ids_dup.h5", "dup-ok", "--kpi none --protected none --allow-duplicate-ids true");
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
@@ -141,7 +141,7 @@ TEST_F(InputHdf5, PandasTextColumnsAndNamedIndexesAreColumns) {
 TEST_F(InputHdf5, PandasFloatIdsWithAGapNameTheRow) {
   skip_without_pandas();
   expect_error(segment("pandas_nan_ids.h5", "nan-ids", "--key df --kpi none --protected none"),
-               "id column 'customer_id' of " + in("pandas_nan_ids.h5") + ": row 5 holds nan");
+               "id column 'customer_id' of " + in("pandas_nan_ids.h5") + ": row 5 holds a value that is NaN");
 }
 
 TEST_F(InputHdf5, WhatCannotBeReadSaysWhatWasFoundAndHowToConvert) {

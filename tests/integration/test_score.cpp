@@ -4,6 +4,7 @@
 // fail with one input error and leave no results.h5. Runs at CUSTSEG_TEST_NP ranks.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -39,6 +40,9 @@ class Score : public GeneratedTable<Score> {
                          const std::string& model_path = model()) {
     return run_custseg("score -q --model " + model_path + " --input " + input + " --output " + out(run) + " " + extra);
   }
+  static RunResult check_assignments_csv(const std::string& run) {
+    return run_shell("/usr/bin/python3 " + source_dir() + "/tests/integration/check_assignments_csv.py " + run);
+  }
   static RunResult python(const std::string& args) {
     return run_shell("/usr/bin/python3 " + source_dir() + "/tests/integration/score_tables.py " + args);
   }
@@ -73,6 +77,41 @@ TEST_F(Score, TrainingTableReproducesTheRunsAssignments) {
   EXPECT_GT(report["throughput"]["rows_per_second"].get<double>(), 0.0);
   EXPECT_GE(report["throughput"]["read_share"].get<double>(), 0.0);
   EXPECT_LE(report["throughput"]["read_share"].get<double>(), 1.0);
+  // assignments.csv (--export auto: written at this size) holds what results.h5 holds, and is
+  // byte for byte the model run's own (fitted at another rank count).
+  const auto check = check_assignments_csv(out("self"));
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  EXPECT_EQ(slurp(out("self") + "/assignments.csv"), slurp(dir_ / "model" / "assignments.csv"));
+}
+
+// String ids with commas, quotes and line breaks come back byte for byte (RFC 4180 quoting, read
+// by pandas); rows dropped for NaN are listed with segment -1; --export none writes no CSV.
+TEST_F(Score, AssignmentsCsvCarriesTextIdsAndDroppedRows) {
+  const std::string text_ids = out("text-ids.h5");
+  const auto py = python("textids " + table() + " " + text_ids);
+  ASSERT_EQ(py.exit_code, 0) << py.output;
+  // CUSTSEG_PROGRESS_SECONDS=0: a progress line after every step, with the time left.
+  setenv("CUSTSEG_PROGRESS_SECONDS", "0", 1);
+  const auto r = run_custseg("segment --input " + text_ids + " --output " + out("text-ids") +
+                             " --k 4 --seed 5 --n-init 1 --nan-policy drop --silhouette-sample 0");
+  unsetenv("CUSTSEG_PROGRESS_SECONDS");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("  statistics: 1 of "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" columns ("), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" left\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("per customer: " + out("text-ids") + "/assignments.csv"), std::string::npos) << r.output;
+  const auto check = check_assignments_csv(out("text-ids"));
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  EXPECT_NE(check.output.find("dropped"), std::string::npos) << check.output;
+  EXPECT_EQ(check.output.find(" 0 dropped"), std::string::npos) << check.output;
+
+  const auto none = score(table(), "no-export", "--export none");
+  ASSERT_EQ(none.exit_code, 0) << none.output;
+  EXPECT_TRUE(fs::exists(out("no-export") + "/results.h5"));
+  EXPECT_FALSE(fs::exists(out("no-export") + "/assignments.csv"));
+  const auto bad = score(table(), "bad-export", "--export xlsx");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("--export must be auto, none or csv"), std::string::npos) << bad.output;
 }
 
 // /model/config holds the fit's effective options: `segment --config` on it refits the same model.

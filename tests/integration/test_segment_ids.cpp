@@ -48,7 +48,7 @@ class SegmentIds : public GeneratedTable<SegmentIds> {
   static std::string segment(int period, const std::string& run, const std::string& extra,
                              const std::string& features = "x,y", int k = 4) {
     return "segment --input " + blobs(period) + " --output " + (dir_ / run).string() + " --features " + features +
-           " --k " + std::to_string(k) + " --n-init 1 -q --overwrite true " + extra;
+           " --k " + std::to_string(k) + " --n-init 1 -q --overwrite " + extra;
   }
   // Stable ID of the segment whose centroid lies nearest each known centre.
   static std::vector<std::int32_t> ids_by_centre(const std::string& file, const std::vector<std::array<double, 2>>& centres) {

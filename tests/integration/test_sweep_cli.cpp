@@ -20,9 +20,10 @@ class Sweep : public GeneratedTable<Sweep> {
   static void after_generate() { run_reference(args("ref")); }
 
  protected:
-  static std::string args(const std::string& run) {
+  // `restarts_option`: --n-init (segment's name), or its former name --restarts, which must agree.
+  static std::string args(const std::string& run, const std::string& restarts_option = "--n-init") {
     return "sweep --input " + table() + " --output " + (dir_ / run).string() +
-           " --k 2:5 --restarts 2 --seed 6 --silhouette-sample 800 -q "
+           " --k 2-5 " + restarts_option + " 2 --seed 6 --silhouette-sample 800 -q "
            "--transform 'recency_days:log1p,frequency:log1p,monetary:log1p,tenure_days:log1p,avg_basket:log1p'";
   }
 };
@@ -62,10 +63,26 @@ TEST_F(Sweep, OneLinePerKAndARecommendedK) {
 
 TEST_F(Sweep, IdenticalForAnyRankCount) {
   const std::string run = "np" + std::to_string(test_np());
-  const auto r = run_custseg(args(run));
+  const auto r = run_custseg(args(run, "--restarts"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(slurp(dir_ / run / "sweep.csv"), slurp(dir_ / "ref" / "sweep.csv"));
   EXPECT_EQ(slurp(dir_ / run / "segments.csv"), slurp(dir_ / "ref" / "segments.csv"));
+}
+
+// A list runs exactly its values, in ascending order (the same fits as in the range's run).
+TEST_F(Sweep, AListRunsExactlyItsValues) {
+  const std::string run = "list-np" + std::to_string(test_np());
+  const auto r = run_custseg("sweep --input " + table() + " --output " + (dir_ / run).string() +
+                             " --k 5,3 --restarts 2 --seed 6 --silhouette-sample 800 -q");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::istringstream csv(slurp(dir_ / run / "sweep.csv"));
+  std::string header, first, second, extra;
+  std::getline(csv, header);
+  std::getline(csv, first);
+  std::getline(csv, second);
+  EXPECT_EQ(first.rfind("3,", 0), 0u) << first;
+  EXPECT_EQ(second.rfind("5,", 0), 0u) << second;
+  EXPECT_FALSE(std::getline(csv, extra)) << extra;
 }
 
 TEST_F(Sweep, BadRangeIsAUsageError) {

@@ -248,3 +248,41 @@ TEST(ProtectedGroups, NumericColumnsAreBandedAtExactQuartiles) {
 }
 
 }  // namespace
+
+namespace {
+
+// Wholesale's region (1, 2, 3) and channel (1, 2) are whole-number codes without a categories
+// attribute: one group per code, never quartiles of codes (an empty "channel > 2" group, two
+// regions merged: issue 13). Eleven rows, so at 4 ranks blocks are uneven; NaN rows are unknown.
+TEST(ProtectedGroups, WholeNumberCodesAreGroupedByValue) {
+  const Communicator comm;
+  const std::vector<double> region{3, 1, 3, 2, 3, 3, std::nan(""), 1, 3, 3, 2};
+  const std::vector<std::int32_t> labels(region.size(), 0);
+  const auto block = custseg::io::block_for_rank(region.size(), comm.rank(), comm.size());
+  const auto groups = stats::protected_groups(comm, "region", slice(region, block), {}, slice(labels, block));
+  EXPECT_EQ(groups.labels, (std::vector<std::string>{"region = 1", "region = 2", "region = 3"}));
+  std::vector<std::int64_t> per_group(3, 0);
+  for (std::size_t i = 0; i < groups.codes.size(); ++i) {
+    const double v = region[block.begin + i];
+    EXPECT_EQ(groups.codes[i], std::isnan(v) ? -1 : static_cast<std::int32_t>(v) - 1) << "row " << block.begin + i;
+    if (groups.codes[i] >= 0 && groups.codes[i] < 3) ++per_group[static_cast<std::size_t>(groups.codes[i])];
+  }
+  comm.allreduce_sum(per_group);
+  EXPECT_EQ(per_group, (std::vector<std::int64_t>{2, 2, 6}));
+}
+
+// A whole-number column with more than kMaxIntegerCodes values (age in years) is banded, and one
+// fractional value anywhere (on any rank) makes a column banded on every rank.
+TEST(ProtectedGroups, ManyOrFractionalValuesAreBanded) {
+  const Communicator comm;
+  std::vector<double> spend;
+  for (std::size_t i = 0; i < 40; ++i) spend.push_back(static_cast<double>(i % 3));
+  spend.back() = 1.5;
+  const std::vector<std::int32_t> labels(spend.size(), 0);
+  const auto block = custseg::io::block_for_rank(spend.size(), comm.rank(), comm.size());
+  const auto groups = stats::protected_groups(comm, "spend", slice(spend, block), {}, slice(labels, block));
+  ASSERT_FALSE(groups.labels.empty());
+  EXPECT_EQ(groups.labels.front().rfind("spend <= ", 0), 0u) << groups.labels.front();
+}
+
+}  // namespace

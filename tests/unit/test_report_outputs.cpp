@@ -6,9 +6,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "custseg/report/assignments_csv.hpp"
 #include "custseg/report/html_report.hpp"
 #include "custseg/report/segment_order.hpp"
 #include "custseg/report/svg.hpp"
+#include "custseg/report/sweep_reports.hpp"
 #include "custseg/report/text_reports.hpp"
 #include "custseg/stats/quantile_selection.hpp"
 
@@ -145,8 +147,11 @@ TEST(SegmentsCsv, SuppressedRowShowsOnlyTheFloor) {
   std::getline(in, header);
   std::getline(in, row0);
   std::getline(in, row1);
-  EXPECT_EQ(row0.rfind("0,suppressed,,\"high monetary\",true", 0), 0u);
-  EXPECT_EQ(row1.rfind("1,< 50,,\"not substantial\",false", 0), 0u);
+  // Empty numeric cells and a flag, never text in a number column (pandas reads count as numbers).
+  EXPECT_EQ(header.rfind("segment,count,share,name,substantial,suppressed,", 0), 0u) << header;
+  EXPECT_EQ(row0.rfind("0,,,\"high monetary\",true,true,", 0), 0u) << row0;
+  EXPECT_EQ(row1.rfind("1,,,\"not substantial\",false,true,", 0), 0u) << row1;
+  EXPECT_EQ(csv.find("< 50"), std::string::npos);
   auto fields = [](const std::string& line) {
     std::size_t n = 1;
     bool quoted = false;
@@ -193,6 +198,24 @@ TEST(HtmlReport, SweepCurvesWhenPresent) {
   for (const char* id : {"chart-sweep-inertia", "chart-sweep-silhouette", "chart-sweep-stability"})
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
   EXPECT_NE(html.find("Recommended k = 3"), std::string::npos);
+}
+
+// sweep.csv: a smallest segment under the privacy floor is an empty cell with its flag set, never
+// the text "< 50" in a number column (issue 13).
+TEST(SweepCsv, SmallestSegmentUnderTheFloorIsEmptyWithAFlag) {
+  auto s = make_summary(true);
+  s.sweep->points[2].smallest_segment = 12;
+  std::istringstream csv(report::render_sweep_csv(*s.sweep, 50));
+  std::string header, k2, k3, k4;
+  std::getline(csv, header);
+  std::getline(csv, k2);
+  std::getline(csv, k3);
+  std::getline(csv, k4);
+  EXPECT_NE(header.find(",smallest_segment,smallest_segment_suppressed,recommended"), std::string::npos) << header;
+  EXPECT_NE(k2.find(",100,false,false"), std::string::npos) << k2;
+  EXPECT_NE(k3.find(",100,false,true"), std::string::npos) << k3;
+  EXPECT_NE(k4.find(",,true,false"), std::string::npos) << k4;
+  EXPECT_EQ(k4.find('<'), std::string::npos) << k4;
 }
 
 // Stable segment IDs (docs/segment-ids.md): every report shows the ID where it shows a segment.
@@ -281,4 +304,33 @@ TEST(SegmentIds, ReportsListSegmentsInIdOrder) {
   EXPECT_LT(html.find("<tr data-segment=\"2\"", fair), html.find("<tr data-segment=\"9\"", fair));
   const std::string console = report::render_console_table(s);
   EXPECT_LT(console.find("\n      2 "), console.find("\n      9 ")) << console;
+}
+
+// assignments.csv lines: ids as they came (quoted only when RFC 4180 requires it), the stable
+// segment ID, the quoted name, the float distance in shortest round-trip form; dropped rows -1.
+TEST(AssignmentsCsv, LinesQuoteOnlyWhatMustBeQuotedAndMapStableIds) {
+  custseg::data::CustomerIds ids;
+  ids.text = true;
+  ids.strings = {"C1", "C2,\"x\"", "C3\nline", "C4"};
+  const std::vector<std::int32_t> labels{0, 1, -1, 1};
+  const std::vector<float> distance{0.5f, 0.1f, 0.0f, 1.25f};
+  const std::vector<std::int32_t> stable{7, 3};
+  const std::vector<std::string> names{"Loyal, high value", "At \"risk\""};
+  std::string text = custseg::report::assignments_csv_header();
+  custseg::report::append_assignment_lines({ids, labels, distance, stable, names}, 0, 4, text);
+  EXPECT_EQ(text,
+            "customer_id,segment,segment_name,distance\n"
+            "C1,7,\"Loyal, high value\",0.5\n"
+            "\"C2,\"\"x\"\"\",3,\"At \"\"risk\"\"\",0.1\n"
+            "\"C3\nline\",-1,,\n"
+            "C4,3,\"At \"\"risk\"\"\",1.25\n");
+
+  custseg::data::CustomerIds numbers;
+  numbers.numbers = {18446744073709551615ull};
+  const std::vector<std::int32_t> one{0};
+  const std::vector<float> d{3.0e-7f};
+  const std::vector<std::int32_t> identity;
+  std::string line;
+  custseg::report::append_assignment_lines({numbers, one, d, identity, names}, 0, 1, line);
+  EXPECT_EQ(line, "18446744073709551615,0,\"Loyal, high value\",3e-07\n");
 }

@@ -18,6 +18,21 @@ TEST(Transform, ParsesPerFeatureList) {
   EXPECT_THROW(parse_transform_list("monetary", features), custseg::Error);
 }
 
+// One KIND alone is every feature's transform: `--transform none` on the command line replaces a
+// config file's list written for another table (issue 13: the Slurm templates on Mall Customers).
+TEST(Transform, OneKindAloneAppliesToEveryFeature) {
+  const std::vector<std::string> features{"Annual Income (k$)", "Spending Score (1-100)"};
+  EXPECT_EQ(parse_transform_list(" none ", features), (std::vector{TransformKind::none, TransformKind::none}));
+  EXPECT_EQ(parse_transform_list("log1p", features), (std::vector{TransformKind::log1p, TransformKind::log1p}));
+  EXPECT_THROW(parse_transform_list("sqrt", features), custseg::Error);
+  try {
+    parse_transform_list("recency_days:log1p", features);
+    ADD_FAILURE() << "a transform of a column that is not a feature was accepted";
+  } catch (const custseg::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--transform none"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Transform, RoundTripsBetweenOriginalAndScaledUnits) {
   FeatureScaling s{{"a", "b"}, {TransformKind::log1p, TransformKind::none}, {2.0, -1.0}, {0.5, 4.0}};
   const std::vector<double> original{120.0, 3.0};

@@ -9,11 +9,14 @@
 #include "custseg/config/compare_config.hpp"
 #include "custseg/mpi/communicator.hpp"
 #include "custseg/util/log.hpp"
+#include "custseg/util/pseudonymize.hpp"
 
 namespace custseg::compare {
 
 // Collective: the whole comparison. Errors are agreed; the result is complete on rank 0 (the
 // other ranks hold the same matrix but not the per-rank timings).
-CompareResult run_compare(const mpi::Communicator& comm, const config::CompareConfig& cfg, const Logger& log);
+// `pseudonyms` (--pseudonymize-ids): a repeated id is named by its pseudonym; without, by none.
+CompareResult run_compare(const mpi::Communicator& comm, const config::CompareConfig& cfg, const Logger& log,
+                          const Pseudonymizer* pseudonyms = nullptr);
 
 }  // namespace custseg::compare

@@ -3,11 +3,13 @@
 #include <string>
 
 #include "custseg/config/options.hpp"
+#include "custseg/config/privacy_options.hpp"
 
 namespace custseg::config {
 
 struct CompareConfig {
   CommonOptions common;
+  PrivacyOptions privacy;  // --pseudonymize-ids, --consent-column (docs/privacy.md)
   std::string previous;        // results.h5 of the earlier run
   std::string current;         // results.h5 of the later run
   std::string output;          // directory for migration.csv, report.json, report.html

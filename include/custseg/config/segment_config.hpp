@@ -3,14 +3,17 @@
 #include <string>
 
 #include "custseg/config/data_options.hpp"
+#include "custseg/config/export_options.hpp"
 #include "custseg/config/fit_options.hpp"
 #include "custseg/config/options.hpp"
+#include "custseg/config/privacy_options.hpp"
 #include "custseg/config/profile_options.hpp"
 
 namespace custseg::config {
 
 struct SegmentConfig {
   CommonOptions common;
+  PrivacyOptions privacy;  // --pseudonymize-ids, --consent-column (docs/privacy.md)
   std::string input;
   std::string output;
   std::int64_t k = static_cast<std::int64_t>(kKMeansDefaults.k);
@@ -30,6 +33,7 @@ struct SegmentConfig {
   std::uint64_t memory_limit_bytes = 0;  // parsed; 0 = no limit
   int checkpoint_every = 0;  // iterations between checkpoints; 0 = only on SIGTERM/SIGUSR1
   bool resume = false;       // continue from OUTPUT/checkpoint.h5
+  ExportOptions exports;  // --export: assignments.csv beside results.h5
   ProfileOptions profile;  // KPIs, protected columns, privacy floor, fairness threshold, silhouette sample
 };
 

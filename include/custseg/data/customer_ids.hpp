@@ -29,6 +29,9 @@ struct CustomerIds {
 };
 // `key` back to the form `show` prints, for the rank that finds a repeat of another rank's id.
 std::string show_key(const std::string& key, bool text);
+// `key` back to the id's text: a string as stored, a number in decimal. What a pseudonym is the
+// HMAC of (util/pseudonymize.hpp); never put into a message (docs/privacy.md).
+std::string key_text(const std::string& key, bool text);
 
 // A hash of an id's bytes (FNV-1a: the same on every rank and build), so that equal ids meet on
 // one rank, in one round of the exchange: rank = hash % ranks, round = hash / ranks % rounds.

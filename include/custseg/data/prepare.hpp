@@ -37,6 +37,11 @@ PreparedData prepare_features(const mpi::Communicator& comm, const io::File& fil
 PreparedData prepare_with_scaling(const mpi::Communicator& comm, const io::File& file, const io::TableInfo& table,
                                   const FeatureScaling& scaling, NanPolicy nan_policy, Precision precision);
 
+// Refuses to fit k segments to `p`'s rows, naming the real problem: every row dropped for NaN/Inf
+// (or values beyond kMaxFeatureMagnitude) under --nan-policy drop, or k above the usable rows.
+// Same answer on every rank (the counts are global).
+void require_usable_rows(const PreparedData& p, std::uint64_t k, const std::string& file);
+
 // Expands per-kept-row labels to per-block-row labels with -1 for dropped rows.
 template <class T>
 std::vector<T> expand_to_block(const PreparedData& p, const std::vector<T>& kept_values, T dropped_value) {

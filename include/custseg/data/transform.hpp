@@ -15,8 +15,9 @@ TransformKind parse_transform_kind(const std::string& text);  // throws a usage 
 // Inline: preparation applies it to every value of every feature.
 inline double apply_transform(TransformKind kind, double x) { return kind == TransformKind::log1p ? std::log1p(x) : x; }
 
-// "monetary:log1p, frequency:log1p" -> one kind per feature (others: none). Usage error on a
-// name that is not a selected feature or an unknown kind.
+// "monetary:log1p, frequency:log1p" -> one kind per feature (others: none); a single KIND ("none",
+// "log1p") -> that kind for every feature. Usage error on a name that is not a selected feature
+// or an unknown kind.
 std::vector<TransformKind> parse_transform_list(const std::string& text, const std::vector<std::string>& features);
 
 // Applies f in place (local, no MPI).

@@ -6,11 +6,14 @@
 // unquoted field, text after a closing quote, a lone CR, or a file that ends inside a quoted
 // field are input errors naming the line. (Strictness also makes a quote's role decidable from
 // the parity of the quotes before it, which byte-range splitting relies on; see byte_ranges.hpp.)
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "custseg/util/error.hpp"
 
 namespace custseg::ingest {
 
@@ -75,6 +78,8 @@ class CsvParser {
   // Byte offset of the next unparsed record within the text.
   [[nodiscard]] std::size_t position() const { return pos_; }
   [[nodiscard]] std::uint64_t line() const { return line_; }
+  // True after next() threw because the text ended inside a quoted field.
+  [[nodiscard]] bool ran_out() const { return ran_out_; }
 
  private:
   [[noreturn]] void fail(const std::string& what) const;
@@ -86,16 +91,82 @@ class CsvParser {
   std::uint64_t line_ = 1;
   std::string source_;
   CsvDialect dialect_;
+  bool ran_out_ = false;
 };
 
 // Offset of the first byte that is not valid UTF-8 (overlong forms, surrogates and code points
 // above U+10FFFF count as invalid), or nullopt if all of `bytes` is valid.
 std::optional<std::size_t> find_invalid_utf8(std::string_view bytes);
 
+// Where a CSV stops being text: the offset of the first NUL byte or of the first byte that is not
+// valid UTF-8, whichever comes first, with what is wrong there; nullopt for clean text. A NUL is
+// valid UTF-8 but never part of a text export (it is what UTF-16 files and binary files look
+// like), so accepting it would turn such files into garbage rows instead of one clear error.
+struct TextProblem {
+  std::size_t offset = 0;
+  bool nul = false;  // else invalid UTF-8
+};
+std::optional<TextProblem> find_text_problem(std::string_view bytes);
+// The input error's message for a problem found on `line` at byte `file_offset` of `source`.
+std::string text_problem_message(const std::string& source, const TextProblem& problem, std::uint64_t line,
+                                 std::uint64_t file_offset);
+
+// The longest header line read_header accepts (bytes): a "header" longer than this is a file
+// without line breaks (binary, or a single giant line), refused before it is read into memory.
+constexpr std::size_t kMaxHeaderBytes = std::size_t{16} << 20;
+// The longest data record accepted (bytes, quoted line breaks included): no customer export has
+// a 16 MiB row, and a longer one (a runaway quote, a binary blob) would become a category label
+// that no HDF5 attribute can hold. Refused naming its line.
+constexpr std::size_t kMaxRecordBytes = std::size_t{16} << 20;
+[[noreturn]] void fail_record_too_long(const std::string& source, const CsvRecord& record);
+
 // Length of a UTF-8 byte-order mark at the start of `bytes` (3), or 0.
 std::size_t bom_length(std::string_view bytes);
 
 // Field names of a header record, checked: no empty or duplicate names.
 std::vector<std::string> header_names(const CsvRecord& header, const std::string& source);
+
+[[noreturn]] void fail_ragged(const std::string& source, const CsvRecord& record, std::size_t expected);
+
+struct PartStats {
+  std::uint64_t records = 0;      // data records handed to the callback
+  std::uint64_t blank_lines = 0;  // empty lines, skipped (and counted)
+};
+
+// One part of a file (`bytes`, starting on a record boundary at byte `file_offset`, line
+// `first_line`) checked and parsed: on_record(record) for every non-blank record, after checking
+// it has `width` fields. The input error thrown is the first problem in the bytes, in file order:
+// a malformed record before a NUL or invalid UTF-8 byte is reported, not the byte. So a serial
+// parse and any split into parts (the first failing part wins) report the same error.
+template <class OnRecord>
+PartStats parse_records(std::string_view bytes, std::uint64_t first_line, std::uint64_t file_offset,
+                        const std::string& source, CsvDialect dialect, std::size_t width, OnRecord&& on_record) {
+  PartStats stats;
+  const auto bad = find_text_problem(bytes);
+  // Parse only up to the bad byte; the record it cuts is incomplete and neither judged nor used.
+  const std::string_view text = bad ? bytes.substr(0, bad->offset) : bytes;
+  CsvParser parser(text, first_line, source, dialect);
+  CsvRecord record;
+  try {
+    for (std::size_t start = parser.position(); parser.next(record); start = parser.position()) {
+      if (bad && parser.position() == text.size() && text.back() != '\n') break;
+      if (parser.position() - start > kMaxRecordBytes) fail_record_too_long(source, record);
+      if (record.blank() && width != 1) {
+        ++stats.blank_lines;
+        continue;
+      }
+      if (record.size() != width) fail_ragged(source, record, width);
+      ++stats.records;
+      on_record(record);
+    }
+  } catch (const Error&) {
+    if (!bad || !parser.ran_out()) throw;  // a quote "never closed" at the cut is the bad byte's doing
+  }
+  if (bad) {
+    const std::uint64_t line = first_line + static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+    throw_input(text_problem_message(source, *bad, line, file_offset + bad->offset));
+  }
+  return stats;
+}
 
 }  // namespace custseg::ingest

@@ -9,6 +9,7 @@
 #include "custseg/ingest/byte_ranges.hpp"
 #include "custseg/ingest/csv.hpp"
 #include "custseg/mpi/communicator.hpp"
+#include "custseg/util/progress.hpp"
 
 namespace custseg::ingest {
 
@@ -62,12 +63,7 @@ struct CsvPlan {
 CsvPlan plan_csv_parts(const mpi::Communicator& comm, const InputFile& file, std::uint64_t block_bytes,
                        const HeaderSpec& spec = {});
 
-struct PartStats {
-  std::uint64_t records = 0;      // data records handed to the callback
-  std::uint64_t blank_lines = 0;  // empty lines, skipped (and counted)
-};
-
-// Reads one part, checks it is UTF-8, parses it and calls on_record(record) for every non-blank
+// Reads one part, checks it is text (parse_records in csv.hpp), parses it and calls on_record(record) for every non-blank
 // record after checking it has as many fields as the header. Input errors name the line. No MPI.
 template <class OnRecord>
 PartStats parse_part(const InputFile& file, const CsvPlan& plan, const CsvPart& part, OnRecord&& on_record);
@@ -85,9 +81,28 @@ template <class OnRecord, class OnPartDone = IgnorePart>
 PartStats parse_my_parts(const mpi::Communicator& comm, const InputFile& file, const CsvPlan& plan, OnRecord&& on_record,
                          OnPartDone&& on_part_done = {});
 
+// on_part_done for parse_my_parts: a progress line with the time left, by bytes of this rank's
+// parts (util/progress.hpp; rank 0's share stands for the job's).
+class PartProgress {
+ public:
+  PartProgress(const Logger& log, const CsvPlan& plan)
+      : progress_(log, "  parse", bytes_of(plan), "bytes") {}
+  void operator()(const CsvPart& part, const PartStats&) {
+    done_ += static_cast<double>(part.range.size());
+    progress_.update(done_);
+  }
+
+ private:
+  static double bytes_of(const CsvPlan& plan) {
+    double bytes = 0;
+    for (const CsvPart& part : plan.mine) bytes += static_cast<double>(part.range.size());
+    return bytes;
+  }
+  Progress progress_;
+  double done_ = 0;
+};
+
 // --- implementation of the templates ---
-std::string read_part_checked(const InputFile& file, const CsvPart& part);
-[[noreturn]] void fail_ragged(const InputFile& file, const CsvRecord& record, std::size_t expected);
 // Agrees on the earliest failing part (failed_part: this rank's, or UINT64_MAX) and throws its error on every rank.
 void agree_on_first_failure(const mpi::Communicator& comm, std::uint64_t failed_part, const std::exception_ptr& error);
 
@@ -115,22 +130,10 @@ PartStats parse_my_parts(const mpi::Communicator& comm, const InputFile& file, c
 
 template <class OnRecord>
 PartStats parse_part(const InputFile& file, const CsvPlan& plan, const CsvPart& part, OnRecord&& on_record) {
-  PartStats stats;
-  if (part.range.size() == 0) return stats;
-  const std::string bytes = read_part_checked(file, part);
-  CsvParser parser(bytes, part.first_line, file.path(), plan.header.dialect);
-  CsvRecord record;
-  const std::size_t width = plan.header.names.size();
-  while (parser.next(record)) {
-    if (record.blank() && width != 1) {
-      ++stats.blank_lines;
-      continue;
-    }
-    if (record.size() != width) fail_ragged(file, record, width);
-    ++stats.records;
-    on_record(record);
-  }
-  return stats;
+  if (part.range.size() == 0) return {};
+  const std::string bytes = file.read(part.range.begin, part.range.size());
+  return parse_records(bytes, part.first_line, part.range.begin, file.path(), plan.header.dialect,
+                       plan.header.names.size(), on_record);
 }
 
 }  // namespace custseg::ingest

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "custseg/config/options.hpp"
+#include "custseg/config/privacy_options.hpp"
 #include "custseg/ingest/csv.hpp"
 #include "custseg/ingest/transactions.hpp"
 
@@ -11,6 +12,7 @@ namespace custseg::ingest {
 
 struct IngestConfig {
   config::CommonOptions common;
+  config::PrivacyOptions privacy;  // --pseudonymize-ids: the table's customer_id column (docs/privacy.md)
   std::string transactions;  // transaction log CSV (RFM mode)
   std::string table;         // already-aggregated customer table CSV (one row per customer)
   std::string output;
@@ -24,7 +26,8 @@ struct IngestConfig {
   std::string decimal = ".";
   std::string date_format = "auto";
   bool strict = false;
-  std::uint64_t read_block_bytes = 64ULL << 20;
+  std::string read_block_size = "64M";             // --read-block-bytes as given (size suffixes allowed)
+  std::uint64_t read_block_bytes = 64ULL << 20;  // parsed from read_block_size
 };
 
 // The header spec and value format the options describe (already validated by the parser).

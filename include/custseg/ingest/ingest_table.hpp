@@ -18,10 +18,13 @@
 #include "custseg/ingest/ingest_config.hpp"
 #include "custseg/mpi/communicator.hpp"
 #include "custseg/util/log.hpp"
+#include "custseg/util/pseudonymize.hpp"
 
 namespace custseg::ingest {
 
 // Collective. Returns the report (as written to <output>.quality.json) on every rank.
-nlohmann::json ingest_table(const mpi::Communicator& comm, const IngestConfig& cfg, const Logger& log);
+// `pseudonyms` (--pseudonymize-ids): the table's customer_id column holds pseudonyms (docs/privacy.md).
+nlohmann::json ingest_table(const mpi::Communicator& comm, const IngestConfig& cfg, const Logger& log,
+                            const Pseudonymizer* pseudonyms = nullptr);
 
 }  // namespace custseg::ingest

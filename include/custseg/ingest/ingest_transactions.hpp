@@ -9,12 +9,15 @@
 #include "custseg/ingest/quality_report.hpp"
 #include "custseg/mpi/communicator.hpp"
 #include "custseg/util/log.hpp"
+#include "custseg/util/pseudonymize.hpp"
 
 namespace custseg::ingest {
 
 // Collective. Returns the report (complete on every rank). Throws agreed errors; with --strict,
 // writes the report, then fails if any row was set aside (and writes no table).
-QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestConfig& cfg, const Logger& log);
+// `pseudonyms` (--pseudonymize-ids): the table's customer_id column holds pseudonyms (docs/privacy.md).
+QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestConfig& cfg, const Logger& log,
+                                  const Pseudonymizer* pseudonyms = nullptr);
 
 // Steps of the driver, exposed for MPI tests.
 struct Shuffled {

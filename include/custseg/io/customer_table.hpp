@@ -3,12 +3,16 @@
 // /customers) holding one 1-D dataset per column (custseg, h5py), or a pandas DataFrame saved with
 // to_hdf under KEY in the "fixed" (/KEY/axis0, blockN_items, blockN_values) or "table" (/KEY/table,
 // a compound dataset) layout. Columns nobody selects are listed but never read or judged.
+#include <algorithm>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "custseg/data/feature_matrix.hpp"
 #include "custseg/io/hdf5.hpp"
+#include "custseg/io/row_selection.hpp"
 
 namespace custseg::io {
 
@@ -38,6 +42,11 @@ struct TableInfo {
   std::string layout = "custseg";    // "custseg", "pandas fixed" or "pandas table"
   std::string group = kCustomersGroup;
   std::string file;
+  // --consent-column (docs/privacy.md): only these physical rows are the table's rows (`rows`
+  // counts them, and every read below goes through it); null: every row.
+  std::shared_ptr<const RowSelection> selection;
+  // The row of the file that logical row `row` is (what a message names).
+  [[nodiscard]] std::uint64_t file_row(std::uint64_t row) const { return selection ? selection->physical_row(row) : row; }
 
   [[nodiscard]] const ColumnInfo* find(const std::string& name) const;
   // The column, checked for `use` ("feature", "KPI", "id", ...): present, readable as `kind`
@@ -53,6 +62,22 @@ TableInfo inspect_table(const File& file, const std::string& key = "customers",
 
 // The path of a column of custseg's own layout (/customers/NAME), for writers.
 std::string column_path(const std::string& name);
+
+// Logical rows [block.begin, block.end()) of one column of `table`, through its selection.
+// Collective on parallel files, like File::read_column_rows.
+template <class T>
+void read_table_rows(const File& file, const TableInfo& table, const ColumnLocation& where, const RowBlock& block,
+                     std::span<T> out) {
+  if (!table.selection) return file.read_column_rows<T>(where, block, out);
+  const RowBlock span = table.selection->physical_span(block);
+  std::vector<T> values(span.count);
+  file.read_column_rows<T>(where, span, std::span<T>(values));
+  table.selection->keep_selected(span, values);
+  std::copy(values.begin(), values.end(), out.begin());
+}
+// The same for a string column (not collective, like File::read_string_rows).
+std::vector<std::string> read_table_strings(const File& file, const TableInfo& table, const ColumnLocation& where,
+                                            const RowBlock& block);
 
 // This rank's block of one column, converted to double (0/1 for bools). Collective.
 std::vector<double> read_column(const File& file, const TableInfo& table, const std::string& name, const RowBlock& block);

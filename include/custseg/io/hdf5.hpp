@@ -91,11 +91,16 @@ struct Layout {
 // all raw-data transfers on them are collective; serial files are opened by one process.
 class File {
  public:
-  static File open_read(const std::string& path, const mpi::Communicator& comm);
+  // `key` names the table group a job will read: rank 0 validates the file's structure first in a
+  // child process (io/hdf5_validate.hpp), so corrupt metadata is an input error, not a crash.
+  static File open_read(const std::string& path, const mpi::Communicator& comm, const std::string& key = {});
   static File create(const std::string& path, const mpi::Communicator& comm);
   static File create(const std::string& path, const mpi::Communicator& comm, const Layout& layout);
   static File open_serial(const std::string& path, bool writable);
   static File create_serial(const std::string& path);
+  // A file opened elsewhere (the validator's, io/hdf5_validate.hpp), read serially; the handle is
+  // not closed by this File.
+  static File borrow_for_reading(std::int64_t file_id, const std::string& path);
 
   [[nodiscard]] const Hid& handle() const { return file_; }
   [[nodiscard]] const std::string& path() const { return path_; }
@@ -164,7 +169,15 @@ class File {
   void write_strings(const std::string& path, const std::vector<std::string>& values) const;
   [[nodiscard]] std::vector<std::string> read_strings(const std::string& path) const;
 
+  // Closes the file. Writable files are flushed first, and on a parallel file every rank learns
+  // whether any rank's flush failed (all throw the same output error; "no space left on ..."
+  // when the disk is full); the file then stays open, for discard().
   void close();
+  // After a failure agreed on every rank (parallel files: call on every rank together): frees the
+  // space of the unfinished file (truncated to 0 bytes by rank 0, so that HDF5's closing flush
+  // fits even on a full disk; a failed close would leave an open handle that crashes HDF5 at
+  // MPI_Finalize), closes it, and rank 0 removes it. Never throws.
+  void discard() noexcept;
 
   // Serial files only: creates a 1-D dataset of `rows` variable-length UTF-8 strings (what h5py
   // writes for Python str), and writes `values` at rows [begin, begin + values.size()). Parallel
@@ -182,8 +195,11 @@ class File {
   void transfer_rows(const std::string& path, const RowBlock& block, ColumnType mem_type, void* data, bool write,
                      std::int64_t column = -1) const;
   void read_located(const ColumnLocation& column, const RowBlock& block, ColumnType mem_type, void* data) const;
+  // Parallel writes: throws on every rank when the write failed on any (see close()).
+  void agree_on_write(bool failed, const std::string& object) const;
   Hid file_;
   std::string path_;
+  const mpi::Communicator* comm_ = nullptr;  // parallel files written by create()
   Access access_ = Access::serial;
   bool writable_ = false;
   Layout layout_;

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "custseg/io/output_lock.hpp"
+
 namespace custseg::io {
 
 // Creates `dir` if needed, checks it is writable, and refuses if any of `outputs` (names inside
@@ -11,6 +13,21 @@ void prepare_output_dir(const std::string& dir, const std::vector<std::string>& 
 
 // Same for a single output file (its directory must exist and be writable).
 void prepare_output_file(const std::string& path, bool overwrite);
+
+// Creates `dir` if needed and takes its lock (DIR/.custseg.lock, output_lock.hpp) for `job`.
+// Rank 0, inside mpi::agree, after refuse_outputs_over_inputs and before prepare_output_dir, so
+// that a second run on a busy folder is told who holds it (exit 4), whatever files exist.
+OutputLock lock_output_dir(const std::string& dir, const std::string& job);
+// The lock of a single output file (FOLDER/.NAME.custseg.lock); its folder must exist.
+OutputLock lock_output_file(const std::string& file, const std::string& job);
+
+// --overwrite: removes the earlier outputs `names` in `dir`, in that order, before anything new
+// is written. Give the completion file first (results.h5, sweep.csv, migration.csv), so that an
+// interrupted overwrite never pairs an old completion file with new reports. Output errors.
+void remove_old_outputs(const std::string& dir, const std::vector<std::string>& names);
+// After a failure: removes the outputs `names` this run already renamed into `dir` (reports
+// written before the completion file) and their partial files. Never throws.
+void remove_unfinished_outputs(const std::string& dir, const std::vector<std::string>& names) noexcept;
 
 // ---- outputs never replace inputs (docs/io.md, "Outputs never replace inputs") ----
 

@@ -14,10 +14,13 @@ namespace custseg::io {
 
 // Collective: creates `path` and writes /assignments (customer_id, segment, distance) for this
 // rank's block of rows. `numeric_ids` false: no customer_id here (write_text_ids adds it).
+// `reserve_bytes` > 0: rank 0 reserves that much disk space for the whole file right after
+// creating it (io::reserve_space), so a full disk fails before the first write. A failure on any
+// rank is agreed after each collective call; the file is then removed.
 void write_assignments(const mpi::Communicator& comm, const std::string& path, std::uint64_t rows_total,
                        const RowBlock& block, std::span<const std::uint64_t> ids,
                        std::span<const std::int32_t> segments, std::span<const float> distances,
-                       bool numeric_ids = true);
+                       bool numeric_ids = true, std::uint64_t reserve_bytes = 0);
 
 // Collective (call it outside mpi::agree: it agrees itself): adds /assignments/customer_id to
 // the closed file `path` as variable-length UTF-8 strings, the ids as they came. Parallel HDF5

@@ -17,7 +17,10 @@ std::string render_segments_csv(const RunSummary& s);
 // The short console table printed at the end of a run.
 std::string render_console_table(const RunSummary& s);
 
-// Writes to a temporary name in the same directory, then renames: a reader never sees half a file.
+// Writes to a temporary name in the same directory (PATH.partial), flushes it to disk, then
+// renames: a reader never sees half a file. Refuses up front when the file system lacks the
+// room ("no space left on DEVICE writing PATH: needs ~X, ..."), and checks every write, flush
+// and close (the same message when the disk fills meanwhile); the partial file is removed.
 void write_file_atomically(const std::string& path, const std::string& content);
 
 }  // namespace custseg::report

@@ -21,8 +21,11 @@ FairnessAudit fairness_audit(const mpi::Communicator& comm, const std::string& c
                              std::span<const std::int32_t> labels, std::size_t k, double threshold);
 
 // Group codes of a protected column: an integer-coded categorical column (a "categories"
-// attribute) keeps its codes; any other numeric column is cut into bands at the exact population
-// quartiles (labels like "age <= 31"). Collective; an input error names a bad code.
+// attribute) keeps its codes; a numeric column whose known values are whole numbers with at most
+// kMaxIntegerCodes distinct values over all ranks is grouped by value ("region = 3"); any other
+// numeric column is cut into bands at the exact population quartiles (labels like "age <= 31").
+// Collective; an input error names a bad code.
+inline constexpr std::size_t kMaxIntegerCodes = 16;
 struct ProtectedGroups {
   std::vector<std::string> labels;
   std::vector<std::int32_t> codes;  // per row of the block

@@ -16,6 +16,8 @@
 #include "custseg/stats/row_sample.hpp"
 #include "custseg/stats/segment_profiles_types.hpp"
 
+#include "custseg/util/log.hpp"
+
 namespace custseg::stats {
 
 // Columns with a reporting role, resolved against the table.
@@ -38,6 +40,7 @@ struct ProfileSettings {
   double fairness_threshold = 0.8;
   std::uint64_t silhouette_sample = 2000;  // expected sample size; 0 = no silhouette
   std::uint64_t seed = 1;                  // keys the silhouette sample
+  const Logger* log = nullptr;             // progress lines per column pass (util/progress.hpp); null: none
 };
 
 // Collective. `kept_labels` are per row of prepared.x, `block_labels` per row of the block (-1 =
