@@ -34,5 +34,13 @@ if [[ -r build/Testing/Temporary/CTestCostData.txt ]]; then
   echo "test.sh: slowest tests of the main ctest (name, runs, seconds):"
   grep -E '^[^ ]+ [0-9]+ [0-9.]+$' build/Testing/Temporary/CTestCostData.txt | sort -k3 -g -r | head -12 | sed 's/^/  /'
 fi
+# The browser tests' screenshots and pages (report.html at 1280/1920 px on the public datasets):
+# kept in build/tests/browser/artifacts, and copied to CUSTSEG_ARTIFACTS_DIR when CI sets it.
+if [[ -d build/tests/browser/artifacts ]]; then
+  echo "test.sh: browser screenshots in build/tests/browser/artifacts ($(ls build/tests/browser/artifacts | grep -c png) png)"
+  if [[ -n "${CUSTSEG_ARTIFACTS_DIR:-}" ]]; then
+    mkdir -p "$CUSTSEG_ARTIFACTS_DIR" && cp -r build/tests/browser/artifacts "$CUSTSEG_ARTIFACTS_DIR/browser"
+  fi
+fi
 echo "test.sh: $times; total $(($(date +%s) - start)) s"
 exit $status

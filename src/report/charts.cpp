@@ -39,17 +39,111 @@ std::string line(double x1, double y1, double x2, double y2, const std::string& 
          "\" stroke=\"" + stroke + "\" stroke-width=\"" + coord(width) + "\"" + (extra.empty() ? "" : " " + extra) + "/>";
 }
 
-std::string segment_label(const RunSummary& s, std::size_t c, std::size_t max_chars = 46) {
-  std::string name = s.substantial(c) && c < s.profiles.names.size() ? s.profiles.names[c] : "not substantial";
-  if (name.size() > max_chars) name = name.substr(0, max_chars - 2) + "\u2026";
+constexpr double kLabelFont = 12;   // svg .label
+constexpr double kLineHeight = 13;  // between the two lines of a wrapped label
+
+// "3 · Recent frequent big spenders": never shortened (long names wrap, see label_column).
+std::string segment_label(const RunSummary& s, std::size_t c) {
+  const std::string name = s.substantial(c) && c < s.profiles.names.size() ? s.profiles.names[c] : "not substantial";
   return std::to_string(s.segment_id(c)) + " \u00b7 " + name;
+}
+
+// Row labels wrapped to lines of `max_px` (at most kMaxLines); the label column is as wide as the
+// widest line (at least `min_px`) plus a gap, so no name is cut and short names waste no room.
+struct LabelColumn {
+  static constexpr std::size_t kMaxLines = 4;
+  std::vector<std::vector<std::string>> lines;  // per label
+  double width = 0;                             // px, gap included
+  std::size_t max_lines = 1;                    // of the longest label
+  // A row height that holds every label: `base` or more.
+  [[nodiscard]] double row_height(double base) const {
+    return std::max(base, kLineHeight * static_cast<double>(max_lines) + 8);
+  }
+};
+
+LabelColumn label_column(const std::vector<std::string>& labels, double max_px, double min_px) {
+  LabelColumn column;
+  double widest = min_px;
+  for (const auto& label : labels) {
+    column.lines.push_back(svg::wrap_text(label, max_px, kLabelFont, LabelColumn::kMaxLines));
+    column.max_lines = std::max(column.max_lines, column.lines.back().size());
+    for (const auto& l : column.lines.back()) widest = std::max(widest, svg::text_width(l, kLabelFont));
+  }
+  column.width = std::ceil(widest) + 12;
+  return column;
+}
+
+// A right-aligned label of one or more lines, centred on y_mid, ending at x_right.
+std::string row_label(double x_right, double y_mid, const std::vector<std::string>& lines) {
+  const double first = y_mid + 4 - kLineHeight * static_cast<double>(lines.size() - 1) / 2;
+  if (lines.size() == 1) return text(x_right, first, lines.front(), "class=\"label\" text-anchor=\"end\"");
+  std::string o = "<text x=\"" + coord(x_right) + "\" y=\"" + coord(first) + "\" class=\"label\" text-anchor=\"end\">";
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    o += "<tspan x=\"" + coord(x_right) + "\" dy=\"" + (i == 0 ? std::string("0") : coord(kLineHeight)) + "\">" +
+         escape(lines[i]) + "</tspan>";
+  return o + "</text>";
+}
+
+// Labels of the segments in stable-ID order (rows of every chart), as a label column.
+LabelColumn segment_label_column(const RunSummary& s, const std::vector<std::size_t>& order, double max_px,
+                                 double min_px, bool with_population = false) {
+  std::vector<std::string> labels;
+  if (with_population) labels.emplace_back("population");
+  for (const std::size_t c : order) labels.push_back(segment_label(s, c));
+  return label_column(labels, max_px, min_px);
+}
+
+// One column of the profile heatmap: a feature or a KPI, its index per segment.
+struct HeatmapColumn {
+  std::string name;
+  bool kpi;
+  std::vector<double> index;  // per segment
+  [[nodiscard]] std::string header() const { return name + (kpi ? " (KPI)" : ""); }
+};
+
+// Sizes of the heatmap from its column headers and label column: the columns share what a
+// 1280-px window leaves (the page is 1216 px wide there; 46 to 96 px a column), headers are
+// slanted 45 degrees with room above and to the right for the longest, and the legend fits.
+struct HeatmapLayout {
+  double label_w = 0, cell_w = 0, cell_h = 0, top = 0, width = 0, height = 0;
+};
+
+HeatmapLayout heatmap_layout(const std::vector<HeatmapColumn>& cols, double label_w, double cell_h, std::size_t k) {
+  constexpr double kSlant = 0.7072;  // cos 45 = sin 45, rounded up
+  constexpr double kTarget = 1200, kMinCell = 46, kMaxCell = 96, kLegend = 7 * 52;
+  const double n = static_cast<double>(cols.size());
+  std::vector<double> reach(cols.size());  // how far each slanted header reaches right and up
+  double tallest = 0;
+  for (std::size_t j = 0; j < cols.size(); ++j) {
+    reach[j] = svg::text_width(cols[j].header(), kLabelFont) * kSlant + kLabelFont;
+    tallest = std::max(tallest, reach[j]);
+  }
+  HeatmapLayout l;
+  l.label_w = label_w;
+  l.cell_h = cell_h;
+  l.top = std::ceil(tallest) + 12;
+  for (l.cell_w = kMaxCell;; l.cell_w -= 2) {
+    double right = label_w + l.cell_w * n;
+    for (std::size_t j = 0; j < cols.size(); ++j)
+      right = std::max(right, label_w + l.cell_w * (static_cast<double>(j) + 0.5) + reach[j]);
+    l.width = std::ceil(std::max(right, label_w + kLegend) + 8);
+    if (l.width <= kTarget || l.cell_w <= kMinCell) break;
+  }
+  l.height = l.top + cell_h * static_cast<double>(k) + 34;
+  return l;
 }
 
 }  // namespace
 
 std::string sizes_and_value(const RunSummary& s, int value_kpi) {
-  const double label_w = 330, bar_w = 440, row_h = value_kpi >= 0 ? 40 : 26, top = 34;
-  const double width = label_w + bar_w + 90, height = top + row_h * static_cast<double>(s.k) + 26;
+  const auto order = segments_in_id_order(s);  // rows by stable ID, as the tables
+  const LabelColumn labels = segment_label_column(s, order, 300, 120);
+  const std::string value_legend =
+      value_kpi >= 0 ? "share of " + s.profiles.kpis[static_cast<std::size_t>(value_kpi)].name : std::string();
+  const double label_w = labels.width, bar_w = 440, top = 34;
+  const double row_h = labels.row_height(value_kpi >= 0 ? 40 : 26);
+  const double width = std::max(label_w + bar_w + 90, label_w + 186 + svg::text_width(value_legend, 12) + 8);
+  const double height = top + row_h * static_cast<double>(s.k) + 26;
   double max_share = 0.0;
   for (std::size_t c = 0; c < s.k; ++c) {
     if (s.suppressed(c)) continue;
@@ -66,12 +160,11 @@ std::string sizes_and_value(const RunSummary& s, int value_kpi) {
   o << rect(label_w, 6, 12, 12, "#4e79a7") << text(label_w + 16, 16, "share of customers", "class=\"legend\"");
   if (value_kpi >= 0)
     o << rect(label_w + 170, 6, 12, 12, "#f28e2b")
-      << text(label_w + 186, 16, "share of " + s.profiles.kpis[static_cast<std::size_t>(value_kpi)].name, "class=\"legend\"");
-  const auto order = segments_in_id_order(s);  // rows by stable ID, as the tables
+      << text(label_w + 186, 16, value_legend, "class=\"legend\"");
   for (std::size_t i = 0; i < order.size(); ++i) {
     const std::size_t c = order[i];
     const double y = top + row_h * static_cast<double>(i);
-    o << text(label_w - 8, y + row_h / 2 + 4, segment_label(s, c), "class=\"label\" text-anchor=\"end\"");
+    o << row_label(label_w - 8, y + row_h / 2, labels.lines[i]);
     if (s.suppressed(c)) {
       o << text(label_w + 4, y + row_h / 2 + 4, s.suppression_reason(c), "class=\"suppressed\"");
       continue;
@@ -92,12 +185,7 @@ std::string sizes_and_value(const RunSummary& s, int value_kpi) {
 }
 
 std::string profile_heatmap(const RunSummary& s) {
-  struct Column {
-    std::string name;
-    bool kpi;
-    std::vector<double> index;  // per segment
-  };
-  std::vector<Column> cols;
+  std::vector<HeatmapColumn> cols;
   for (const auto& f : s.profiles.features) cols.push_back({f.name, false, f.index});
   for (const auto& kpi : s.profiles.kpis) {
     std::vector<double> index(s.k, std::nan(""));
@@ -105,21 +193,21 @@ std::string profile_heatmap(const RunSummary& s) {
       if (kpi.mean[s.k] != 0) index[c] = kpi.mean[c] / kpi.mean[s.k] * 100.0;
     cols.push_back({kpi.name, true, index});
   }
-  const double label_w = 330, cell_w = 96, cell_h = 30, top = 92;
-  const double width = label_w + cell_w * static_cast<double>(cols.size()) + 70;  // room for slanted headers
-  const double height = top + cell_h * static_cast<double>(s.k) + 34;
+  const auto order = segments_in_id_order(s);  // rows by stable ID, as the tables
+  const LabelColumn labels = segment_label_column(s, order, 300, 60);
+  const HeatmapLayout layout = heatmap_layout(cols, labels.width, labels.row_height(30), s.k);
+  const double label_w = layout.label_w, cell_w = layout.cell_w, cell_h = layout.cell_h, top = layout.top;
   std::ostringstream o;
-  o << open_svg("chart-heatmap", width, height, "Profile heatmap: index vs population (100 = average)");
+  o << open_svg("chart-heatmap", layout.width, layout.height, "Profile heatmap: index vs population (100 = average)");
   for (std::size_t j = 0; j < cols.size(); ++j) {
     const double cx = label_w + cell_w * (static_cast<double>(j) + 0.5);
-    o << "<text transform=\"translate(" << coord(cx) << ',' << coord(top - 8) << ") rotate(-30)\" class=\"label"
-      << (cols[j].kpi ? " kpi" : "") << "\">" << escape(cols[j].name + (cols[j].kpi ? " (KPI)" : "")) << "</text>";
+    o << "<text transform=\"translate(" << coord(cx) << ',' << coord(top - 8) << ") rotate(-45)\" class=\"label column-header"
+      << (cols[j].kpi ? " kpi" : "") << "\">" << escape(cols[j].header()) << "</text>";
   }
-  const auto order = segments_in_id_order(s);  // rows by stable ID, as the tables
   for (std::size_t i = 0; i < order.size(); ++i) {
     const std::size_t c = order[i];
     const double y = top + cell_h * static_cast<double>(i);
-    o << text(label_w - 8, y + cell_h / 2 + 4, segment_label(s, c), "class=\"label\" text-anchor=\"end\"");
+    o << row_label(label_w - 8, y + cell_h / 2, labels.lines[i]);
     if (s.suppressed(c)) {
       o << rect(label_w, y + 1, cell_w * static_cast<double>(cols.size()), cell_h - 2, "#f0f0f0", "class=\"cell-suppressed\"");
       o << text(label_w + 8, y + cell_h / 2 + 4, s.suppression_reason(c), "class=\"suppressed\"");
@@ -135,7 +223,7 @@ std::string profile_heatmap(const RunSummary& s) {
     }
   }
   // Legend: the colour scale from 1/3x to 3x of the average.
-  const double ly = height - 22;
+  const double ly = layout.height - 22;
   o << text(label_w - 8, ly + 12, "index", "class=\"legend\" text-anchor=\"end\"");
   const double legend_values[] = {33, 50, 71, 100, 141, 200, 300};
   for (std::size_t i = 0; i < 7; ++i) {
@@ -164,7 +252,8 @@ std::string box_plot(const RunSummary& s, std::size_t f) {
   if (!std::isfinite(lo)) lo = hi = 0;
   const bool log_axis = f < s.scaling.kinds.size() && s.scaling.kinds[f] == data::TransformKind::log1p && lo >= 0;
   // Narrow enough for two plots side by side in a 1400-pixel window.
-  const double label_w = 250, plot_w = 360, row_h = 22, top = 28;
+  const LabelColumn labels = segment_label_column(s, segments_in_id_order(s), 240, 90, /*with_population=*/true);
+  const double label_w = labels.width, plot_w = 360, row_h = labels.row_height(22), top = 28;
   const double width = label_w + plot_w + 30, height = top + row_h * static_cast<double>(groups.size()) + 30;
   const svg::Scale x{lo, hi > lo ? hi : lo + 1, label_w, label_w + plot_w, log_axis};
   std::ostringstream o;
@@ -178,8 +267,7 @@ std::string box_plot(const RunSummary& s, std::size_t f) {
   for (std::size_t r = 0; r < groups.size(); ++r) {
     const std::size_t g = groups[r];
     const double y = top + row_h * static_cast<double>(r), mid = y + row_h / 2;
-    o << text(label_w - 8, mid + 4, g == s.k ? std::string("population") : segment_label(s, g, 34),
-              "class=\"label\" text-anchor=\"end\"");
+    o << row_label(label_w - 8, mid, labels.lines[r]);
     if (g < s.k && s.suppressed(g)) {
       o << text(label_w + 4, mid + 4, s.suppression_reason(g), "class=\"suppressed\"");
       continue;

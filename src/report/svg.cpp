@@ -52,6 +52,44 @@ std::string coord(double v) {
   return buf;
 }
 
+double text_width(const std::string& text, double font_px) {
+  // Advance widths of DejaVu Sans in em, rounded up per class of character.
+  double em = 0;
+  for (const unsigned char ch : text) {
+    if ((ch & 0xC0) == 0x80) continue;  // UTF-8 continuation byte: same character
+    if (ch >= 'A' && ch <= 'Z') em += ch == 'I' ? 0.32 : (ch == 'M' || ch == 'W' ? 0.9 : 0.74);
+    else if (ch >= '0' && ch <= '9') em += 0.64;
+    else if (ch == 'm' || ch == 'w') em += 0.92;
+    else if (ch == 'i' || ch == 'l' || ch == 'j' || ch == 'f' || ch == 't' || ch == 'r') em += 0.42;
+    else if (ch >= 'a' && ch <= 'z') em += 0.63;
+    else if (ch == ' ' || ch == ',' || ch == '.' || ch == ':' || ch == ';' || ch == '\'' || ch == '|') em += 0.34;
+    else if (ch == '_' || ch == '(' || ch == ')' || ch == '-') em += 0.5;
+    else em += 0.84;  // symbols and non-ASCII letters: wide
+  }
+  return em * font_px;
+}
+
+std::vector<std::string> wrap_text(const std::string& text, double max_px, double font_px, std::size_t max_lines) {
+  std::vector<std::string> lines;
+  std::string line;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t space = text.find(' ', start);
+    const std::string word = text.substr(start, space == std::string::npos ? std::string::npos : space - start);
+    const std::string joined = line.empty() ? word : line + ' ' + word;
+    if (!line.empty() && lines.size() + 1 < max_lines && text_width(joined, font_px) > max_px) {
+      lines.push_back(line);
+      line = word;
+    } else {
+      line = joined;
+    }
+    if (space == std::string::npos) break;
+    start = space + 1;
+  }
+  lines.push_back(line);
+  return lines;
+}
+
 double Scale::operator()(double v) const {
   auto f = [&](double x) { return log1p ? std::log1p(std::max(x, 0.0)) : x; };
   const double lo = f(domain_lo), hi = f(domain_hi);

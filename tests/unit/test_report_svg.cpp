@@ -40,3 +40,24 @@ TEST(Svg, IndexColoursDivergeAroundOneHundred) {
   EXPECT_EQ(svg::text_colour_on("#b2182b"), "#ffffff");
   EXPECT_EQ(svg::text_colour_on("#ffffff"), "#1a1a1a");
 }
+
+TEST(Svg, TextWidthGrowsWithTheTextAndUpperCaseIsWider) {
+  EXPECT_EQ(svg::text_width("", 12), 0.0);
+  EXPECT_GT(svg::text_width("PURCHASES_FREQUENCY", 12), svg::text_width("purchases_frequency", 12));
+  EXPECT_DOUBLE_EQ(svg::text_width("ab", 24), 2 * svg::text_width("ab", 12));
+  // One character however many UTF-8 bytes: "·" (2 bytes) counts as one wide character.
+  EXPECT_DOUBLE_EQ(svg::text_width("\u00b7", 12), svg::text_width("#", 12));
+}
+
+TEST(Svg, WrapTextSplitsAtSpacesAndNeverShortens) {
+  const std::string name = "3 \u00b7 high CASH_ADVANCE, high CASH_ADVANCE_FREQUENCY, low PURCHASES";
+  const auto lines = svg::wrap_text(name, 250, 12);
+  ASSERT_EQ(lines.size(), 2U);
+  EXPECT_LE(svg::text_width(lines[0], 12), 250);
+  EXPECT_EQ(lines[0] + " " + lines[1], name);  // every word kept, in order
+  EXPECT_EQ(svg::wrap_text("short", 250, 12), std::vector<std::string>{"short"});
+  // A word longer than the width stays whole on its own line.
+  EXPECT_EQ(svg::wrap_text("PURCHASES_INSTALLMENTS_FREQUENCY", 50, 12),
+            std::vector<std::string>{"PURCHASES_INSTALLMENTS_FREQUENCY"});
+  EXPECT_EQ(svg::wrap_text("a b c", 1, 12, 2), (std::vector<std::string>{"a", "b c"}));
+}

@@ -15,6 +15,14 @@ std::string format_percent(double fraction, int decimals = 1);  // 0.123 -> "12.
 // Coordinates: fixed 1 decimal, so output is stable and compact.
 std::string coord(double v);
 
+// Width in px of `text` drawn at `font_px` in the report's font (DejaVu Sans), estimated per
+// character and rounded up: charts size their label columns and header room from it, since an
+// SVG written ahead of time cannot measure text. UTF-8 multi-byte characters count once.
+double text_width(const std::string& text, double font_px);
+// `text` in lines no wider than `max_px` (split at spaces; a single longer word stays whole, so
+// nothing is ever shortened), at most `max_lines`; any rest joins the last line.
+std::vector<std::string> wrap_text(const std::string& text, double max_px, double font_px, std::size_t max_lines = 2);
+
 // Maps [domain_lo, domain_hi] linearly onto [range_lo, range_hi]; optionally through log1p.
 struct Scale {
   double domain_lo = 0, domain_hi = 1, range_lo = 0, range_hi = 1;
