@@ -113,7 +113,7 @@ int score(const mpi::Communicator& comm, int argc, char** argv) {
   };
   r.more_inputs = io::run_files(sc.model, "--model");
   prepare_output_dir(r);
-  const CleanupPaths partials = partials_removed_on_stop(cfg.output, {"results.h5", "report.json", "segments.csv", "report.html"});
+  const CleanupPaths partials = partials_removed_on_stop(cfg.output, kResultSet);
   read_and_prepare(r);
   assign(r, model);
   profile_segments(r);

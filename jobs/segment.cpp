@@ -170,7 +170,7 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   Run r(comm, cfg, log);
   load_pseudonymizer(r);
   prepare_output_dir(r);
-  const CleanupPaths partials = partials_removed_on_stop(cfg.output, {"results.h5", "report.json", "segments.csv", "report.html"});
+  const CleanupPaths partials = partials_removed_on_stop(cfg.output, kResultSet);
   if (cfg.resume) set_stop_checkpoint(r.path("checkpoint.h5"));  // prepare_output_dir checked it exists
   read_and_prepare(r);
   check_output_space(r);  // the rows are known: a results.h5 that cannot fit fails now, not after the fit

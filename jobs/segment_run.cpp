@@ -158,6 +158,9 @@ void load_pseudonymizer(Run& r) {
 void read_and_prepare(Run& r) {
   r.timed("read+prepare", [&] {
     r.input.emplace(data::open_input_table(r.comm, r.cfg.input, r.cfg.data.key, r.cfg.data.id_column));
+    r.summary.as_of = data::table_attribute(*r.input, "as_of");
+    r.summary.churn_after = data::table_attribute(*r.input, "churn_after");
+    r.summary.rows_after_as_of = data::table_attribute(*r.input, "rows_after_as_of");
     test_hold("read");
     if (const std::string& consent = r.cfg.privacy.consent_column; !consent.empty())
       r.log.info("  " + data::consent_summary(data::select_consenting_rows(r.comm, *r.input, consent), consent));

@@ -65,12 +65,14 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/stats/sample_metrics.cpp
   ${_src}/stats/segment_matching.cpp
   ${_src}/stats/segment_names.cpp
+  ${_src}/stats/rfm_segment_map.cpp
   # report renderers (plain data in, text out)
   ${_src}/report/assignments_csv.cpp
   ${_src}/report/charts.cpp
   ${_src}/report/compare_html.cpp
   ${_src}/report/compare_reports.cpp
   ${_src}/report/html_report.cpp
+  ${_src}/report/label_caveats.cpp
   ${_src}/report/svg.cpp
   ${_src}/report/sweep_reports.cpp
   ${_src}/report/text_reports.cpp

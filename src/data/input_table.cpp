@@ -28,6 +28,16 @@ InputTable open_input_table(const mpi::Communicator& comm, const std::string& pa
   return {std::move(*file), std::move(table)};
 }
 
+std::string table_attribute(const InputTable& input, const std::string& name) {
+  try {
+    if (!input.file.has_attribute(input.table.group, name)) return {};
+    const auto v = input.file.read_string_attribute(input.table.group, name);
+    return v.empty() ? std::string() : v.front();
+  } catch (const std::exception&) {
+    return {};  // not text (another tool's attribute of that name): not ours to read
+  }
+}
+
 std::uint64_t select_consenting_rows(const mpi::Communicator& comm, InputTable& input, const std::string& column) {
   const io::RowBlock block = io::block_for_rank(input.table.rows, comm.rank(), comm.size());
   std::vector<double> values;

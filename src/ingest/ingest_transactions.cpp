@@ -239,7 +239,12 @@ TableLayout sorted_layout(const IngestConfig& cfg, const SortedRows& sorted, con
   layout.group_attributes = {{"source", std::filesystem::path(cfg.transactions).filename().string()},
                              {"generator", "custseg ingest --transactions"},
                              {"as_of", report.as_of}};
-  if (with_churn) layout.group_attributes.emplace_back("churn_after", report.churn_after);
+  if (with_churn) {
+    layout.group_attributes.emplace_back("churn_after", report.churn_after);
+    // Whether rows after as-of fed the label: without any, churned restates recency_days exactly.
+    layout.group_attributes.emplace_back(
+        "rows_after_as_of", std::to_string(report.count[static_cast<std::size_t>(Disposition::after_as_of)]));
+  }
   return layout;
 }
 

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "custseg/report/charts.hpp"
+#include "custseg/report/label_caveats.hpp"
 #include "custseg/report/definitions.hpp"
 #include "custseg/report/page_style.hpp"
 #include "custseg/report/segment_order.hpp"
@@ -234,6 +235,34 @@ void matching_section(std::ostringstream& o, const RunSummary& s) {
   o << "</table><p class=\"note\">Vanished previous segments: " << (vanished.empty() ? "none" : vanished) << ".</p>";
 }
 
+// The first screen answers a marketer's questions: how many customers, how much revenue, how
+// many churned, how big the largest segment is, and whether anything is hidden or unfair. The
+// fit metrics (silhouette, Calinski-Harabasz, Davies-Bouldin) live in "Model quality" below.
+void headline_cards(std::ostringstream& o, const RunSummary& s, std::size_t suppressed, std::size_t flagged) {
+  const auto card = [&o](const std::string& label, const std::string& value, const std::string& cls = "") {
+    o << "<div class=\"card" << (cls.empty() ? "" : " " + cls) << "\">" << escape(label) << "<b>" << value << "</b></div>";
+  };
+  o << "<div class=\"cards\" id=\"headline\">";
+  card("segments", std::to_string(s.k));
+  card("customers segmented", format_number(static_cast<double>(s.rows_assigned())));
+  for (const auto& kpi : s.profiles.kpis) {
+    if (kpi.binary) card(kpi.name + " rate", format_percent(kpi.mean[s.k]), "kpi-card");
+    else card(kpi.name + " in total", format_number(kpi.sum[s.k]), "kpi-card");
+  }
+  std::size_t largest = s.k;
+  for (std::size_t c = 0; c < s.k; ++c)
+    if (!s.suppressed(c) && (largest == s.k || s.share(c) > s.share(largest))) largest = c;
+  if (largest < s.k) card("largest segment", format_percent(s.share(largest)) + " <span class=\"muted\">" +
+                                                 escape(name_of(s, largest)) + "</span>");
+  card("not substantial", std::to_string(suppressed));
+  card("fairness flags", std::to_string(flagged));
+  o << "</div>";
+  for (const std::string& caveat : label_caveats(s))
+    o << "<p class=\"note label-caveat\"><span class=\"badge warn\">label</span> " << escape(caveat) << "</p>";
+  o << "<p class=\"note\">How well the segments separate (silhouette " << format_number(s.profiles.quality.silhouette)
+    << ", Calinski-Harabasz, Davies-Bouldin): under Model quality, below.</p>";
+}
+
 }  // namespace
 
 std::string render_html_report(const RunSummary& s) {
@@ -247,14 +276,9 @@ std::string render_html_report(const RunSummary& s) {
     << "<title>custseg report: " << s.k << " segments</title><style>" << kPageStyle << kStyle << "</style></head><body>";
   o << "<h1>Customer segments: k = " << s.k << "</h1><div class=\"meta\">" << escape(s.input) << " \u00b7 "
     << format_number(static_cast<double>(s.rows_total)) << " customers \u00b7 seed " << s.seed << " \u00b7 " << s.ranks
-    << " ranks \u00b7 custseg " << escape(s.custseg_version) << " \u00b7 " << escape(s.created_utc) << "</div>";
-  const auto& q = s.profiles.quality;
-  o << "<div class=\"cards\"><div class=\"card\">segments<b>" << s.k << "</b></div><div class=\"card\">customers segmented<b>"
-    << format_number(static_cast<double>(s.rows_assigned())) << "</b></div><div class=\"card\">silhouette<b>"
-    << format_number(q.silhouette) << "</b></div><div class=\"card\">Calinski-Harabasz<b>" << format_number(q.calinski_harabasz)
-    << "</b></div><div class=\"card\">Davies-Bouldin<b>" << format_number(q.davies_bouldin)
-    << "</b></div><div class=\"card\">not substantial<b>" << suppressed << "</b></div><div class=\"card\">fairness flags<b>"
-    << flagged << "</b></div></div>";
+    << " ranks" << (s.as_of.empty() ? std::string() : " \u00b7 as of " + escape(s.as_of)) << " \u00b7 custseg "
+    << escape(s.custseg_version) << " \u00b7 " << escape(s.created_utc) << "</div>";
+  headline_cards(o, s, suppressed, flagged);
   if (suppressed > 0)
     o << "<p class=\"note suppression-note\"><span class=\"badge warn\">privacy</span> " << suppressed << " segment"
       << (suppressed > 1 ? "s have" : " has") << " fewer than " << s.min_segment_size
@@ -280,6 +304,7 @@ std::string render_html_report(const RunSummary& s) {
     << escape(definitions::kQuantiles) << ".</p><div class=\"grid\">";
   for (std::size_t f = 0; f < s.profiles.features.size(); ++f) o << charts::box_plot(s, f);
   o << "</div>";
+  const auto& q = s.profiles.quality;
   o << "<h2 id=\"quality\">Model quality</h2><table id=\"quality-table\"><tr><th class=\"text\">metric</th><th>value</th></tr>"
     << "<tr>" << td("inertia (k-means objective)", "text") << td(format_number(s.kmeans.inertia)) << "</tr>"
     << "<tr>" << td("within-cluster sum of squares", "text") << td(format_number(q.within_ss)) << "</tr>"

@@ -13,6 +13,7 @@
 #include "custseg/io/output_space.hpp"
 #include "custseg/io/partial_file.hpp"
 #include "custseg/report/definitions.hpp"
+#include "custseg/report/label_caveats.hpp"
 #include "custseg/report/segment_order.hpp"
 #include "custseg/stats/quantile_selection.hpp"
 #include "custseg/util/error.hpp"
@@ -252,6 +253,9 @@ std::string render_json_report(const RunSummary& s) {
   ordered_json kpis = ordered_json::array();
   for (const auto& kpi : s.profiles.kpis) kpis.push_back({{"name", kpi.name}, {"binary", kpi.binary}});
   j["kpis"] = kpis;
+  if (!s.as_of.empty()) j["as_of"] = s.as_of;
+  if (!s.churn_after.empty()) j["churn_after"] = s.churn_after;
+  j["label_caveats"] = label_caveats(s);  // honest labels: e.g. churned restating recency_days
   // Top-level copies of the headline figures, for scripts that only want these.
   j["k"] = s.k;
   j["inertia"] = s.kmeans.inertia;

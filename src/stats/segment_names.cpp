@@ -5,10 +5,13 @@
 #include <map>
 #include <numeric>
 
+#include "custseg/stats/rfm_segment_map.hpp"
+
 namespace custseg::stats {
 
 std::vector<std::string> segment_names(const std::vector<FeatureProfile>& features, std::size_t k,
                                        const NamingOptions& options) {
+  if (const auto rfm = find_rfm_features(features)) return rfm_segment_names(features, *rfm, k);
   std::vector<std::string> names(k);
   for (std::size_t c = 0; c < k; ++c) {
     if (features.empty() || features[0].moments.count[c] == 0) {

@@ -193,6 +193,13 @@ TEST_F(OnlineRetail, SegmentsTheIngestedTableIdenticallyAtEveryRankCount) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto report = read_json((dir_ / "seg" / "report.json").string());
   EXPECT_FALSE(report.empty());
+  // Segmented on recency, frequency and monetary only: the RFM segment map's names, as numpy
+  // recomputes them from the assignments and the table (docs/outputs.md, "Segment names").
+  const auto names = run_shell("/usr/bin/python3 " + source_dir() + "/tests/integration/check_rfm_names.py " +
+                               (dir_ / "seg").string() + " " + table());
+  EXPECT_EQ(names.exit_code, 0) << names.output;
+  EXPECT_EQ(report["as_of"], "2011-12-10");
+  EXPECT_TRUE(report["label_caveats"].empty()) << "no churned column, no caveat";
   if (test_np() == 1) return;
   const auto ref = run_custseg("segment --input " + reference() + " --output " + (dir_ / "seg-ref").string() + args, 1);
   ASSERT_EQ(ref.exit_code, 0) << ref.output;
@@ -203,4 +210,45 @@ TEST_F(OnlineRetail, SegmentsTheIngestedTableIdenticallyAtEveryRankCount) {
   const auto c = File::open_serial((dir_ / "seg" / "results.h5").string(), false).read_all<double>("/model/centroids");
   const auto c_ref = File::open_serial((dir_ / "seg-ref" / "results.h5").string(), false).read_all<double>("/model/centroids");
   EXPECT_EQ(c, c_ref);
+}
+
+// Honest labels (docs/input-csv.md, "The churned label"): a churned column cut before the as-of
+// date restates recency_days; the report says so with the threshold, and h5py checks the claim row
+// by row: exactly (churn-after 2011-09-09, log ending before as-of 2011-12-10: recency >= 92) and
+// one way only (as-of 2011-09-01 inside the log, churn-after 2011-06-01: churned only where recency >= 92).
+TEST_F(OnlineRetail, ReportSaysWhenChurnRestatesRecency) {
+  struct Case {
+    std::string name, dates, caveat, check;
+  };
+  const Case cases[] = {
+      {"past", " --churn-after 2011-09-09", "churned = 1 exactly when recency_days >= 92", "exact"},
+      {"window", " --as-of 2011-09-01 --churn-after 2011-06-01", "churned = 1 only where recency_days >= 92", "implies"},
+      {"forward", " --as-of 2011-09-01 --churn-after 2011-09-01", "", "none"}};
+  for (const auto& c : cases) {
+    const std::string table_path = (dir_ / ("churn-" + c.name + ".h5")).string();
+    ASSERT_EQ(run_custseg(ingest_args(table_path) + c.dates + " -q").exit_code, 0);
+    const std::string out = (dir_ / ("churn-seg-" + c.name)).string();
+    const auto r = run_custseg("segment --input " + table_path + " --output " + out +
+                               " --k 4 --seed 1 --features recency_days,frequency,monetary --nan-policy drop -q");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto report = read_json(out + "/report.json");
+    const std::string html = slurp(out + "/report.html");
+    if (c.caveat.empty()) {
+      EXPECT_TRUE(report["label_caveats"].empty()) << c.name << ": " << report["label_caveats"].dump();
+      EXPECT_EQ(html.find("label-caveat"), std::string::npos) << c.name;
+      continue;
+    }
+    ASSERT_EQ(report["label_caveats"].size(), 1U) << c.name;
+    EXPECT_NE(report["label_caveats"][0].get<std::string>().find(c.caveat), std::string::npos)
+        << c.name << ": " << report["label_caveats"][0];
+    EXPECT_NE(html.find("class=\"note label-caveat\""), std::string::npos) << c.name;
+    // Rows that break the claim, among customers with purchases before as-of: churned = 1 where
+    // recency < 92 (never), and churned = 0 where recency >= 92 (never when exact).
+    const auto counts = run_shell("/usr/bin/python3 -c \"import h5py, numpy as np, sys; g = h5py.File(sys.argv[1])['customers']; "
+                                  "r = g['recency_days'][()]; c = g['churned'][()]; ok = ~np.isnan(r); "
+                                  "print(int(np.sum((c == 1) & ok & (r < 92))), int(np.sum((c == 0) & ok & (r >= 92))))\" " +
+                                  table_path);
+    if (c.check == "exact") EXPECT_EQ(counts.output, "0 0\n") << c.name;
+    else EXPECT_EQ(counts.output.substr(0, 2), "0 ") << c.name << ": " << counts.output;
+  }
 }

@@ -8,6 +8,7 @@
 
 #include "custseg/report/assignments_csv.hpp"
 #include "custseg/report/html_report.hpp"
+#include "custseg/report/label_caveats.hpp"
 #include "custseg/report/segment_order.hpp"
 #include "custseg/report/svg.hpp"
 #include "custseg/report/sweep_reports.hpp"
@@ -333,4 +334,28 @@ TEST(AssignmentsCsv, LinesQuoteOnlyWhatMustBeQuotedAndMapStableIds) {
   std::string line;
   custseg::report::append_assignment_lines({numbers, one, d, identity, names}, 0, 1, line);
   EXPECT_EQ(line, "18446744073709551615,0,\"Loyal, high value\",3e-07\n");
+}
+
+TEST(LabelCaveats, ChurnBeforeTheAsOfDateRestatesRecency) {
+  EXPECT_EQ(report::days_between("2011-09-10", "2011-12-10"), 91);
+  EXPECT_EQ(report::days_between("2012-02-28", "2012-03-01"), 2);  // leap year
+  EXPECT_FALSE(report::days_between("2011-13-01", "2011-12-10").has_value());
+  EXPECT_FALSE(report::days_between("", "2011-12-10").has_value());
+  report::RunSummary s;
+  s.profiles.kpis.resize(1);
+  s.profiles.kpis[0].name = "churned";
+  s.as_of = "2011-12-10";
+  s.churn_after = "2011-09-10";
+  s.rows_after_as_of = "0";  // the log ends before as-of: the label is exactly a recency threshold
+  auto caveats = report::label_caveats(s);
+  ASSERT_EQ(caveats.size(), 1U);
+  EXPECT_NE(caveats[0].find("churned = 1 exactly when recency_days >= 91"), std::string::npos) << caveats[0];
+  s.rows_after_as_of = "1200";  // later purchases can clear it: a threshold one way only
+  caveats = report::label_caveats(s);
+  ASSERT_EQ(caveats.size(), 1U);
+  EXPECT_NE(caveats[0].find("churned = 1 only where recency_days >= 91"), std::string::npos) << caveats[0];
+  s.churn_after = s.as_of;  // the forward-looking recipe: an observed future, no caveat
+  EXPECT_TRUE(report::label_caveats(s).empty());
+  s.churn_after = "";  // not made by ingest
+  EXPECT_TRUE(report::label_caveats(s).empty());
 }

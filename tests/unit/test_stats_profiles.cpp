@@ -8,6 +8,7 @@
 #include "custseg/stats/sample_metrics.hpp"
 #include "custseg/stats/fairness_tally.hpp"
 #include "custseg/stats/k_selection.hpp"
+#include "custseg/stats/rfm_segment_map.hpp"
 #include "custseg/stats/segment_names.hpp"
 
 namespace stats = custseg::stats;
@@ -97,4 +98,69 @@ TEST(FairnessAudit, RateRatioAndFourFifthsFlag) {
   EXPECT_EQ(a.flagged, (std::vector<std::uint8_t>{0, 1, 1}));
   EXPECT_DOUBLE_EQ(a.segment_share(1, 0), 300.0 / 450.0);
   EXPECT_DOUBLE_EQ(a.population_share(1), 0.5);
+}
+
+namespace {
+
+// A feature whose segments' medians and population quantiles are given (p5, p25, p50, p75, p95).
+stats::FeatureProfile quantile_feature(const std::string& name, const std::vector<double>& medians,
+                                       std::vector<double> population) {
+  stats::FeatureProfile f = feature(name, std::vector<double>(medians.size(), 0.0));
+  for (const double m : medians) f.quantiles.push_back({m, m, m, m, m});
+  f.quantiles.push_back(std::move(population));
+  return f;
+}
+
+}  // namespace
+
+TEST(RfmSegmentMap, FindsRecencyFrequencyAndMonetaryOnly) {
+  const auto r = feature("recency_days", {0}), f = feature("Frequency", {0}), m = feature("monetary", {0});
+  const auto rfm = stats::find_rfm_features({m, r, f});
+  ASSERT_TRUE(rfm.has_value());
+  EXPECT_EQ(rfm->recency, 1U);
+  EXPECT_EQ(rfm->frequency, 2U);
+  EXPECT_EQ(rfm->monetary, 0U);
+  EXPECT_TRUE(stats::find_rfm_features({r, f}).has_value());
+  EXPECT_FALSE(stats::find_rfm_features({r, m}).has_value());                            // no frequency
+  EXPECT_FALSE(stats::find_rfm_features({r, f, m, feature("tenure_days", {0})}).has_value());  // more than RFM
+  EXPECT_FALSE(stats::find_rfm_features({feature("frequency_band_x", {0}), f, r}).has_value());  // two F
+}
+
+TEST(RfmSegmentMap, QuintileScoreInterpolatesThePopulationQuantiles) {
+  const std::vector<double> q{10, 20, 40, 80, 160};  // p5, p25, p50, p75, p95
+  EXPECT_EQ(stats::quintile_score(5, q), 1);     // below p5
+  EXPECT_EQ(stats::quintile_score(20, q), 2);    // p25: CDF 0.25
+  EXPECT_EQ(stats::quintile_score(30, q), 2);    // CDF 0.375
+  EXPECT_EQ(stats::quintile_score(40, q), 3);    // median
+  EXPECT_EQ(stats::quintile_score(60, q), 4);    // CDF 0.625
+  EXPECT_EQ(stats::quintile_score(150, q), 5);   // CDF 0.9375
+  EXPECT_EQ(stats::quintile_score(500, q), 5);   // above p95
+  // Ties: half the population bought once; a median of 1 sits in the middle of that run (CDF 0.275).
+  EXPECT_EQ(stats::quintile_score(1, std::vector<double>{1, 1, 1, 3, 9}), 2);
+}
+
+TEST(RfmSegmentMap, TheGridOfNames) {
+  EXPECT_EQ(stats::rfm_map_name(5, 5), "Champions");
+  EXPECT_EQ(stats::rfm_map_name(5, 1), "New customers");
+  EXPECT_EQ(stats::rfm_map_name(4, 2), "Potential loyalists");
+  EXPECT_EQ(stats::rfm_map_name(4, 1), "Promising");
+  EXPECT_EQ(stats::rfm_map_name(3, 5), "Loyal customers");
+  EXPECT_EQ(stats::rfm_map_name(3, 3), "Need attention");
+  EXPECT_EQ(stats::rfm_map_name(3, 1), "About to sleep");
+  EXPECT_EQ(stats::rfm_map_name(2, 4), "At risk");
+  EXPECT_EQ(stats::rfm_map_name(1, 5), "Can't lose them");
+  EXPECT_EQ(stats::rfm_map_name(2, 2), "Hibernating");
+  EXPECT_EQ(stats::rfm_map_name(1, 1), "Lost");
+}
+
+TEST(RfmSegmentMap, SegmentNamesFromMediansAndUniqueBySpend) {
+  // Population recency p5..p95 in days, frequency, monetary; four segments.
+  const auto r = quantile_feature("recency_days", {5, 8, 300, 150}, {3, 20, 50, 140, 320});
+  const auto f = quantile_feature("frequency", {20, 20, 1, 4}, {1, 1, 2, 5, 12});
+  const auto m = quantile_feature("monetary", {5000, 300, 100, 900}, {80, 250, 600, 1500, 5000});
+  const auto names = stats::segment_names({r, f, m}, 4);
+  EXPECT_EQ(names[0], "Champions, big spenders");  // two champions: told apart by spend
+  EXPECT_EQ(names[1], "Champions, low spenders");
+  EXPECT_EQ(names[2], "Lost");
+  EXPECT_EQ(names[3], "At risk");  // recency CDF 0.75 -> R 2; frequency 4 -> F 4
 }

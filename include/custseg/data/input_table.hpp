@@ -22,6 +22,10 @@ struct InputTable {
 InputTable open_input_table(const mpi::Communicator& comm, const std::string& path, const std::string& key = "customers",
                             const std::string& id_column = "customer_id");
 
+// A text attribute of the table's group (/KEY), e.g. the "as_of" date ingest writes; empty when
+// absent. Every rank reads it.
+std::string table_attribute(const InputTable& input, const std::string& name);
+
 // Collective. --consent-column (docs/privacy.md): reads `column` over the whole table, refuses a
 // value other than 0 or 1 (input error naming the column and the first such row; NaN included),
 // and makes `input` the view of the rows holding 1 (io::RowSelection): from here on its table is

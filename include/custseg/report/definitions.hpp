@@ -10,7 +10,10 @@ inline constexpr const char* kIndex = "index = segment mean / population mean x 
 inline constexpr const char* kStdDiff =
     "standardized difference = (segment mean - population mean) / population standard deviation";
 inline constexpr const char* kNames =
-    "names list up to 3 features with the largest |standardized difference| (>= 0.25), 'high' or 'low'";
+    "names list up to 3 features with the largest |standardized difference| (>= 0.25), 'high' or 'low'; on "
+    "recency and frequency (and monetary) only, the RFM segment map: R and F scores 1-5 from where the segment's "
+    "median falls among the population's p5-p95, looked up in the RFM grid (Champions, Loyal customers, At risk, "
+    "Hibernating, Lost, ...; docs/outputs.md)";
 inline constexpr const char* kQuality =
     "quality in the space k-means ran in (after transforms and standardization): inertia and within-cluster sum of "
     "squares, Calinski-Harabasz (higher is better), Davies-Bouldin (lower is better), exact and distributed; "

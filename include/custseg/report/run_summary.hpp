@@ -38,6 +38,10 @@ struct RunSummary {
   // What was found in the data.
   std::uint64_t rows_total = 0, rows_dropped = 0;
   data::FeatureScaling scaling;  // feature names, transforms, mean, scale
+  // Dates (YYYY-MM-DD) on the table's group when `ingest --transactions` made it, else empty:
+  // as_of (the features use purchases before it) and churn_after (the churned label's cut-off).
+  // rows_after_as_of: how many log rows dated on or after as_of fed only the label ("0": none).
+  std::string as_of, churn_after, rows_after_as_of;
   // The model.
   kmeans::KMeansResult kmeans;            // labels/distances left empty: not report material
   std::vector<double> centroids_original;  // k * d in original units

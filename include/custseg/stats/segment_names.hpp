@@ -14,7 +14,8 @@ struct NamingOptions {
   double min_abs_std_diff = 0.25;  // below this a feature is not called high or low
 };
 
-// One name per segment (pure). Empty segments are "empty"; a segment close to the population on
+// One name per segment (pure). On recency and frequency (and monetary) only, the RFM segment map's
+// names (rfm_segment_map.hpp); otherwise the distinctive features. Empty segments are "empty"; a segment close to the population on
 // every feature is "average on all features"; repeated names get " (2)", " (3)", ...
 std::vector<std::string> segment_names(const std::vector<FeatureProfile>& features, std::size_t k,
                                        const NamingOptions& options = {});
