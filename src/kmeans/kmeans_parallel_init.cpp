@@ -96,7 +96,8 @@ std::vector<double> kmeans_parallel_init(const mpi::Communicator& comm, RowSourc
     // Every round is a pass over the rows: a progress line each (minutes at 1e8 rows).
     const double seconds = clock.seconds();
     std::string left;
-    if (round < options.rounds) left = ", ~" + format_duration(seconds / round * (options.rounds - round)) + " left";
+    const double remaining = seconds / round * static_cast<double>(options.rounds - round);
+    if (round < options.rounds && remaining >= 1) left = ", ~" + format_duration(remaining) + " left";  // no "~0 s"
     log.info("  k-means|| round " + std::to_string(round) + "/" + std::to_string(options.rounds) + ": " +
              std::to_string(candidates.size() / d) + " candidates, " + std::to_string(seconds) + " s" + left);
   }
