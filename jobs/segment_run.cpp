@@ -217,8 +217,12 @@ namespace {
 // so no rank holds more than its block's labels and one chunk of text.
 void write_assignments_csv(const Run& r, const std::string& partial, std::span<const float> block_distance) {
   constexpr std::size_t kRowsPerChunk = 1 << 16;
-  const report::AssignmentRows rows{r.ids, r.block_labels, block_distance, r.summary.segment_ids,
-                                    r.summary.profiles.names};
+  // Names as segments.csv and report.html give them: a segment too small to be substantial is
+  // "not substantial" (its descriptive name comes from the statistics the reports suppress).
+  std::vector<std::string> names = r.summary.profiles.names;
+  for (std::size_t c = 0; c < names.size(); ++c)
+    if (!r.summary.substantial(c)) names[c] = "not substantial";
+  const report::AssignmentRows rows{r.ids, r.block_labels, block_distance, r.summary.segment_ids, names};
   const std::size_t n = r.block_labels.size();
   io::write_rank_ordered_text(r.comm, partial, [&](const io::TextSink& sink) {
     std::string text = r.comm.is_root() ? report::assignments_csv_header() : std::string();

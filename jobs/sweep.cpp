@@ -174,6 +174,9 @@ report::RunSummary profile_recommended(const mpi::Communicator& comm, const conf
                                        report::SweepSummary sweep, kmeans::KMeansResult best) {
   report::RunSummary summary;
   summary.k = best.clusters();  // the recommended k, or fewer when the data has fewer distinct rows
+  summary.as_of = data::table_attribute(in.input, "as_of");  // for the churn label's caveat, as segment
+  summary.churn_after = data::table_attribute(in.input, "churn_after");
+  summary.rows_after_as_of = data::table_attribute(in.input, "rows_after_as_of");
   summary.kmeans = std::move(best);
   const std::vector<std::int32_t> block_labels = data::expand_to_block(in.prepared, summary.kmeans.labels, std::int32_t{-1});
   const stats::ProfileSettings settings{in.profile_columns, cfg.profile.fairness_threshold,

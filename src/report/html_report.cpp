@@ -259,8 +259,10 @@ void headline_cards(std::ostringstream& o, const RunSummary& s, std::size_t supp
   o << "</div>";
   for (const std::string& caveat : label_caveats(s))
     o << "<p class=\"note label-caveat\"><span class=\"badge warn\">label</span> " << escape(caveat) << "</p>";
-  o << "<p class=\"note\">How well the segments separate (silhouette " << format_number(s.profiles.quality.silhouette)
-    << ", Calinski-Harabasz, Davies-Bouldin): under Model quality, below.</p>";
+  const auto& q = s.profiles.quality;
+  o << "<p class=\"note\">How well the segments separate: silhouette " << format_number(q.silhouette)
+    << ", Calinski-Harabasz " << format_number(q.calinski_harabasz) << ", Davies-Bouldin " << format_number(q.davies_bouldin)
+    << " (what they mean: Model quality, below).</p>";
 }
 
 }  // namespace

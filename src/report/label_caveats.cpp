@@ -35,13 +35,22 @@ std::optional<long> days_between(const std::string& from, const std::string& to)
 std::vector<std::string> label_caveats(const RunSummary& s) {
   std::vector<std::string> caveats;
   const auto days = days_between(s.churn_after, s.as_of);
-  if (!has_kpi(s, "churned") || !days || *days <= 0) return caveats;
+  if (!has_kpi(s, "churned") || !days) return caveats;
+  if (*days <= 0 && s.rows_after_as_of == "0") {  // nothing after the cut-off to observe
+    caveats.push_back("churned says nothing: the table was ingested with --churn-after " + s.churn_after +
+                      " on or after its as-of date " + s.as_of + " and the log has no purchases after as-of, so every "
+                      "customer counts as churned. Give --as-of a date inside the log and --churn-after the same date "
+                      "(docs/input-csv.md, \"The churned label\").");
+    return caveats;
+  }
+  if (*days <= 0) return caveats;
   const std::string n = std::to_string(*days);
-  const std::string made = "the table was ingested with --churn-after " + s.churn_after + " before its as-of date " + s.as_of;
+  const std::string made = "its cut-off (--churn-after " + s.churn_after + ") lies before the as-of date of the features (" +
+                           s.as_of + ")";
   const std::string recipe = " For a forecast, ingest with --as-of equal to --churn-after (docs/input-csv.md, \"The "
                              "churned label\").";
   if (s.rows_after_as_of == "0")  // every purchase that decides the label is one the features saw
-    caveats.push_back("churned describes the past, not the future: " + made + " and no purchases after it, so churned = 1 "
+    caveats.push_back("churned describes the past, not the future: " + made + " and the log ends there, so churned = 1 "
                       "exactly when recency_days >= " + n + " (a deterministic function of a feature; segments on "
                       "recency_days explain it by construction)." + recipe);
   else

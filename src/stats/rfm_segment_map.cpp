@@ -11,10 +11,24 @@ namespace custseg::stats {
 
 namespace {
 
-bool named(const std::string& name, const std::string& stem) {
+std::string lower_case(const std::string& name) {
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lower == stem || lower.rfind(stem + "_", 0) == 0;
+  return lower;
+}
+
+// `stem` or `stem_*`, but not a score or rank column (R_score 5 = most recent: the opposite
+// direction of days, and already scored).
+bool named(const std::string& name, const std::string& stem) {
+  const std::string lower = lower_case(name);
+  const bool scored = lower.find("score") != std::string::npos || lower.find("rank") != std::string::npos;
+  return !scored && (lower == stem || lower.rfind(stem + "_", 0) == 0);
+}
+
+// Recency must count days (or another time unit) since the last purchase: fewer is better.
+bool recency_in_days(const std::string& name) {
+  const std::string lower = lower_case(name);
+  return lower == "recency" || lower == "recency_days" || lower == "recency_weeks";
 }
 
 // The population CDF at `value`, interpolated between the quantiles (see the header).
@@ -42,7 +56,7 @@ std::string spend_qualifier(int monetary_score) {
 std::optional<RfmFeatures> find_rfm_features(const std::vector<FeatureProfile>& features) {
   std::optional<std::size_t> r, f, m;
   for (std::size_t i = 0; i < features.size(); ++i) {
-    if (named(features[i].name, "recency")) r = i;
+    if (recency_in_days(features[i].name)) r = i;
     else if (named(features[i].name, "frequency")) f = i;
     else if (named(features[i].name, "monetary")) m = i;
     else return std::nullopt;

@@ -223,7 +223,9 @@ TEST_F(OnlineRetail, ReportSaysWhenChurnRestatesRecency) {
   const Case cases[] = {
       {"past", " --churn-after 2011-09-09", "churned = 1 exactly when recency_days >= 92", "exact"},
       {"window", " --as-of 2011-09-01 --churn-after 2011-06-01", "churned = 1 only where recency_days >= 92", "implies"},
-      {"forward", " --as-of 2011-09-01 --churn-after 2011-09-01", "", "none"}};
+      {"forward", " --as-of 2011-09-01 --churn-after 2011-09-01", "", "none"},
+      // A cut-off at the log's end: nothing after it to observe, every customer churned.
+      {"empty-window", " --churn-after 2011-12-10", "every customer counts as churned", "none"}};
   for (const auto& c : cases) {
     const std::string table_path = (dir_ / ("churn-" + c.name + ".h5")).string();
     ASSERT_EQ(run_custseg(ingest_args(table_path) + c.dates + " -q").exit_code, 0);
@@ -242,6 +244,15 @@ TEST_F(OnlineRetail, ReportSaysWhenChurnRestatesRecency) {
     EXPECT_NE(report["label_caveats"][0].get<std::string>().find(c.caveat), std::string::npos)
         << c.name << ": " << report["label_caveats"][0];
     EXPECT_NE(html.find("class=\"note label-caveat\""), std::string::npos) << c.name;
+    if (c.name == "past") {  // sweep's report says it too
+      const auto sweep = run_custseg("sweep -q --input " + table_path + " --output " + out + "-sweep --k 3:4 --n-init 1 "
+                                     "--features recency_days,frequency,monetary --nan-policy drop --silhouette-sample 500");
+      ASSERT_EQ(sweep.exit_code, 0) << sweep.output;
+      const auto swept = read_json(out + "-sweep/report.json");
+      ASSERT_EQ(swept["label_caveats"].size(), 1U) << swept["label_caveats"].dump();
+      EXPECT_NE(swept["label_caveats"][0].get<std::string>().find(c.caveat), std::string::npos);
+    }
+    if (c.check == "none") continue;
     // Rows that break the claim, among customers with purchases before as-of: churned = 1 where
     // recency < 92 (never), and churned = 0 where recency >= 92 (never when exact).
     const auto counts = run_shell("/usr/bin/python3 -c \"import h5py, numpy as np, sys; g = h5py.File(sys.argv[1])['customers']; "

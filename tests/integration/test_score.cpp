@@ -114,6 +114,19 @@ TEST_F(Score, AssignmentsCsvCarriesTextIdsAndDroppedRows) {
   EXPECT_NE(bad.output.find("--export must be auto, none or csv"), std::string::npos) << bad.output;
 }
 
+// A segment too small to be substantial is "not substantial" in assignments.csv as in segments.csv
+// and report.html: its descriptive name comes from statistics the reports suppress. With 6
+// segments and a floor of a sixth of the rows, some segment is below it and some above.
+TEST_F(Score, AssignmentsCsvNamesSmallSegmentsAsTheReportsDo) {
+  const std::string floor = std::to_string(kRows / 6 + 1);
+  const auto r = run_custseg("segment -q --input " + table() + " --output " + out("small-segments") +
+                             " --k 6 --seed 3 --n-init 1 --silhouette-sample 0 --min-segment-size " + floor);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto check = check_assignments_csv(out("small-segments"));
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  EXPECT_NE(slurp(out("small-segments") + "/assignments.csv").find(",\"not substantial\","), std::string::npos);
+}
+
 // /model/config holds the fit's effective options: `segment --config` on it refits the same model.
 TEST_F(Score, ModelConfigRefitsTheSameModel) {
   const std::string ini = out("model.ini");

@@ -356,6 +356,11 @@ TEST(LabelCaveats, ChurnBeforeTheAsOfDateRestatesRecency) {
   EXPECT_NE(caveats[0].find("churned = 1 only where recency_days >= 91"), std::string::npos) << caveats[0];
   s.churn_after = s.as_of;  // the forward-looking recipe: an observed future, no caveat
   EXPECT_TRUE(report::label_caveats(s).empty());
+  s.churn_after = s.as_of;  // a cut-off at the end of a log that stops there: every customer churned
+  s.rows_after_as_of = "0";
+  caveats = report::label_caveats(s);
+  ASSERT_EQ(caveats.size(), 1U);
+  EXPECT_NE(caveats[0].find("every customer counts as churned"), std::string::npos) << caveats[0];
   s.churn_after = "";  // not made by ingest
   EXPECT_TRUE(report::label_caveats(s).empty());
 }

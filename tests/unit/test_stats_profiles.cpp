@@ -124,6 +124,11 @@ TEST(RfmSegmentMap, FindsRecencyFrequencyAndMonetaryOnly) {
   EXPECT_FALSE(stats::find_rfm_features({r, m}).has_value());                            // no frequency
   EXPECT_FALSE(stats::find_rfm_features({r, f, m, feature("tenure_days", {0})}).has_value());  // more than RFM
   EXPECT_FALSE(stats::find_rfm_features({feature("frequency_band_x", {0}), f, r}).has_value());  // two F
+  // Recency as a score (5 = most recent) runs the other way: not named by the map.
+  EXPECT_FALSE(stats::find_rfm_features({feature("recency_score", {0}), f, m}).has_value());
+  EXPECT_FALSE(stats::find_rfm_features({feature("R_score", {0}), f}).has_value());
+  EXPECT_FALSE(stats::find_rfm_features({r, feature("frequency_rank", {0})}).has_value());
+  EXPECT_TRUE(stats::find_rfm_features({feature("Recency", {0}), feature("frequency_12m", {0})}).has_value());
 }
 
 TEST(RfmSegmentMap, QuintileScoreInterpolatesThePopulationQuantiles) {

@@ -24,9 +24,11 @@
 
 namespace custseg::stats {
 
-// Positions of the R, F and M features: features named recency/recency_*, frequency/frequency_*
-// and monetary/monetary_* (case-insensitive). nullopt unless the features are exactly R and F, or
-// R, F and M, in any order: with other features the map would not describe the segments.
+// Positions of the R, F and M features: recency as time since the last purchase (recency,
+// recency_days or recency_weeks), frequency/frequency_* and monetary/monetary_* (case-insensitive;
+// never a column whose name holds "score" or "rank", which runs the other way or is scored
+// already). nullopt unless the features are exactly R and F, or R, F and M, in any order: with
+// other features the map would not describe the segments.
 struct RfmFeatures {
   std::size_t recency = 0, frequency = 0;
   std::optional<std::size_t> monetary;
