@@ -6,6 +6,7 @@
 #include <map>
 
 #include "custseg/stats/quantile_selection.hpp"
+#include "custseg/stats/segment_names.hpp"
 
 namespace custseg::stats {
 
@@ -101,11 +102,7 @@ std::vector<std::string> rfm_segment_names(const std::vector<FeatureProfile>& fe
   if (rfm.monetary)
     for (std::size_t c = 0; c < k; ++c)
       if (names[c] != "empty" && uses[names[c]] > 1) names[c] += ", " + spend_qualifier(score(*rfm.monetary, c));
-  std::map<std::string, int> seen;
-  for (auto& name : names) {
-    const int n = ++seen[name];
-    if (n > 1) name += " (" + std::to_string(n) + ")";
-  }
+  number_repeated_names(names);
   return names;
 }
 

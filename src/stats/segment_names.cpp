@@ -34,12 +34,16 @@ std::vector<std::string> segment_names(const std::vector<FeatureProfile>& featur
     }
     names[c] = name.empty() ? "average on all features" : name;
   }
+  number_repeated_names(names);
+  return names;
+}
+
+void number_repeated_names(std::vector<std::string>& names) {
   std::map<std::string, int> seen;
   for (auto& name : names) {
     const int n = ++seen[name];
     if (n > 1) name += " (" + std::to_string(n) + ")";
   }
-  return names;
 }
 
 }  // namespace custseg::stats

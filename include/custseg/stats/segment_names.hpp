@@ -20,4 +20,7 @@ struct NamingOptions {
 std::vector<std::string> segment_names(const std::vector<FeatureProfile>& features, std::size_t k,
                                        const NamingOptions& options = {});
 
+// Makes names unique in place: the second "x" becomes "x (2)", the third "x (3)", ...
+void number_repeated_names(std::vector<std::string>& names);
+
 }  // namespace custseg::stats
