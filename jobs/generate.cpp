@@ -29,6 +29,35 @@ struct ColumnDef {
   io::ColumnType type;
 };
 
+// Column metadata the reports read (docs/input-hdf5.md#column-metadata): label, unit and which
+// way is better for the business (none where neither is: a discount share is a choice, not a merit).
+void describe_columns(const io::File& f) {
+  struct Description {
+    const char* name;
+    const char* label;
+    const char* unit;
+    const char* higher_is;
+  };
+  static constexpr Description kDescriptions[] = {
+      {"recency_days", "days since the last purchase", "days", "bad"},
+      {"frequency", "purchases in the last 12 months", "purchases", "good"},
+      {"monetary", "spend in the last 12 months", "EUR", "good"},
+      {"tenure_days", "days since the first purchase", "days", "good"},
+      {"avg_basket", "average spend per purchase", "EUR", "good"},
+      {"discount_share", "share of purchases with a discount", "fraction", ""},
+      {"web_share", "share of purchases made online", "fraction", ""},
+      {"email_open_rate", "share of marketing emails opened", "fraction", "good"},
+      {"age", "age", "years", ""},
+      {"revenue_12m", "revenue in the last 12 months", "EUR", "good"},
+      {"churned", "left in the following period", "", "bad"},
+  };
+  for (const auto& d : kDescriptions) {
+    f.write_attribute(column_path(d.name), "label", std::string(d.label));
+    if (*d.unit) f.write_attribute(column_path(d.name), "unit", std::string(d.unit));
+    if (*d.higher_is) f.write_attribute(column_path(d.name), "higher_is", std::string(d.higher_is));
+  }
+}
+
 void create_columns(const io::File& f, std::uint64_t rows, const config::GenerateConfig& cfg) {
   const std::uint64_t seed = cfg.seed;
   const bool wide = cfg.wide;
@@ -50,6 +79,7 @@ void create_columns(const io::File& f, std::uint64_t rows, const config::Generat
   f.write_attribute(column_path("true_segment"), "categories", data::archetype_names());
   f.write_attribute(column_path("churned"), "role", std::string("kpi"));
   f.write_attribute(column_path("revenue_12m"), "role", std::string("kpi"));
+  describe_columns(f);
   f.write_attribute(io::kCustomersGroup, "generator", std::string("custseg generate"));
   f.write_attribute(io::kCustomersGroup, "seed", static_cast<std::int64_t>(seed));
   if (cfg.period == 2) {  // period 1 files stay as they were

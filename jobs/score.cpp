@@ -104,6 +104,7 @@ int score(const mpi::Communicator& comm, int argc, char** argv) {
   const config::SegmentConfig cfg = segment_config_for(sc, model);
   Run r(comm, cfg, log);
   load_pseudonymizer(r);
+  load_segment_labels(r);
   r.job = "score";
   r.fixed_scaling = &model.scaling;
   r.on_recorded = [&](report::RunSummary& s) {
@@ -117,6 +118,7 @@ int score(const mpi::Communicator& comm, int argc, char** argv) {
   read_and_prepare(r);
   assign(r, model);
   profile_segments(r);
+  label_segments(r, &model, true);  // the model's segments: its names carry over with their IDs
   record_throughput(r, wall.seconds());
   write_outputs(r);
   print_summary(r);

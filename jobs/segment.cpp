@@ -169,6 +169,7 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   set_stop_message(" before the first checkpoint (none yet); nothing was written; rerun the same command");
   Run r(comm, cfg, log);
   load_pseudonymizer(r);
+  load_segment_labels(r);
   prepare_output_dir(r);
   const CleanupPaths partials = partials_removed_on_stop(cfg.output, kResultSet);
   if (cfg.resume) set_stop_checkpoint(r.path("checkpoint.h5"));  // prepare_output_dir checked it exists
@@ -181,6 +182,7 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   if (!r.cfg.previous.empty()) match_to_previous(r);
   test_hold("statistics");
   profile_segments(r);
+  label_segments(r, r.previous ? &*r.previous : nullptr, false);
   stop_if_signalled(r, plan);
   write_outputs(r);  // ignores stops from its final rename on
   remove_checkpoint(r, plan);

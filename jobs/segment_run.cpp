@@ -102,6 +102,7 @@ std::vector<std::string> fixed_features(const data::FeatureScaling& scaling, con
 std::size_t resolve_columns(Run& r) {
   const io::TableInfo& table = r.input->table;
   std::size_t dims = 0;
+  std::vector<std::string> categorical;
   mpi::agree(r.comm, [&] {
     if (!table.find(r.cfg.data.id_column))
       throw_input("id column '" + r.cfg.data.id_column + "' not found in " + r.cfg.input + " (set --id-column)");
@@ -109,9 +110,11 @@ std::size_t resolve_columns(Run& r) {
         r.fixed_scaling ? fixed_features(*r.fixed_scaling, table, r.cfg.input)
                         : data::select_features(r.cfg.data.features, table, r.cfg.input);
     dims = features.size();
-    r.profile_columns = stats::resolve_profile_columns(r.input->file, table, r.cfg.profile.kpi,
-                                                       r.cfg.profile.protected_columns, features, r.cfg.data.id_column);
+    categorical = stats::categorical_features(r.input->file, table, features);
+    r.profile_columns = stats::resolve_profile_columns(r.input->file, table, config::profile_request(r.cfg.profile), features,
+                                                       r.cfg.data.id_column);
   });
+  for (const auto& name : categorical) r.log.info(stats::categorical_feature_warning(name));
   return dims;
 }
 
@@ -153,6 +156,27 @@ void read_ids(Run& r) {
 void load_pseudonymizer(Run& r) {
   if (r.cfg.privacy.pseudonymize_ids.empty()) return;
   mpi::agree(r.comm, [&] { r.pseudonyms.emplace(Pseudonymizer::from_key_file(r.cfg.privacy.pseudonymize_ids)); });
+}
+
+void load_segment_labels(Run& r) {
+  if (r.cfg.profile.segment_labels.empty()) return;
+  mpi::agree(r.comm, [&] { r.labels = stats::read_segment_labels(r.cfg.profile.segment_labels); });
+}
+
+void label_segments(Run& r, const io::Model* model, bool carry_all) {
+  auto& profiles = r.summary.profiles;
+  // The stable ID of each k-means index: the model's in score, the matched ones after --previous.
+  std::vector<std::int32_t> ids = carry_all && model ? model->segment_ids : r.summary.segment_ids;
+  for (std::size_t c = ids.size(); c < r.k; ++c) ids.push_back(static_cast<std::int32_t>(c));
+  if (model) {
+    carry_model_labels(profiles, ids, {model->segment_ids, model->names, model->actions, model->name_sources}, carry_all);
+  } else {
+    stats::default_label_fields(profiles);
+  }
+  if (r.labels.empty()) return;
+  for (const std::int32_t id : stats::apply_segment_labels(profiles, ids, r.labels))
+    r.log.info("warning: --segment-labels " + r.cfg.profile.segment_labels + ": segment " + std::to_string(id) +
+               " is not in this run; its label is unused");
 }
 
 void read_and_prepare(Run& r) {
@@ -217,11 +241,9 @@ namespace {
 // so no rank holds more than its block's labels and one chunk of text.
 void write_assignments_csv(const Run& r, const std::string& partial, std::span<const float> block_distance) {
   constexpr std::size_t kRowsPerChunk = 1 << 16;
-  // Names as segments.csv and report.html give them: a segment too small to be substantial is
-  // "not substantial" (its descriptive name comes from the statistics the reports suppress).
-  std::vector<std::string> names = r.summary.profiles.names;
-  for (std::size_t c = 0; c < names.size(); ++c)
-    if (!r.summary.substantial(c)) names[c] = "not substantial";
+  // Names as segments.csv and report.html give them (RunSummary::segment_name).
+  std::vector<std::string> names(r.summary.k);
+  for (std::size_t c = 0; c < names.size(); ++c) names[c] = r.summary.segment_name(c);
   const report::AssignmentRows rows{r.ids, r.block_labels, block_distance, r.summary.segment_ids, names};
   const std::size_t n = r.block_labels.size();
   io::write_rank_ordered_text(r.comm, partial, [&](const io::TextSink& sink) {

@@ -18,6 +18,7 @@
 #include "custseg/io/output_dir.hpp"
 #include "custseg/mpi/communicator.hpp"
 #include "custseg/report/run_summary.hpp"
+#include "custseg/stats/segment_labels.hpp"
 #include "custseg/stats/segment_profiles.hpp"
 #include "custseg/util/log.hpp"
 #include "custseg/util/phase_timer.hpp"
@@ -45,6 +46,7 @@ struct Run {
   std::vector<std::int32_t> block_labels;  // per row of this rank's block; -1 for dropped rows
   double read_io_seconds = 0.0;            // splits read+prepare in the timing detail
   std::optional<io::Model> previous;       // --previous, read and checked before the fit (read once)
+  stats::SegmentLabels labels;             // --segment-labels, read before the data
   // The job's hooks. `score` sets them; `segment` leaves them empty.
   std::string job = "segment";                             // names the job in the log
   const data::FeatureScaling* fixed_scaling = nullptr;     // set: apply this scaling, fit none (score)
@@ -73,6 +75,13 @@ inline const std::vector<std::string> kResultSet{"results.h5", "report.json", "s
 // --pseudonymize-ids: reads the key on every rank (agreed usage error for a missing, empty or
 // non-private key file), before anything is read or written.
 void load_pseudonymizer(Run& r);
+
+// --segment-labels: reads the file on every rank (agreed input error), before the data is read.
+void load_segment_labels(Run& r);
+// Names and actions after the statistics: carried from `model` by stable segment ID (every name
+// when carry_all, as score does; only person-given ones otherwise, as segment --previous does),
+// then the labels file's; warns about the file's IDs this run does not have.
+void label_segments(Run& r, const io::Model* model, bool carry_all);
 
 // Root refuses outputs that would replace an input (usage error), takes the output folder's lock
 // (exit 4 when another run holds it), checks the directory, and with --overwrite removes the

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <numeric>
 
 #include "custseg/config/data_options.hpp"
 #include "custseg/config/fit_options.hpp"
@@ -20,6 +21,7 @@
 #include "custseg/report/html_report.hpp"
 #include "custseg/report/sweep_reports.hpp"
 #include "custseg/report/text_reports.hpp"
+#include "custseg/stats/segment_labels.hpp"
 #include "custseg/stats/cluster_quality.hpp"
 #include "custseg/stats/k_selection.hpp"
 #include "custseg/stats/row_sample.hpp"
@@ -121,12 +123,14 @@ SweepInput read_and_prepare(const mpi::Communicator& comm, const config::SweepCo
   if (!cfg.privacy.consent_column.empty())
     log.info("  " + data::consent_summary(data::select_consenting_rows(comm, in.input, cfg.privacy.consent_column),
                                           cfg.privacy.consent_column));
+  std::vector<std::string> categorical;
   mpi::agree(comm, [&] {
-    in.profile_columns = stats::resolve_profile_columns(in.input.file, in.input.table, cfg.profile.kpi,
-                                                        cfg.profile.protected_columns,
-                                                        data::select_features(cfg.data.features, in.input.table, cfg.input),
-                                                        cfg.data.id_column);
+    const auto features = data::select_features(cfg.data.features, in.input.table, cfg.input);
+    in.profile_columns = stats::resolve_profile_columns(in.input.file, in.input.table, config::profile_request(cfg.profile),
+                                                        features, cfg.data.id_column);
+    categorical = stats::categorical_features(in.input.file, in.input.table, features);
   });
+  for (const auto& name : categorical) log.info(stats::categorical_feature_warning(name));
   in.prepared = data::prepare_features(comm, in.input.file, in.input.table, config::prepare_options(cfg.data));
   mpi::agree(comm, [&] { data::require_usable_rows(in.prepared, static_cast<std::uint64_t>(cfg.k_values.back()), cfg.input); });
   in.sample = stats::draw_sample(comm, in.prepared.x, static_cast<std::uint64_t>(cfg.profile.silhouette_sample), cfg.seed);
@@ -171,7 +175,8 @@ report::SweepSummary sweep_all_k(const mpi::Communicator& comm, const config::Sw
 
 // The recommended k's full profile, with the sweep attached (one summary for every report).
 report::RunSummary profile_recommended(const mpi::Communicator& comm, const config::SweepConfig& cfg, const SweepInput& in,
-                                       report::SweepSummary sweep, kmeans::KMeansResult best) {
+                                       report::SweepSummary sweep, kmeans::KMeansResult best,
+                                       const stats::SegmentLabels& labels, const Logger& log) {
   report::RunSummary summary;
   summary.k = best.clusters();  // the recommended k, or fewer when the data has fewer distinct rows
   summary.as_of = data::table_attribute(in.input, "as_of");  // for the churn label's caveat, as segment
@@ -184,6 +189,14 @@ report::RunSummary profile_recommended(const mpi::Communicator& comm, const conf
   summary.profiles = stats::profile_segments(comm, in.input.file, in.input.table, in.prepared, summary.kmeans.labels,
                                              block_labels, summary.k, settings, &in.sample);
   for (const auto& p : summary.profiles.features) summary.moments.push_back(p.moments);
+  stats::default_label_fields(summary.profiles);
+  if (!labels.empty()) {
+    std::vector<std::int32_t> ids(summary.k);
+    std::iota(ids.begin(), ids.end(), 0);  // a sweep's segment IDs are its k-means indices
+    for (const std::int32_t id : stats::apply_segment_labels(summary.profiles, ids, labels))
+      log.info("warning: --segment-labels " + cfg.profile.segment_labels + ": segment " + std::to_string(id) +
+               " is not in the recommended k's segments; its label is unused");
+  }
   summary.kmeans.labels.clear();
   summary.kmeans.distance2.clear();
   record_run(summary, cfg, cfg.restarts, comm.size(), in.prepared);
@@ -230,6 +243,9 @@ int sweep(const mpi::Communicator& comm, int argc, char** argv) {
   const io::OutputLock lock = prepare_output_dir(comm, cfg, log);
   const CleanupPaths partials =
       partials_removed_on_stop(cfg.output, {"sweep.csv", "report.json", "segments.csv", "report.html"});
+  stats::SegmentLabels labels;
+  if (!cfg.profile.segment_labels.empty())
+    mpi::agree(comm, [&] { labels = stats::read_segment_labels(cfg.profile.segment_labels); });
   test_hold("read");
   Stopwatch clock;
   const SweepInput in = read_and_prepare(comm, cfg, log, clock);
@@ -237,7 +253,7 @@ int sweep(const mpi::Communicator& comm, int argc, char** argv) {
   report::SweepSummary sweep = sweep_all_k(comm, cfg, in, log, best_of);
   kmeans::KMeansResult best = std::move(best_of.at(sweep.recommended_k));
   best_of.clear();  // only the recommended k's labels stay in memory for its profile
-  report::RunSummary summary = profile_recommended(comm, cfg, in, std::move(sweep), std::move(best));
+  report::RunSummary summary = profile_recommended(comm, cfg, in, std::move(sweep), std::move(best), labels, log);
   summary.timings.emplace_back("sweep", clock.seconds());
   write_reports(comm, out_dir, summary);
   print_summary(comm, log, out_dir, summary, clock.seconds());

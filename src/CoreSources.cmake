@@ -65,6 +65,8 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/stats/sample_metrics.cpp
   ${_src}/stats/segment_matching.cpp
   ${_src}/stats/segment_names.cpp
+  ${_src}/stats/segment_labels.cpp
+  ${_src}/stats/profile_request.cpp
   ${_src}/stats/rfm_segment_map.cpp
   # report renderers (plain data in, text out)
   ${_src}/report/assignments_csv.cpp

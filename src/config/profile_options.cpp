@@ -20,10 +20,26 @@ void add_profile_options(po::options_description& desc, ProfileOptions& p) {
        "(0.8: the four-fifths rule)")
       ("silhouette-sample", po::value(&p.silhouette_sample)->default_value(p.silhouette_sample),
        "expected rows in the deterministic sample (keyed by global row) for the silhouette and restart stability; "
-       "0 disables");
+       "0 disables")
+      ("profile", po::value(&p.profile),
+       "columns shown per segment but never used as features: the mix of their categories in each segment (channel, "
+       "region, country; integer codes by their 'categories' attribute) or, for numeric columns, of bands (--bands, "
+       "else quartiles), e.g. 'country, age'")
+      ("bands", po::value(&p.bands),
+       "declared bands of numeric --profile/--protected columns, half-open like pandas.cut(right=False): "
+       "'age:18,25,35,50,65' gives age < 18, 18 <= age < 25, ..., age >= 65; several columns separated by ';'")
+      ("segment-labels", po::value(&p.segment_labels),
+       "CSV of names and recommended actions by stable segment ID (columns segment_id,name,action; an empty name "
+       "keeps the generated one); shown in every report and assignments.csv, stored in results.h5 and carried over "
+       "by score and segment --previous");
+}
+
+stats::ProfileRequest profile_request(const ProfileOptions& p) {
+  return {p.kpi, p.protected_columns, p.profile, p.bands};
 }
 
 void validate_profile_options(const ProfileOptions& p) {
+  (void)stats::parse_bands(p.bands);  // a malformed --bands is a usage error before any data is read
   if (p.min_segment_size < 0) throw_usage("--min-segment-size must be 0 or more");
   if (!(p.fairness_threshold > 0 && p.fairness_threshold <= 1))
     throw_usage("--fairness-threshold must be in (0, 1] (got " + std::to_string(p.fairness_threshold) + ")");

@@ -85,8 +85,12 @@ std::vector<std::string> select_features(const std::string& requested, const io:
     // Header names as written, their escaped link names, or a unique case-insensitive match
     // (ingest keeps the source's names; see docs/input-csv.md).
     const auto resolved = ingest::resolve_column_name(table.columns, item);
-    if (!resolved)
+    if (!resolved) {
+      if (const auto several = ingest::case_insensitive_matches(table.columns, item); several.size() > 1)
+        throw_usage("column '" + item + "' is ambiguous in " + file_path + ": it matches " + join(several) +
+                    " ignoring case; write the name exactly");
       throw_input("column '" + item + "' not found in " + file_path + " (available: " + join(table.columns) + ")");
+    }
     item = *resolved;
     if (std::find(names.begin(), names.end(), item) != names.end()) throw_usage("feature '" + item + "' listed twice");
     // Only selected columns are judged: text, bool or 2-D columns nobody asked for stay unread.

@@ -71,6 +71,9 @@ bool parse_ingest_config(int argc, char** argv, int rank, IngestConfig& c) {
       ("cancel-prefix", po::value(&c.columns.cancel_prefix)->default_value(c.columns.cancel_prefix),
        "invoices starting with this are cancellations ('' = none)")
       ("as-of", po::value(&c.as_of), "observation date YYYY-MM-DD: features use rows before it (default: the day after the last transaction)")
+      ("currency", po::value(&c.currency),
+       "currency of the log's prices, e.g. GBP: the unit attribute of monetary, avg_basket and revenue, shown by the "
+       "reports (default: none written)")
       ("churn-after", po::value(&c.churn_after), "cut-off date YYYY-MM-DD: churned = 1 if no purchase on a later day")
       ("delimiter", po::value(&c.delimiter)->default_value(c.delimiter),
        "field delimiter: , ; | tab, or whitespace (runs of blanks, no quoting); auto = ',' but refuse a "

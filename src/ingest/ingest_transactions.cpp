@@ -156,6 +156,38 @@ std::vector<OutputColumn> table_columns(const std::vector<CustomerFeatures>& row
   return cols;
 }
 
+// What the reports say of each column (docs/input-hdf5.md#column-metadata): a plain-language
+// label, the unit, and which way is better for the business.
+void describe_columns(std::vector<OutputColumn>& cols, const std::string& currency) {
+  struct Description {
+    const char* name;
+    const char* label;
+    const char* unit;  // "$" = the currency
+    const char* higher_is;
+  };
+  static constexpr Description kDescriptions[] = {
+      {"recency_days", "days since the last purchase", "days", "bad"},
+      {"frequency", "purchases (distinct invoices)", "purchases", "good"},
+      {"monetary", "net spend", "$", "good"},
+      {"tenure_days", "days since the first purchase", "days", "good"},
+      {"avg_basket", "average spend per purchase", "$", "good"},
+      {"return_rate", "share of spend returned", "fraction", "bad"},
+      {"distinct_products", "distinct products bought", "products", "good"},
+      {"revenue", "gross purchases", "$", "good"},
+      {"churned", "no purchase after the churn cut-off", "", "bad"},
+  };
+  for (auto& col : cols) {
+    for (const auto& d : kDescriptions) {
+      if (col.name != d.name) continue;
+      const std::string unit = std::string(d.unit) == "$" ? currency : d.unit;
+      std::erase_if(col.attributes, [](const auto& a) { return a.first == "unit"; });
+      col.attributes.emplace_back("label", d.label);
+      if (!unit.empty()) col.attributes.emplace_back("unit", unit);
+      col.attributes.emplace_back("higher_is", d.higher_is);
+    }
+  }
+}
+
 // The days given by --as-of and --churn-after, if any.
 struct Dates {
   std::optional<std::int64_t> as_of, churn;
@@ -173,6 +205,24 @@ std::int64_t as_of_day(const QualityReport& counted, const Dates& dates) {
   return dates.as_of.value_or(day_of(*parse_timestamp(counted.last_transaction)) + 1);
 }
 
+// --as-of on or before the first purchase leaves no customer with features (an input error); far
+// past the last one, every recency_days counts days the log does not cover (a warning).
+void check_as_of_against_log(const mpi::Communicator& comm, const IngestConfig& cfg, std::int64_t as_of,
+                             QualityReport& report) {
+  const std::int64_t first = day_of(*parse_timestamp(report.first_transaction));
+  const std::int64_t last = day_of(*parse_timestamp(report.last_transaction));
+  mpi::agree(comm, [&] {
+    if (as_of <= first)
+      throw_input("--as-of " + cfg.as_of + " is on or before the first transaction of " + cfg.transactions + " (" +
+                  report.first_transaction + "): no purchase falls before it, so no customer would have features");
+  });
+  constexpr std::int64_t kDaysPastLog = 30;  // beyond a month's export lag, likely a typo or a cut log
+  if (as_of > last + kDaysPastLog)
+    report.warnings.push_back("--as-of " + cfg.as_of + " is " + std::to_string(as_of - last) +
+                              " days after the last transaction (" + report.last_transaction +
+                              "): every recency_days includes those days without data; is the log complete?");
+}
+
 // Collective: the global row counts and date range, checked (agreed) for rows and dates, with
 // the as-of day (given, or the day after the last transaction) and the churn day filled in.
 QualityReport counted_report(const mpi::Communicator& comm, const IngestConfig& cfg, RowCounts& counts,
@@ -185,6 +235,7 @@ QualityReport counted_report(const mpi::Communicator& comm, const IngestConfig& 
   });
   report.as_of = civil_from_days(as_of_day(report, dates));
   if (dates.churn) report.churn_after = civil_from_days(*dates.churn);
+  if (dates.as_of) check_as_of_against_log(comm, cfg, *dates.as_of, report);
   return report;
 }
 
@@ -395,6 +446,7 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
   const TableLayout layout = sorted_layout(cfg, sorted, report, dates.churn.has_value());
   std::vector<OutputColumn> typed = table_columns(sorted.rows, customers.countries, columns.country.has_value(),
                                                   columns.product.has_value(), dates.churn.has_value(), text_ids);
+  describe_columns(typed, cfg.currency);
   std::vector<TextColumn> text = text_id_column(std::move(sorted.text_ids));
   if (pseudonyms) pseudonymize_id_column(comm, *pseudonyms, layout, typed, text);
   write_customer_table(comm, cfg.output, layout, typed, text);

@@ -59,6 +59,7 @@ nlohmann::json to_json(const QualityReport& r) {
   j["purchases_total"] = money_text(r.gross);
   j["returns_total"] = money_text(r.returned);
   j["monetary_total"] = money_text(r.gross - r.returned);
+  j["warnings"] = r.warnings;
   return j;
 }
 
@@ -86,6 +87,7 @@ std::string console_summary(const QualityReport& r) {
                 r.customers, r.customers_without_purchases, money_text(r.gross).c_str(), money_text(r.returned).c_str(),
                 money_text(r.gross - r.returned).c_str());
   out += buf;
+  for (const auto& w : r.warnings) out += "\n  warning: " + w;
   return out;
 }
 

@@ -116,6 +116,14 @@ std::optional<std::string> resolve_column_name(const std::vector<std::string>& c
   return std::nullopt;
 }
 
+std::vector<std::string> case_insensitive_matches(const std::vector<std::string>& columns, std::string_view wanted) {
+  const std::string key = ascii_lower(wanted);
+  std::vector<std::string> out;
+  for (const auto& c : columns)
+    if (ascii_lower(c) == key) out.push_back(c);
+  return out;
+}
+
 const char* to_string(ColumnType t) {
   switch (t) {
     case ColumnType::int32: return "int32";

@@ -112,6 +112,20 @@ void read_results_extent(const File& f, Model& m) {
   if (f.is_dataset("/assignments/segment")) m.assignment_rows = f.dims("/assignments/segment").at(0);
 }
 
+// Names, actions and where each name came from, one per segment; a list of another length (or
+// none, in files written before labels) reads as empty and the names are generated afresh.
+std::vector<std::string> per_segment_strings(const File& f, const std::string& path, std::size_t k) {
+  if (!f.is_dataset(path)) return {};
+  std::vector<std::string> values = f.read_strings(path);
+  return values.size() == k ? values : std::vector<std::string>();
+}
+
+void read_names_and_actions(const File& f, Model& m) {
+  m.names = per_segment_strings(f, "/segments/names", m.k);
+  m.actions = per_segment_strings(f, "/segments/actions", m.k);
+  m.name_sources = per_segment_strings(f, "/segments/name_source", m.k);
+}
+
 }  // namespace
 
 Model read_model(const std::string& path) {
@@ -137,6 +151,7 @@ Model read_model(const std::string& path) {
     read_centroids_and_ids(f, m);
     read_provenance(f, m);
     read_results_extent(f, m);
+    read_names_and_actions(f, m);
   } catch (const Error& e) {
     if (e.code() == ExitCode::input) throw;
     throw_input(path + ": " + e.what());  // an unknown transform, policy or precision name

@@ -93,6 +93,8 @@ void write_profiles(const File& f, const report::RunSummary& s) {
   f.write_rows<std::int64_t>("/segments/substantial", RowBlock{0, k}, substantial);
   f.write_attribute("/segments", "min_segment_size", s.min_segment_size);
   if (prof.names.size() == k) f.write_strings("/segments/names", prof.names);
+  if (prof.actions.size() == k) f.write_strings("/segments/actions", prof.actions);
+  if (prof.name_sources.size() == k) f.write_strings("/segments/name_source", prof.name_sources);
   if (!prof.kpis.empty()) {
     const std::size_t m = prof.kpis.size();
     std::vector<double> sum(k * m), mean(k * m), share(k * m);

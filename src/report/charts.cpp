@@ -44,8 +44,7 @@ constexpr double kLineHeight = 13;  // between the two lines of a wrapped label
 
 // "3 · Recent frequent big spenders": never shortened (long names wrap, see label_column).
 std::string segment_label(const RunSummary& s, std::size_t c) {
-  const std::string name = s.substantial(c) && c < s.profiles.names.size() ? s.profiles.names[c] : "not substantial";
-  return std::to_string(s.segment_id(c)) + " \u00b7 " + name;
+  return std::to_string(s.segment_id(c)) + " \u00b7 " + s.segment_name(c);
 }
 
 // Row labels wrapped to lines of `max_px` (at most kMaxLines); the label column is as wide as the
@@ -98,12 +97,18 @@ struct HeatmapColumn {
   std::string name;
   bool kpi;
   std::vector<double> index;  // per segment
+  std::string higher_is;      // "good", "bad" or "" (column attribute): picks the colour scale
   [[nodiscard]] std::string header() const { return name + (kpi ? " (KPI)" : ""); }
+  [[nodiscard]] std::string fill(double v) const {
+    return higher_is.empty() ? svg::index_colour(v) : svg::merit_colour(v, higher_is == "good");
+  }
 };
 
 // Sizes of the heatmap from its column headers and label column: the columns share what a
 // 1280-px window leaves (the page is 1216 px wide there; 46 to 96 px a column), headers are
 // slanted 45 degrees with room above and to the right for the longest, and the legend fits.
+constexpr double kLegendRow = 22;  // one legend scale
+
 struct HeatmapLayout {
   double label_w = 0, cell_w = 0, cell_h = 0, top = 0, width = 0, height = 0;
 };
@@ -129,7 +134,8 @@ HeatmapLayout heatmap_layout(const std::vector<HeatmapColumn>& cols, double labe
     l.width = std::ceil(std::max(right, label_w + kLegend) + 8);
     if (l.width <= kTarget || l.cell_w <= kMinCell) break;
   }
-  l.height = l.top + cell_h * static_cast<double>(k) + 34;
+  const bool merit = std::any_of(cols.begin(), cols.end(), [](const HeatmapColumn& c) { return !c.higher_is.empty(); });
+  l.height = l.top + cell_h * static_cast<double>(k) + 34 + (merit ? kLegendRow : 0);
   return l;
 }
 
@@ -184,14 +190,29 @@ std::string sizes_and_value(const RunSummary& s, int value_kpi) {
   return o.str();
 }
 
+// One colour scale under the heatmap: 33 to 300 (1/3x to 3x the average).
+template <class Fill>
+void legend_row(std::ostringstream& o, double label_w, double ly, const std::string& title, Fill fill_of) {
+  o << text(label_w - 8, ly + 12, title, "class=\"legend\" text-anchor=\"end\"");
+  const double legend_values[] = {33, 50, 71, 100, 141, 200, 300};
+  for (std::size_t i = 0; i < 7; ++i) {
+    const double x = label_w + 52.0 * static_cast<double>(i);
+    const std::string fill = fill_of(legend_values[i]);
+    o << rect(x, ly, 50, 16, fill, "class=\"legend-cell\"");
+    // Not class "tick": its CSS fill would override the contrast colour.
+    o << text(x + 25, ly + 12, svg::format_number(legend_values[i]),
+              "text-anchor=\"middle\" class=\"legend-tick\" fill=\"" + svg::text_colour_on(fill) + "\"");
+  }
+}
+
 std::string profile_heatmap(const RunSummary& s) {
   std::vector<HeatmapColumn> cols;
-  for (const auto& f : s.profiles.features) cols.push_back({f.name, false, f.index});
+  for (const auto& f : s.profiles.features) cols.push_back({f.name, false, f.index, f.meta.higher_is});
   for (const auto& kpi : s.profiles.kpis) {
     std::vector<double> index(s.k, std::nan(""));
     for (std::size_t c = 0; c < s.k; ++c)
       if (kpi.mean[s.k] != 0) index[c] = kpi.mean[c] / kpi.mean[s.k] * 100.0;
-    cols.push_back({kpi.name, true, index});
+    cols.push_back({kpi.name, true, index, kpi.meta.higher_is});
   }
   const auto order = segments_in_id_order(s);  // rows by stable ID, as the tables
   const LabelColumn labels = segment_label_column(s, order, 300, 60);
@@ -215,25 +236,19 @@ std::string profile_heatmap(const RunSummary& s) {
     }
     for (std::size_t j = 0; j < cols.size(); ++j) {
       const double v = cols[j].index[c];
-      const std::string fill = svg::index_colour(v);
+      const std::string fill = cols[j].fill(v);
       const double x = label_w + cell_w * static_cast<double>(j);
       o << rect(x + 1, y + 1, cell_w - 2, cell_h - 2, fill, "class=\"cell\"");
       o << text(x + cell_w / 2, y + cell_h / 2 + 4, std::isfinite(v) ? svg::format_number(std::round(v)) : "\u2013",
                 "text-anchor=\"middle\" class=\"cell-text\" fill=\"" + svg::text_colour_on(fill) + "\"");
     }
   }
-  // Legend: the colour scale from 1/3x to 3x of the average.
-  const double ly = layout.height - 22;
-  o << text(label_w - 8, ly + 12, "index", "class=\"legend\" text-anchor=\"end\"");
-  const double legend_values[] = {33, 50, 71, 100, 141, 200, 300};
-  for (std::size_t i = 0; i < 7; ++i) {
-    const double x = label_w + 52.0 * static_cast<double>(i);
-    const std::string fill = svg::index_colour(legend_values[i]);
-    o << rect(x, ly, 50, 16, fill, "class=\"legend-cell\"");
-    // Not class "tick": its CSS fill would override the contrast colour.
-    o << text(x + 25, ly + 12, svg::format_number(legend_values[i]), "text-anchor=\"middle\" class=\"legend-tick\" fill=\"" +
-                                                                         svg::text_colour_on(fill) + "\"");
-  }
+  // Legends: the colour scales from 1/3x to 3x of the average; the second for columns whose
+  // higher_is attribute says which way is better.
+  const bool merit = std::any_of(cols.begin(), cols.end(), [](const HeatmapColumn& c) { return !c.higher_is.empty(); });
+  double ly = layout.height - 22 - (merit ? kLegendRow : 0);
+  legend_row(o, label_w, ly, "index", [](double v) { return svg::index_colour(v); });
+  if (merit) legend_row(o, label_w, ly + kLegendRow, "\u2191 good", [](double v) { return svg::merit_colour(v, true); });
   o << "</svg>";
   return o.str();
 }
@@ -258,7 +273,9 @@ std::string box_plot(const RunSummary& s, std::size_t f) {
   const svg::Scale x{lo, hi > lo ? hi : lo + 1, label_w, label_w + plot_w, log_axis};
   std::ostringstream o;
   o << open_svg("chart-box-" + p.name, width, height, "Distribution of " + p.name + " per segment (p5, p25, median, p75, p95)");
-  o << text(label_w, 16, p.name + (log_axis ? " (log scale)" : ""), "class=\"chart-title\"");
+  const std::string unit = p.meta.unit.empty() ? "" : ", " + p.meta.unit;
+  o << text(label_w, 16, p.name + (p.meta.label.empty() ? "" : ": " + p.meta.label) + unit + (log_axis ? ", log scale" : ""),
+            "class=\"chart-title\"");
   for (double t : x.ticks(5)) {
     if (t < x.domain_lo || t > x.domain_hi) continue;
     o << line(x(t), top - 4, x(t), height - 24, "#e8e8e8");

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <numeric>
 #include <sstream>
 
 #include "custseg/report/charts.hpp"
@@ -23,7 +25,8 @@ using svg::format_percent;
 // Follows kPageStyle (page_style.hpp), which ends mid-line: this continues its last line. A chart
 // wider than the window (the heatmap with many columns) is scaled down to fit, never cut off or
 // scrolled sideways (tests/browser/compare_in_chromium.sh checks at 1280 px).
-constexpr const char* kStyle = R"css(.badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px}
+constexpr const char* kStyle = R"css(.action{font-size:12px;color:#555;margin-top:2px}
+.badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px}
 .ok{background:#e3f2e1;color:#1e5e1a}.warn{background:#fde2e1;color:#8a1c1c}.muted{color:#777}
 .swatch{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
 svg.chart{display:block;margin:6px 0 12px;font-size:12px;max-width:100%;height:auto}svg .label{font-size:12px;fill:#222}svg .tick{font-size:11px;fill:#555}
@@ -47,10 +50,6 @@ std::string td(const std::string& v, const std::string& cls = "") {
   return "<td" + (cls.empty() ? "" : " class=\"" + cls + "\"") + ">" + v + "</td>";
 }
 
-std::string name_of(const RunSummary& s, std::size_t c) {
-  if (!s.substantial(c)) return "not substantial";
-  return c < s.profiles.names.size() ? s.profiles.names[c] : "";
-}
 
 // The value KPI for the size chart: the first KPI that is not a 0/1 rate (revenue), if any.
 int value_kpi(const RunSummary& s) {
@@ -65,6 +64,36 @@ bool any_flagged(const RunSummary& s, std::size_t c) {
   return false;
 }
 
+// " (days)" after a column's name where its unit attribute says so.
+std::string unit_suffix(const stats::ColumnMeta& meta) { return meta.unit.empty() ? "" : " (" + meta.unit + ")"; }
+
+// How to read the heatmap's colours: good/bad where columns say which way is better (higher_is).
+std::string heatmap_colour_note(const RunSummary& s) {
+  std::string good, bad;
+  auto add = [](std::string& list, const std::string& name) { list += (list.empty() ? "" : ", ") + name; };
+  for (const auto& f : s.profiles.features) {
+    if (f.meta.higher_is == "good") add(good, f.name);
+    if (f.meta.higher_is == "bad") add(bad, f.name);
+  }
+  for (const auto& k : s.profiles.kpis) {
+    if (k.meta.higher_is == "good") add(good, k.name);
+    if (k.meta.higher_is == "bad") add(bad, k.name);
+  }
+  if (good.empty() && bad.empty()) return "red = above average, blue = below.";
+  std::string note = "green = better than average, red = worse, where the column's higher_is attribute says which way is "
+                     "better (";
+  if (!good.empty()) note += "higher is better: " + escape(good);
+  if (!bad.empty()) note += std::string(good.empty() ? "" : "; ") + "lower is better: " + escape(bad);
+  return note + "); other columns: red = above average, blue = below.";
+}
+
+// The segment's name, and under it the recommended action when --segment-labels gave one.
+std::string name_and_action(const RunSummary& s, std::size_t c) {
+  const std::string action = s.segment_action(c);
+  return escape(s.segment_name(c)) +
+         (action.empty() ? "" : "<div class=\"action\">action: " + escape(action) + "</div>");
+}
+
 void overview(std::ostringstream& o, const RunSummary& s) {
   o << "<h2 id=\"overview\">Segments at a glance</h2><table id=\"segment-table\"><tr><th>segment</th><th class=\"text\">name"
        "</th><th>customers</th><th>share</th>";
@@ -72,14 +101,15 @@ void overview(std::ostringstream& o, const RunSummary& s) {
     if (kpi.binary) {
       o << "<th>" << escape(kpi.name) << " rate</th>";
     } else {
-      o << "<th>" << escape(kpi.name) << " share</th><th>" << escape(kpi.name) << " mean</th>";
+      o << "<th>" << escape(kpi.name) << " share</th><th>" << escape(kpi.name) << " mean"
+        << escape(unit_suffix(kpi.meta)) << "</th>";
     }
   }
   o << "<th class=\"text\">substantial</th>" << (s.profiles.fairness.empty() ? "" : "<th class=\"text\">fairness</th>") << "</tr>";
   for (const std::size_t c : segments_in_id_order(s)) {
     o << "<tr class=\"segment-row\" data-segment=\"" << s.segment_id(c) << "\">" << td("<span class=\"swatch\" style=\"background:" +
                                                                              svg::segment_colour(static_cast<std::size_t>(s.segment_id(c))) + "\"></span>" + std::to_string(s.segment_id(c)))
-      << td(escape(name_of(s, c)), "text");
+      << td(name_and_action(s, c), "text");
     if (s.suppressed(c)) {
       o << td(escape(s.hidden_count(c))) << td("\u2013");
       for (const auto& kpi : s.profiles.kpis) o << (kpi.binary ? td("\u2013") : td("\u2013") + td("\u2013"));
@@ -119,7 +149,7 @@ void profiles_table(std::ostringstream& o, const RunSummary& s) {
     groups.push_back(s.k);  // the population row last
     for (const std::size_t g : groups) {
       const bool pop = g == s.k;
-      o << "<tr>" << td(escape(p.name), "text") << td(pop ? "population" : std::to_string(s.segment_id(g)));
+      o << "<tr>" << td(escape(p.name + unit_suffix(p.meta)), "text") << td(pop ? "population" : std::to_string(s.segment_id(g)));
       if (!pop && s.suppressed(g)) {
         o << "<td colspan=\"11\" class=\"text muted\">" << escape(s.suppression_reason(g)) << "</td></tr>";
         continue;
@@ -163,6 +193,63 @@ void fairness_section(std::ostringstream& o, const RunSummary& s) {
         << "</tr>";
     }
     o << "</table>";
+  }
+}
+
+// The groups a mix table shows: the kMaxMixColumns most common in the population (ties by
+// order), in their own order; the rest are summed into "other".
+constexpr std::size_t kMaxMixColumns = 8;
+std::vector<std::size_t> shown_groups(const stats::CategoryMix& m) {
+  std::vector<std::size_t> order(m.groups.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return m.population[a] > m.population[b]; });
+  if (order.size() > kMaxMixColumns) order.resize(kMaxMixColumns);
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
+// One mix cell: the share, coloured by how over- or under-represented the group is (index 100 =
+// as in the population).
+std::string mix_cell(double share, double population_share) {
+  const double index = population_share > 0 ? share / population_share * 100.0 : std::nan("");
+  const std::string fill = svg::index_colour(index);
+  return "<td style=\"background:" + fill + ";color:" + svg::text_colour_on(fill) + "\">" + format_percent(share) + "</td>";
+}
+
+void category_mix_section(std::ostringstream& o, const RunSummary& s) {
+  if (s.profiles.mixes.empty()) return;
+  o << "<h2 id=\"category-mix\">Who is in each segment</h2><p class=\"note\">Share of each segment's customers in "
+       "each category of the --profile columns (never k-means features); the colour compares it with the population "
+       "(red = over-represented, blue = under-represented). Customers with an unknown value are left out.</p>";
+  for (const auto& m : s.profiles.mixes) {
+    const std::vector<std::size_t> shown = shown_groups(m);
+    const bool other = shown.size() < m.groups.size();
+    o << "<h3>" << escape(m.column) << "</h3><table class=\"mix-table\" data-column=\"" << escape(m.column)
+      << "\"><tr><th class=\"text\">segment</th>";
+    for (const std::size_t g : shown) o << "<th>" << escape(m.groups[g]) << "</th>";
+    if (other) o << "<th>other " << m.groups.size() - shown.size() << "</th>";
+    o << "</tr>";
+    auto row = [&](const std::function<double(std::size_t)>& share, const std::function<double(std::size_t)>& pop) {
+      double rest = 1.0, rest_pop = 1.0;
+      for (const std::size_t g : shown) {
+        o << mix_cell(share(g), pop(g));
+        rest -= std::isfinite(share(g)) ? share(g) : 0.0;
+        rest_pop -= pop(g);
+      }
+      if (other) o << mix_cell(std::max(0.0, rest), std::max(0.0, rest_pop));
+    };
+    for (const std::size_t c : indices_by_id(s.segment_ids, m.segments())) {
+      o << "<tr data-segment=\"" << s.segment_id(c) << "\">" << td(std::to_string(s.segment_id(c)) + " \u00b7 " + escape(s.segment_name(c)), "text");
+      if (s.suppressed(c)) {
+        o << "<td colspan=\"" << shown.size() + (other ? 1 : 0) << "\" class=\"text muted\">" << escape(s.suppression_reason(c)) << "</td></tr>";
+        continue;
+      }
+      row([&](std::size_t g) { return m.segment_share(c, g); }, [&](std::size_t g) { return m.population_share(g); });
+      o << "</tr>";
+    }
+    o << "<tr class=\"population-row\">" << td("population", "text");
+    row([&](std::size_t g) { return m.population_share(g); }, [&](std::size_t g) { return m.population_share(g); });
+    o << "</tr></table>";
   }
 }
 
@@ -253,7 +340,7 @@ void headline_cards(std::ostringstream& o, const RunSummary& s, std::size_t supp
   for (std::size_t c = 0; c < s.k; ++c)
     if (!s.suppressed(c) && (largest == s.k || s.share(c) > s.share(largest))) largest = c;
   if (largest < s.k) card("largest segment", format_percent(s.share(largest)) + " <span class=\"muted\">" +
-                                                 escape(name_of(s, largest)) + "</span>");
+                                                 escape(s.segment_name(largest)) + "</span>");
   card("not substantial", std::to_string(suppressed));
   card("fairness flags", std::to_string(flagged));
   o << "</div>";
@@ -295,10 +382,11 @@ std::string render_html_report(const RunSummary& s) {
   matching_section(o, s);
   o << "<h2 id=\"sizes\">Size and value</h2>" << charts::sizes_and_value(s, value_kpi(s));
   o << "<h2 id=\"heatmap\">What each segment is</h2><p class=\"note\">" << escape(definitions::kIndex)
-    << "; red = above average, blue = below. " << escape(definitions::kNames) << ".</p>" << charts::profile_heatmap(s);
+    << "; " << heatmap_colour_note(s) << " " << escape(definitions::kNames) << ".</p>" << charts::profile_heatmap(s);
   profiles_table(o, s);
   // Fairness and the choice of k before the detail, so the first screen answers "is it fair?"
   // and "why this k?".
+  category_mix_section(o, s);
   fairness_section(o, s);
   sweep_section(o, s);
   o << "<h2 id=\"distributions\">Distributions</h2><p class=\"note\">Whiskers p5\u2013p95, box p25\u2013p75, black line "
@@ -309,7 +397,6 @@ std::string render_html_report(const RunSummary& s) {
   const auto& q = s.profiles.quality;
   o << "<h2 id=\"quality\">Model quality</h2><table id=\"quality-table\"><tr><th class=\"text\">metric</th><th>value</th></tr>"
     << "<tr>" << td("inertia (k-means objective)", "text") << td(format_number(s.kmeans.inertia)) << "</tr>"
-    << "<tr>" << td("within-cluster sum of squares", "text") << td(format_number(q.within_ss)) << "</tr>"
     << "<tr>" << td("Calinski-Harabasz", "text") << td(format_number(q.calinski_harabasz)) << "</tr>"
     << "<tr>" << td("Davies-Bouldin", "text") << td(format_number(q.davies_bouldin)) << "</tr>"
     << "<tr>" << td("silhouette (sample of " + std::to_string(q.silhouette_sample) + ")", "text") << td(format_number(q.silhouette))

@@ -142,6 +142,17 @@ std::string index_colour(double index) {
   return hex(r, g, b);
 }
 
+std::string merit_colour(double index, bool higher_is_good) {
+  if (!std::isfinite(index)) return "#dddddd";
+  const double t = index <= 0 ? -1.0 : std::clamp(std::log2(index / 100.0) / std::log2(3.0), -1.0, 1.0);
+  const double better = higher_is_good ? t : -t;
+  // White to #1a9850 (better than average) or #d73027 (worse).
+  const double r = better > 0 ? 255 + better * (26 - 255) : 255 + -better * (215 - 255);
+  const double g = better > 0 ? 255 + better * (152 - 255) : 255 + -better * (48 - 255);
+  const double b = better > 0 ? 255 + better * (80 - 255) : 255 + -better * (39 - 255);
+  return hex(r, g, b);
+}
+
 std::string text_colour_on(const std::string& fill) {
   if (fill.size() != 7) return "#000000";
   const int r = std::stoi(fill.substr(1, 2), nullptr, 16), g = std::stoi(fill.substr(3, 2), nullptr, 16),

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <iomanip>
 #include <sstream>
 
 #include "custseg/io/output_space.hpp"
@@ -41,11 +42,6 @@ std::string csv_text(const std::string& text) {
   return out + "\"";
 }
 
-std::string segment_name(const RunSummary& s, std::size_t c) {
-  if (!s.substantial(c)) return "not substantial";
-  return c < s.profiles.names.size() ? s.profiles.names[c] : "";
-}
-
 ordered_json feature_stats(const RunSummary& s, std::size_t f, std::size_t g) {
   const auto& m = s.moments[f];
   ordered_json o = {{"mean", number(m.mean[g])}, {"std", number(m.std[g])}, {"min", number(m.min[g])}, {"max", number(m.max[g])}};
@@ -75,6 +71,27 @@ ordered_json quality_json(const stats::ClusterQuality& q) {
           {"davies_bouldin", number(q.davies_bouldin)},
           {"silhouette", number(q.silhouette)},
           {"silhouette_sample", q.silhouette_sample}};
+}
+
+// --profile columns: each segment's mix of categories (or bands) beside the population's.
+ordered_json category_mix_json(const RunSummary& s) {
+  ordered_json out = ordered_json::array();
+  for (const auto& m : s.profiles.mixes) {
+    ordered_json pop = ordered_json::array();
+    for (std::size_t g = 0; g < m.groups.size(); ++g) pop.push_back(number(m.population_share(g)));
+    ordered_json segs = ordered_json::array();
+    for (const std::size_t c : indices_by_id(s.segment_ids, m.segments())) {
+      ordered_json seg = {{"segment", s.segment_id(c)}, {"suppressed", s.suppressed(c)}};
+      if (!s.suppressed(c)) {
+        ordered_json shares = ordered_json::array();
+        for (std::size_t g = 0; g < m.groups.size(); ++g) shares.push_back(number(m.segment_share(c, g)));
+        seg["share"] = shares;
+      }
+      segs.push_back(seg);
+    }
+    out.push_back({{"column", m.column}, {"groups", m.groups}, {"population_share", pop}, {"segments", segs}});
+  }
+  return out;
 }
 
 ordered_json fairness_json(const RunSummary& s) {
@@ -140,11 +157,20 @@ ordered_json parameters_json(const RunSummary& s) {
           {"min_segment_size", s.min_segment_size}, {"fairness_threshold", s.fairness_threshold}};
 }
 
+// A column's label, unit and higher_is attributes, where it has them.
+void add_meta(ordered_json& column, const stats::ColumnMeta& meta) {
+  if (!meta.label.empty()) column["label"] = meta.label;
+  if (!meta.unit.empty()) column["unit"] = meta.unit;
+  if (!meta.higher_is.empty()) column["higher_is"] = meta.higher_is;
+}
+
 ordered_json features_json(const RunSummary& s) {
   ordered_json features = ordered_json::array();
-  for (std::size_t f = 0; f < s.dims(); ++f)
+  for (std::size_t f = 0; f < s.dims(); ++f) {
     features.push_back({{"name", s.scaling.names[f]}, {"transform", data::to_string(s.scaling.kinds[f])},
                         {"mean", s.scaling.mean[f]}, {"scale", s.scaling.scale[f]}});
+    if (f < s.profiles.features.size()) add_meta(features.back(), s.profiles.features[f].meta);
+  }
   return features;
 }
 
@@ -194,7 +220,9 @@ ordered_json matching_json(const RunSummary& s, const stats::SegmentMatching& m)
 ordered_json segment_json(const RunSummary& s, std::size_t c) {
   ordered_json seg;
   seg["segment"] = s.segment_id(c);
-  seg["name"] = segment_name(s, c);
+  seg["name"] = s.segment_name(c);
+  seg["action"] = s.segment_action(c);
+  seg["name_source"] = c < s.profiles.name_sources.size() ? s.profiles.name_sources[c] : "generated";
   seg["substantial"] = s.substantial(c);
   if (s.suppressed(c)) {
     seg["suppressed"] = true;
@@ -251,7 +279,10 @@ std::string render_json_report(const RunSummary& s) {
   j["rows"] = {{"total", s.rows_total}, {"dropped", s.rows_dropped}, {"assigned", s.rows_assigned()}};
   j["features"] = features_json(s);
   ordered_json kpis = ordered_json::array();
-  for (const auto& kpi : s.profiles.kpis) kpis.push_back({{"name", kpi.name}, {"binary", kpi.binary}});
+  for (const auto& kpi : s.profiles.kpis) {
+    kpis.push_back({{"name", kpi.name}, {"binary", kpi.binary}});
+    add_meta(kpis.back(), kpi.meta);
+  }
   j["kpis"] = kpis;
   if (!s.as_of.empty()) j["as_of"] = s.as_of;
   if (!s.churn_after.empty()) j["churn_after"] = s.churn_after;
@@ -275,6 +306,7 @@ std::string render_json_report(const RunSummary& s) {
   j["timings_seconds"] = timings;
   add_segments(s, j);
   j["fairness"] = fairness_json(s);
+  j["category_mix"] = category_mix_json(s);
   if (s.sweep) j["sweep"] = sweep_json(*s.sweep);
   j["definitions"] = {{"quantiles", definitions::kQuantiles}, {"index", definitions::kIndex},
                       {"std_diff", definitions::kStdDiff},    {"names", definitions::kNames},
@@ -287,7 +319,7 @@ std::string render_segments_csv(const RunSummary& s) {
   std::ostringstream out;
   // Numeric columns hold numbers or nothing (pandas reads them as numbers): a suppressed
   // segment's figures are empty cells, and `suppressed` says why they are missing.
-  out << "segment,count,share,name,substantial,suppressed";
+  out << "segment,count,share,name,action,substantial,suppressed";
   for (const auto& kpi : s.profiles.kpis) {
     out << ',' << kpi.name << "_sum," << kpi.name << "_mean," << kpi.name << "_share";
     if (kpi.binary) out << ',' << kpi.name << "_rate";
@@ -306,13 +338,14 @@ std::string render_segments_csv(const RunSummary& s) {
   for (const std::size_t c : segments_in_id_order(s)) {
     if (s.suppressed(c)) {
       // Same number of fields, every figure left empty (report.json says "< floor" in words).
-      out << s.segment_id(c) << ",,," << csv_text(segment_name(s, c)) << ',' << (s.substantial(c) ? "true" : "false")
-          << ",true";
-      for (std::size_t i = 6; i < fields; ++i) out << ',';
+      out << s.segment_id(c) << ",,," << csv_text(s.segment_name(c)) << ',' << csv_text(s.segment_action(c)) << ','
+          << (s.substantial(c) ? "true" : "false") << ",true";
+      for (std::size_t i = 7; i < fields; ++i) out << ',';
       out << '\n';
       continue;
     }
-    out << s.segment_id(c) << ',' << s.kmeans.counts[c] << ',' << csv_number(s.share(c)) << ',' << csv_text(segment_name(s, c)) << ",true,false";
+    out << s.segment_id(c) << ',' << s.kmeans.counts[c] << ',' << csv_number(s.share(c)) << ',' << csv_text(s.segment_name(c)) << ','
+        << csv_text(s.segment_action(c)) << ",true,false";
     for (const auto& kpi : s.profiles.kpis) {
       out << ',' << csv_number(kpi.sum[c]) << ',' << csv_number(kpi.mean[c]) << ',' << csv_number(kpi.share[c]);
       if (kpi.binary) out << ',' << csv_number(kpi.mean[c]);
@@ -336,12 +369,12 @@ std::string render_console_table(const RunSummary& s) {
   std::ostringstream out;
   const std::size_t d = s.dims();
   const std::size_t shown = std::min<std::size_t>(d, 5);
+  // Each feature column as wide as its name (at least a number's 10 characters): never cut.
+  std::vector<int> width(shown);
+  for (std::size_t f = 0; f < shown; ++f) width[f] = static_cast<int>(std::max<std::size_t>(10, s.scaling.names[f].size()));
   char buf[96];
   out << "segment      count   share";
-  for (std::size_t f = 0; f < shown; ++f) {
-    std::snprintf(buf, sizeof buf, " %15.15s", s.scaling.names[f].c_str());
-    out << buf;
-  }
+  for (std::size_t f = 0; f < shown; ++f) out << ' ' << std::setw(width[f]) << s.scaling.names[f] << std::setw(0);
   out << "   (feature means)  name\n";
   for (const std::size_t c : segments_in_id_order(s)) {
     if (s.suppressed(c)) {
@@ -352,11 +385,16 @@ std::string render_console_table(const RunSummary& s) {
     std::snprintf(buf, sizeof buf, "%7d %10lld  %5.1f%%", s.segment_id(c), static_cast<long long>(s.kmeans.counts[c]), 100.0 * s.share(c));
     out << buf;
     for (std::size_t f = 0; f < shown; ++f) {
-      std::snprintf(buf, sizeof buf, " %15.4g", s.moments[f].mean[c]);
+      std::snprintf(buf, sizeof buf, " %*.4g", width[f], s.moments[f].mean[c]);
       out << buf;
     }
-    out << "   " << segment_name(s, c) << '\n';
+    out << "   " << s.segment_name(c) << '\n';
   }
+  std::size_t small = 0;
+  for (std::size_t c = 0; c < s.k; ++c) small += s.substantial(c) ? 0 : 1;
+  if (s.k > 0 && 2 * small >= s.k)  // a floor that hides most segments is a floor set for another table size
+    out << "note: " << small << " of " << s.k << " segments have fewer than " << s.min_segment_size
+        << " customers (--min-segment-size), so their figures are suppressed; on a small table lower the floor\n";
   return out.str();
 }
 

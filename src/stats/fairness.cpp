@@ -61,6 +61,20 @@ FairnessAudit fairness_audit(const mpi::Communicator& comm, const std::string& c
   return a;
 }
 
+ProtectedGroups banded_groups(const std::string& column, std::span<const double> values, const std::vector<double>& cuts) {
+  ProtectedGroups out;
+  for (std::size_t b = 0; b <= cuts.size(); ++b) {
+    if (b == 0) out.labels.push_back(column + " < " + format_bound(cuts[0]));
+    else if (b == cuts.size()) out.labels.push_back(column + " >= " + format_bound(cuts[b - 1]));
+    else out.labels.push_back(format_bound(cuts[b - 1]) + " <= " + column + " < " + format_bound(cuts[b]));
+  }
+  out.codes.assign(values.size(), -1);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (!std::isnan(values[i]))
+      out.codes[i] = static_cast<std::int32_t>(std::upper_bound(cuts.begin(), cuts.end(), values[i]) - cuts.begin());
+  return out;
+}
+
 ProtectedGroups protected_groups(const mpi::Communicator& comm, const std::string& column,
                                  std::span<const double> values, const std::vector<std::string>& categories,
                                  std::span<const std::int32_t> labels) {

@@ -11,20 +11,20 @@ constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
 double ratio(std::int64_t a, std::int64_t b) { return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : kNan; }
 
-}  // namespace
-
-double FairnessAudit::segment_share(std::size_t c, std::size_t g) const {
-  const std::size_t G = groups.size();
+// Group g's share of row c of a [rows x G] count table, and of a [G] total: the same tally for
+// fairness audits and category mixes.
+double row_share(const std::vector<std::int64_t>& counts, std::size_t G, std::size_t c, std::size_t g) {
   std::int64_t total = 0;
   for (std::size_t h = 0; h < G; ++h) total += counts[c * G + h];
   return ratio(counts[c * G + g], total);
 }
 
-double FairnessAudit::population_share(std::size_t g) const {
-  std::int64_t total = 0;
-  for (auto n : population) total += n;
-  return ratio(population[g], total);
-}
+}  // namespace
+
+double FairnessAudit::segment_share(std::size_t c, std::size_t g) const { return row_share(counts, groups.size(), c, g); }
+double FairnessAudit::population_share(std::size_t g) const { return row_share(population, groups.size(), 0, g); }
+double CategoryMix::segment_share(std::size_t c, std::size_t g) const { return row_share(counts, groups.size(), c, g); }
+double CategoryMix::population_share(std::size_t g) const { return row_share(population, groups.size(), 0, g); }
 
 double FairnessAudit::selection_rate(std::size_t c, std::size_t g) const {
   return ratio(counts[c * groups.size() + g], population[g]);

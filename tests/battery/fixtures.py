@@ -98,6 +98,8 @@ def _small_tables(fx):
                                              "frequency": np.zeros(0)})
     _table(os.path.join(fx, "tworows.h5"), {"customer_id": ids[:2], "monetary": np.array([1.0, 5.0]),
                                             "frequency": np.array([2.0, 3.0])})
+    # Two columns equal but for case: --features income is ambiguous, not missing.
+    _table(os.path.join(fx, "casefold.h5"), {"customer_id": ids, "Income": ramp, "INCOME": freq, "frequency": freq})
     pair = np.zeros(n, dtype=[("a", "f8"), ("b", "i4")])
     _table(os.path.join(fx, "types.h5"), {
         "customer_id": ids, "monetary": ramp, "label": np.array([b"x"] * n, dtype=h5py.string_dtype()),

@@ -18,6 +18,7 @@ struct IngestConfig {
   std::string output;
   TransactionColumns columns;  // columns.customer_id doubles as --id-column of --table mode
   std::string as_of;           // YYYY-MM-DD; empty: the day after the last transaction
+  std::string currency;        // unit attribute of the money columns (e.g. GBP); empty: none written
   std::string churn_after;     // YYYY-MM-DD; empty: no churn label
   // The CSV dialect: --delimiter (default ',', refusing a one-column header that holds another
   // common delimiter), --columns (names of a headerless file's columns), --decimal, --date-format.

@@ -23,6 +23,8 @@ struct QualityReport {
   std::uint64_t customers = 0;
   std::uint64_t customers_without_purchases = 0;
   std::int64_t gross = 0, returned = 0;  // 10^-4 units, exact
+  // Things a person should look at that are not errors (an --as-of date far past the log's end).
+  std::vector<std::string> warnings;
 
   [[nodiscard]] std::uint64_t set_aside() const;
   [[nodiscard]] std::uint64_t accounted() const;  // == rows when every row is counted once

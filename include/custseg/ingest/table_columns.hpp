@@ -38,6 +38,9 @@ std::optional<std::size_t> find_name(const std::vector<std::string>& names, std:
 // comma that a comma-separated --features list cannot hold; then the same ignoring ASCII case
 // when that is unambiguous. nullopt when none matches.
 std::optional<std::string> resolve_column_name(const std::vector<std::string>& columns, std::string_view wanted);
+// The columns equal to `wanted` ignoring ASCII case: when resolve_column_name found none and this
+// lists two or more, the name was ambiguous rather than missing (say so, not "not found").
+std::vector<std::string> case_insensitive_matches(const std::vector<std::string>& columns, std::string_view wanted);
 
 enum class ColumnType { int32, int64, float64, categorical };
 const char* to_string(ColumnType t);

@@ -34,6 +34,9 @@ struct Model {
   // What a results file holds beside the model (compare reads both runs' assignments and KPIs).
   std::vector<std::string> kpi_names;  // /segments/kpi_names (empty when absent)
   std::uint64_t assignment_rows = 0;   // length of /assignments/segment (0 when the file has none)
+  // Per segment (k each, or empty when absent): /segments/names, /segments/actions and
+  // /segments/name_source ("generated", "labels file", "model"); score carries them over.
+  std::vector<std::string> names, actions, name_sources;
 };
 
 // Input errors (exit 3) naming `path`: not an HDF5 file, not a custseg results file (a segment

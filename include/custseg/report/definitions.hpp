@@ -13,7 +13,8 @@ inline constexpr const char* kNames =
     "names list up to 3 features with the largest |standardized difference| (>= 0.25), 'high' or 'low'; on "
     "recency and frequency (and monetary) only, the RFM segment map: R and F scores 1-5 from where the segment's "
     "median falls among the population's p5-p95, looked up in the RFM grid (Champions, Loyal customers, At risk, "
-    "Hibernating, Lost, ...; docs/outputs.md)";
+    "Hibernating, Lost, ...; docs/outputs.md); --segment-labels FILE (segment_id,name,action) replaces names and "
+    "adds actions by stable segment ID, and score (or segment --previous) carries them over from the model";
 inline constexpr const char* kQuality =
     "quality in the space k-means ran in (after transforms and standardization): inertia and within-cluster sum of "
     "squares, Calinski-Harabasz (higher is better), Davies-Bouldin (lower is better), exact and distributed; "

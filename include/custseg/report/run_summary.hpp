@@ -103,6 +103,17 @@ struct RunSummary {
   [[nodiscard]] std::string suppression_reason(std::size_t c) const {
     return substantial(c) ? "suppressed to protect a smaller segment" : suppressed_text() + " customers: suppressed";
   }
+  // The name every report and assignments.csv give segment c: its name, except that a segment
+  // too small to be substantial is "not substantial" unless a person named it (labels file or
+  // model): a generated name describes the statistics the reports suppress.
+  [[nodiscard]] std::string segment_name(std::size_t c) const {
+    const bool named_by_person = c < profiles.name_sources.size() && profiles.name_sources[c] != "generated";
+    if (!substantial(c) && !named_by_person) return "not substantial";
+    return c < profiles.names.size() ? profiles.names[c] : "";
+  }
+  [[nodiscard]] std::string segment_action(std::size_t c) const {
+    return c < profiles.actions.size() ? profiles.actions[c] : "";
+  }
   [[nodiscard]] double share(std::size_t c) const {
     const auto n = rows_assigned();
     return n ? static_cast<double>(kmeans.counts[c]) / static_cast<double>(n) : 0.0;

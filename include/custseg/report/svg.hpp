@@ -35,6 +35,9 @@ struct Scale {
 // Colour for an index (100 = population average): blue below, white at 100, red above, on a log2
 // scale saturating at 1/3x and 3x. Returns "#rrggbb".
 std::string index_colour(double index);
+// Fill for an index whose direction is known (column attribute higher_is): white at 100, green
+// #1a9850 as it gets better (up to 3x or 1/3x the average), red #d73027 as it gets worse.
+std::string merit_colour(double index, bool higher_is_good);
 // Dark text on light cells, light text on dark ones.
 std::string text_colour_on(const std::string& fill);
 

@@ -34,6 +34,12 @@ ProtectedGroups protected_groups(const mpi::Communicator& comm, const std::strin
                                  std::span<const double> values, const std::vector<std::string>& categories,
                                  std::span<const std::int32_t> labels);
 
+// Groups of a numeric column cut at declared bands (--bands age:18,25,35,50,65): half-open
+// intervals as pandas.cut(right=False) makes them, labelled "age < 18", "18 <= age < 25", ...,
+// "age >= 65"; NaN is unknown (-1). `cuts` strictly increasing and finite (checked by the option
+// parser). Pure: every rank labels its own rows the same way.
+ProtectedGroups banded_groups(const std::string& column, std::span<const double> values, const std::vector<double>& cuts);
+
 // Group codes of a text protected column (h5py strings, pandas 'table' text): one group per
 // distinct value over all ranks, in byte order; empty values are unknown (-1). Collective; an
 // input error when there are more than kMaxTextGroups values (not a categorical column).

@@ -2,6 +2,7 @@
 // Everything a marketer reads about the segments of one model, computed across ranks: feature
 // profiles in original units, KPIs, fairness audits, quality metrics and generated names.
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "custseg/stats/fairness.hpp"
 #include "custseg/stats/feature_profile.hpp"
 #include "custseg/stats/kpi_profile.hpp"
+#include "custseg/stats/profile_request.hpp"
 #include "custseg/stats/row_sample.hpp"
 #include "custseg/stats/segment_profiles_types.hpp"
 
@@ -24,16 +26,29 @@ namespace custseg::stats {
 struct ProfileColumns {
   std::vector<std::string> kpi;
   std::vector<std::string> protected_columns;
+  std::vector<std::string> profile;                    // --profile: category mix per segment, never features
+  std::map<std::string, std::vector<double>> bands;    // --bands: declared cuts of numeric profile/protected columns
 };
+
+
 
 // `kpi_text` / `protected_text`: comma lists; empty = the columns whose "role" attribute says
 // "kpi" / "protected"; "none" = no columns. Usage errors: a column listed twice, a protected or
 // KPI column that is also a feature, or the id column in any list (no customer id in a report).
 // Input error: a column that is not in the table, or one that cannot serve (a KPI must be numbers
 // or bools; a protected column may also be text). Pure apart from reading attributes.
-ProfileColumns resolve_profile_columns(const io::File& file, const io::TableInfo& table, const std::string& kpi_text,
-                                       const std::string& protected_text, const std::vector<std::string>& features,
-                                       const std::string& id_column);
+// --profile (profile_text, a comma list, text allowed) and --bands (bands_text) likewise: a
+// profile column may not be a feature, KPI or protected column (usage error); a banded column
+// must be a numeric --profile or --protected column.
+ProfileColumns resolve_profile_columns(const io::File& file, const io::TableInfo& table, const ProfileRequest& request,
+                                       const std::vector<std::string>& features, const std::string& id_column);
+
+// The features that are integer-coded categoricals (a "categories" attribute, or a pandas
+// categorical): k-means would measure distances between their codes, which mean nothing (region 3
+// is not "further" from 1 than 2 is). The jobs warn about each; --profile shows them instead.
+std::vector<std::string> categorical_features(const io::File& file, const io::TableInfo& table,
+                                              const std::vector<std::string>& features);
+std::string categorical_feature_warning(const std::string& column);
 
 struct ProfileSettings {
   ProfileColumns columns;
@@ -51,7 +66,5 @@ SegmentProfiles profile_segments(const mpi::Communicator& comm, const io::File& 
                                  std::span<const std::int32_t> block_labels, std::size_t k,
                                  const ProfileSettings& settings, const RowSample* sample = nullptr);
 
-// Splits "a, b ,c" into trimmed, non-empty items.
-std::vector<std::string> split_list(const std::string& text);
 
 }  // namespace custseg::stats

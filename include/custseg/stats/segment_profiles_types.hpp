@@ -11,6 +11,13 @@
 
 namespace custseg::stats {
 
+// What a column's attributes say about it (docs/input-hdf5.md#column-metadata), for the reports:
+// label (plain-language name, e.g. "Days since last purchase"), unit ("days", "GBP",
+// "purchases"; empty: none known) and higher_is ("good", "bad", or empty: neither).
+struct ColumnMeta {
+  std::string label, unit, higher_is;
+};
+
 // Moments of one column (segment_moments.hpp).
 struct ColumnMoments {
   std::vector<std::int64_t> count;  // [k+1]
@@ -20,6 +27,7 @@ struct ColumnMoments {
 // One feature's profile in original units (feature_profile.hpp).
 struct FeatureProfile {
   std::string name;
+  ColumnMeta meta;
   ColumnMoments moments;                        // groups 0..k-1 segments, k the population
   std::vector<std::vector<double>> quantiles;   // [group][kProfileProbabilities]
   std::vector<double> index;     // [k] segment mean / population mean x 100; NaN if the population mean is 0
@@ -32,6 +40,7 @@ void fill_differences(FeatureProfile& profile, std::size_t k);
 // Per-segment KPIs (kpi_profile.hpp).
 struct KpiProfile {
   std::string name;
+  ColumnMeta meta;
   bool binary = false;               // every assigned value is 0 or 1: mean is a rate (e.g. churn rate)
   std::vector<std::int64_t> count;   // [k+1] segments, then the population
   std::vector<double> sum, mean;     // [k+1]
@@ -58,13 +67,33 @@ struct FairnessAudit {
 // Computes rate_ratio and flagged from the counts (pure).
 void finish_audit(FairnessAudit& audit);
 
+// The mix of one --profile column's categories (or bands) in each segment: shown, never a feature.
+// Counts are integers, so exact and identical for any rank count.
+struct CategoryMix {
+  std::string column;
+  std::vector<std::string> groups;         // [G] category labels or band labels
+  std::vector<std::int64_t> population;    // [G] customers per group (segmented rows, known values)
+  std::vector<std::int64_t> counts;        // [k * G] customers of group g in segment c at c * G + g
+
+  [[nodiscard]] std::size_t segments() const { return groups.empty() ? 0 : counts.size() / groups.size(); }
+  // Share of segment c's customers (with a known value) in group g; NaN when it has none.
+  [[nodiscard]] double segment_share(std::size_t c, std::size_t g) const;
+  [[nodiscard]] double population_share(std::size_t g) const;
+};
+
 // Everything a marketer reads about the segments of one model (segment_profiles.hpp).
 struct SegmentProfiles {
   std::vector<FeatureProfile> features;  // in feature order
   std::vector<KpiProfile> kpis;
   std::vector<FairnessAudit> fairness;
+  std::vector<CategoryMix> mixes;  // one per --profile column
   ClusterQuality quality;  // in the k-means space
   std::vector<std::string> names;
+  // Per k-means index, parallel to names: the recommended action (empty: none given) and where
+  // the name came from: "generated" (the naming rules), "labels file" (--segment-labels) or
+  // "model" (score, or segment --previous: carried from the model with the stable segment ID).
+  std::vector<std::string> actions;
+  std::vector<std::string> name_sources;
 };
 
 }  // namespace custseg::stats
