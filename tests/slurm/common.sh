@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 #
 # Every test is run as `bash tests/slurm/<test>.sh /path/to/custseg` (ctest passes
-# $<TARGET_FILE:custseg>). This file:
+# $<TARGET_FILE:custseg>); CUSTSEG_BIN, when set, wins over the argument. This file:
 #   - checks the binary and exports CUSTSEG_BIN for the templates;
 #   - starts the single-node cluster (scripts/slurm-cluster.sh start; idempotent) and exports
 #     SLURM_CONF; exits 77 (ctest: skipped) when not root and no cluster is running;
@@ -22,18 +22,25 @@ fail() {
   exit 1
 }
 
-if [[ $# -lt 1 ]]; then
-  echo "usage: $0 /path/to/custseg" >&2
+if [[ -n ${CUSTSEG_BIN:-} ]]; then
+  # A binary named in the environment wins over the argument (ctest passes build/custseg, which a
+  # concurrent build may be relinking: copy it elsewhere and point CUSTSEG_BIN at the copy).
+  [[ -x $CUSTSEG_BIN && -f $CUSTSEG_BIN ]] || fail "CUSTSEG_BIN '$CUSTSEG_BIN' is not an executable file"
+  CUSTSEG_BIN=$(realpath -- "$CUSTSEG_BIN")
+  (($# == 0)) || shift
+elif [[ $# -lt 1 ]]; then
+  echo "usage: $0 /path/to/custseg   (or CUSTSEG_BIN=/path/to/custseg $0)" >&2
   exit 2
+else
+  [[ -x $1 && -f $1 ]] || fail "custseg binary '$1' is not an executable file"
+  CUSTSEG_BIN=$(realpath -- "$1")
+  shift
 fi
-[[ -x $1 && -f $1 ]] || fail "custseg binary '$1' is not an executable file"
-CUSTSEG_BIN=$(realpath -- "$1")
-shift
 
 repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)
 unset CUSTSEG_INPUT CUSTSEG_OUTPUT CUSTSEG_CONFIG CUSTSEG_K CUSTSEG_SEED CUSTSEG_ROWS \
   CUSTSEG_THREADS CUSTSEG_OVERWRITE CUSTSEG_TRANSACTIONS CUSTSEG_SWEEP_CSV CUSTSEG_SWEEP_KS \
-  LAUNCHER LAUNCHER_ARGS
+  CUSTSEG_MEMORY_LIMIT LAUNCHER LAUNCHER_ARGS
 export CUSTSEG_BIN
 
 if ! cluster_out=$("$repo/scripts/slurm-cluster.sh" start 2>&1); then

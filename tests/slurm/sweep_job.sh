@@ -3,9 +3,9 @@
 # submits slurm/sweep.sbatch as a job array (k = 2..5, 2 tasks each) and slurm/sweep-collect.sbatch
 # with --dependency=afterok on the array, and waits for the collect job.
 # Checks: submit-sweep.sh exits 0; every array task COMPLETED and wrote k=<k>/report.json; the
-# collect job started only after the last array task ended; sweep.csv is the header
-# `k,inertia,iterations` plus exactly one line per k, sorted by k, with numeric values that match
-# each k's report.json.
+# collect job started only after the last array task ended; sweep.csv has custseg sweep's header
+# (`k,inertia,iterations,converged,...,recommended`) plus exactly one line per k, sorted by k, with
+# inertia and iterations that match each k's report.json (sweep_format_job.sh checks the rest).
 set -euo pipefail
 # shellcheck source=common.sh source-path=SCRIPTDIR
 source "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
@@ -50,7 +50,8 @@ done < <(scontrol show job -o "$array_job")
 csv=$work/sweep/sweep.csv
 expect_file "$csv"
 cat "$csv"
-[[ $(head -n 1 "$csv") == "k,inertia,iterations" ]] || fail "$csv: bad header '$(head -n 1 "$csv")'"
+header=k,inertia,iterations,converged,calinski_harabasz,davies_bouldin,silhouette,stability,smallest_segment,smallest_segment_suppressed,recommended
+[[ $(head -n 1 "$csv") == "$header" ]] || fail "$csv: bad header '$(head -n 1 "$csv")'"
 lines=$(($(wc -l <"$csv") - 1))
 ((lines == k_max - k_min + 1)) || fail "$csv has $lines data lines, expected $((k_max - k_min + 1))"
 expected_ks=$(seq $k_min $k_max | paste -sd,)
