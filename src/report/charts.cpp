@@ -273,9 +273,13 @@ std::string box_plot(const RunSummary& s, std::size_t f) {
   const svg::Scale x{lo, hi > lo ? hi : lo + 1, label_w, label_w + plot_w, log_axis};
   std::ostringstream o;
   o << open_svg("chart-box-" + p.name, width, height, "Distribution of " + p.name + " per segment (p5, p25, median, p75, p95)");
-  const std::string unit = p.meta.unit.empty() ? "" : ", " + p.meta.unit;
-  o << text(label_w, 16, p.name + (p.meta.label.empty() ? "" : ": " + p.meta.label) + unit + (log_axis ? ", log scale" : ""),
-            "class=\"chart-title\"");
+  // "recency_days (days, log scale)": short enough for the narrowest box plot; the label attribute
+  // is the chart's tooltip.
+  std::string qualifiers = p.meta.unit;
+  if (log_axis) qualifiers += std::string(qualifiers.empty() ? "" : ", ") + "log scale";
+  o << "<text x=\"" << coord(label_w) << "\" y=\"16\" class=\"chart-title\">" << escape(p.name)
+    << (qualifiers.empty() ? "" : " (" + escape(qualifiers) + ")")
+    << (p.meta.label.empty() ? "" : "<title>" + escape(p.meta.label) + "</title>") << "</text>";
   for (double t : x.ticks(5)) {
     if (t < x.domain_lo || t > x.domain_hi) continue;
     o << line(x(t), top - 4, x(t), height - 24, "#e8e8e8");

@@ -1,6 +1,7 @@
 #include "custseg/stats/segment_names.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -8,6 +9,51 @@
 #include "custseg/stats/rfm_segment_map.hpp"
 
 namespace custseg::stats {
+
+namespace {
+
+std::string lower(std::string text) {
+  for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return text;
+}
+
+// Plain words for the columns ingest and generate write (and their usual spellings), in each
+// direction; any other column is "high NAME" / "low NAME".
+std::string term(const std::string& column, bool high) {
+  struct Words {
+    const char* prefix;
+    const char* high;
+    const char* low;
+  };
+  static constexpr Words kWords[] = {
+      {"recency", "lapsed", "recent"},
+      {"frequency", "frequent", "infrequent"},
+      {"monetary", "big spenders", "low spenders"},
+      {"tenure", "long-standing", "new"},
+      {"avg_basket", "large baskets", "small baskets"},
+      {"discount_share", "discount-driven", "full-price"},
+      {"web_share", "mostly online", "mostly in store"},
+      {"email_open_rate", "opens emails", "ignores emails"},
+      {"return_rate", "many returns", "few returns"},
+      {"distinct_products", "broad range", "narrow range"},
+      {"age", "older", "younger"},
+  };
+  const std::string key = lower(column);
+  for (const auto& w : kWords) {
+    const std::string prefix = w.prefix;
+    // "recency", "recency_days", "Recency_weeks": the prefix, then nothing or an underscore.
+    if (key.rfind(prefix, 0) == 0 && (key.size() == prefix.size() || key[prefix.size()] == '_'))
+      return high ? w.high : w.low;
+  }
+  return std::string(high ? "high " : "low ") + column;
+}
+
+std::string capitalised(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+}  // namespace
 
 std::vector<std::string> segment_names(const std::vector<FeatureProfile>& features, std::size_t k,
                                        const NamingOptions& options) {
@@ -30,9 +76,9 @@ std::vector<std::string> segment_names(const std::vector<FeatureProfile>& featur
     for (std::size_t i = 0; i < order.size() && i < options.max_terms; ++i) {
       const std::size_t f = order[i];
       if (strength(f) < options.min_abs_std_diff) break;
-      name += (name.empty() ? "" : ", ") + std::string(features[f].std_diff[c] > 0 ? "high " : "low ") + features[f].name;
+      name += (name.empty() ? "" : ", ") + term(features[f].name, features[f].std_diff[c] > 0);
     }
-    names[c] = name.empty() ? "average on all features" : name;
+    names[c] = name.empty() ? "average on all features" : capitalised(name);
   }
   number_repeated_names(names);
   return names;

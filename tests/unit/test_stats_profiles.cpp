@@ -31,9 +31,17 @@ TEST(SegmentNames, StrongestFeaturesFirstWithDirection) {
                                                     feature("frequency", {0.4, 0.2, -0.1}),
                                                     feature("tenure_days", {0.3, 0.1, 0.1})};
   const auto names = stats::segment_names(features, 3);
-  EXPECT_EQ(names[0], "high monetary, low recency_days, high frequency");  // three terms at most
+  EXPECT_EQ(names[0], "Big spenders, recent, frequent");  // three terms at most, plain words
   EXPECT_EQ(names[1], "average on all features");                         // nothing above 0.25
   EXPECT_EQ(names[2], "average on all features (2)");                     // repeated names made unique
+}
+
+TEST(SegmentNames, OtherColumnsSayHighOrLow) {
+  const std::vector<stats::FeatureProfile> features{feature("Spending Score (1-100)", {0.9, -0.8}),
+                                                    feature("Recency_Weeks", {0.5, -0.3})};
+  const auto names = stats::segment_names(features, 2);
+  EXPECT_EQ(names[0], "High Spending Score (1-100), lapsed");
+  EXPECT_EQ(names[1], "Low Spending Score (1-100), recent");
 }
 
 TEST(SegmentNames, EmptySegmentsAreNamedEmpty) {

@@ -1,7 +1,9 @@
 #pragma once
 // Short generated descriptions of segments from their most distinctive features, e.g.
-// "high monetary, low recency_days, high frequency": the features with the largest absolute
-// standardized difference from the population, strongest first.
+// "Big spenders, recent, frequent": the features with the largest absolute standardized
+// difference from the population, strongest first, in plain words for the usual customer columns
+// (recency, frequency, monetary, tenure, basket, discount/web share, email opens, returns,
+// products, age) and "high NAME" / "low NAME" for any other.
 #include <string>
 #include <vector>
 
