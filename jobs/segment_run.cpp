@@ -163,6 +163,21 @@ void load_segment_labels(Run& r) {
   mpi::agree(r.comm, [&] { r.labels = stats::read_segment_labels(r.cfg.profile.segment_labels); });
 }
 
+namespace {
+
+// One line for the IDs a labels file names that this run lacks, however many (a file kept for
+// years of periods may name hundreds): the first few are listed.
+std::string unused_ids_text(const std::vector<std::int32_t>& unused) {
+  constexpr std::size_t kListed = 5;
+  std::string listed;
+  for (std::size_t i = 0; i < unused.size() && i < kListed; ++i) listed += (i ? ", " : "") + std::to_string(unused[i]);
+  if (unused.size() == 1) return "segment " + listed + " is not in this run; its label is unused";
+  return std::to_string(unused.size()) + " segment IDs are not in this run (" + listed +
+         (unused.size() > kListed ? ", ..." : "") + "); their labels are unused";
+}
+
+}  // namespace
+
 void label_segments(Run& r, const io::Model* model, bool carry_all) {
   auto& profiles = r.summary.profiles;
   // The stable ID of each k-means index: the model's in score, the matched ones after --previous.
@@ -174,9 +189,8 @@ void label_segments(Run& r, const io::Model* model, bool carry_all) {
     stats::default_label_fields(profiles);
   }
   if (r.labels.empty()) return;
-  for (const std::int32_t id : stats::apply_segment_labels(profiles, ids, r.labels))
-    r.log.info("warning: --segment-labels " + r.cfg.profile.segment_labels + ": segment " + std::to_string(id) +
-               " is not in this run; its label is unused");
+  const auto unused = stats::apply_segment_labels(profiles, ids, r.labels);
+  if (!unused.empty()) r.log.info("warning: --segment-labels " + r.cfg.profile.segment_labels + ": " + unused_ids_text(unused));
 }
 
 void read_and_prepare(Run& r) {

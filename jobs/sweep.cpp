@@ -33,6 +33,7 @@
 #include "custseg/util/threads.hpp"
 #include "jobs.hpp"
 #include "run_record.hpp"
+#include "segment_run.hpp"
 
 namespace custseg::jobs {
 
@@ -49,11 +50,9 @@ double mean_pairwise_ari(const std::vector<std::vector<std::int32_t>>& labelings
   return total / pairs;
 }
 
-// The table and what the sweep reads of it, once for every k.
+// The features (read once into the Run, see sweep()) and the sample every k is measured on.
 struct SweepInput {
-  data::InputTable input;
-  stats::ProfileColumns profile_columns;
-  data::PreparedData prepared;
+  const data::PreparedData& prepared;
   stats::RowSample sample;  // for the silhouette and the stability
 };
 
@@ -97,8 +96,27 @@ KOutcome sweep_one_k(const mpi::Communicator& comm, const config::SweepConfig& c
   return out;
 }
 
-// sweep's outputs; sweep.csv, the completion file (docs/outputs.md), first.
-const std::vector<std::string> kSweepOutputs{"sweep.csv", "report.json", "segments.csv", "report.html"};
+// sweep's outputs: the recommended k's result set (results.h5 and its reports, as segment writes
+// them) and sweep.csv, written last: the completion file (docs/outputs.md), listed first.
+const std::vector<std::string> kSweepOutputs{"sweep.csv",    "results.h5",  "report.json",
+                                             "segments.csv", "report.html", "assignments.csv"};
+
+// The recommended k is written as `segment` writes a run, so the Run of segment_run.hpp carries
+// the table, the features and the ids: the segment options a sweep implies.
+config::SegmentConfig segment_config_for(const config::SweepConfig& cfg) {
+  config::SegmentConfig c;
+  c.common = cfg.common;
+  c.privacy = cfg.privacy;
+  c.input = cfg.input;
+  c.output = cfg.output;
+  c.k = cfg.k_values.back();  // every k must have enough usable rows
+  c.seed = cfg.seed;
+  c.data = cfg.data;
+  c.n_init = cfg.restarts;
+  c.fit = cfg.fit;
+  c.profile = cfg.profile;
+  return c;
+}
 
 // Rank 0 takes the folder's lock (returned: held until the job ends); with --overwrite the old
 // outputs go first, sweep.csv before its reports.
@@ -117,26 +135,12 @@ io::OutputLock prepare_output_dir(const mpi::Communicator& comm, const config::S
   return lock;
 }
 
-SweepInput read_and_prepare(const mpi::Communicator& comm, const config::SweepConfig& cfg, const Logger& log,
-                            const Stopwatch& clock) {
-  SweepInput in{data::open_input_table(comm, cfg.input, cfg.data.key, cfg.data.id_column), {}, {}, {}};
-  if (!cfg.privacy.consent_column.empty())
-    log.info("  " + data::consent_summary(data::select_consenting_rows(comm, in.input, cfg.privacy.consent_column),
-                                          cfg.privacy.consent_column));
-  std::vector<std::string> categorical;
-  mpi::agree(comm, [&] {
-    const auto features = data::select_features(cfg.data.features, in.input.table, cfg.input);
-    in.profile_columns = stats::resolve_profile_columns(in.input.file, in.input.table, config::profile_request(cfg.profile),
-                                                        features, cfg.data.id_column);
-    categorical = stats::categorical_features(in.input.file, in.input.table, features);
-  });
-  for (const auto& name : categorical) log.info(stats::categorical_feature_warning(name));
-  in.prepared = data::prepare_features(comm, in.input.file, in.input.table, config::prepare_options(cfg.data));
-  mpi::agree(comm, [&] { data::require_usable_rows(in.prepared, static_cast<std::uint64_t>(cfg.k_values.back()), cfg.input); });
-  in.sample = stats::draw_sample(comm, in.prepared.x, static_cast<std::uint64_t>(cfg.profile.silhouette_sample), cfg.seed);
-  log.info("  " + std::to_string(in.prepared.rows_total) + " rows x " + std::to_string(in.prepared.x.dims) +
-           " features, " + std::to_string(in.prepared.rows_dropped) + " dropped; sample of " +
-           std::to_string(in.sample.size()) + " rows (" + std::to_string(clock.seconds()) + " s)");
+// Reads and prepares the table as segment does (Run), then draws the sample every k shares.
+SweepInput prepare_sweep(Run& r, const config::SweepConfig& cfg, const Stopwatch& clock) {
+  read_and_prepare(r);
+  SweepInput in{r.prepared, stats::draw_sample(r.comm, r.prepared.x, static_cast<std::uint64_t>(cfg.profile.silhouette_sample),
+                                               cfg.seed)};
+  r.log.info("  sample of " + std::to_string(in.sample.size()) + " rows (" + std::to_string(clock.seconds()) + " s)");
   return in;
 }
 
@@ -173,61 +177,27 @@ report::SweepSummary sweep_all_k(const mpi::Communicator& comm, const config::Sw
   return sweep;
 }
 
-// The recommended k's full profile, with the sweep attached (one summary for every report).
-report::RunSummary profile_recommended(const mpi::Communicator& comm, const config::SweepConfig& cfg, const SweepInput& in,
-                                       report::SweepSummary sweep, kmeans::KMeansResult best,
-                                       const stats::SegmentLabels& labels, const Logger& log) {
-  report::RunSummary summary;
-  summary.k = best.clusters();  // the recommended k, or fewer when the data has fewer distinct rows
-  summary.as_of = data::table_attribute(in.input, "as_of");  // for the churn label's caveat, as segment
-  summary.churn_after = data::table_attribute(in.input, "churn_after");
-  summary.rows_after_as_of = data::table_attribute(in.input, "rows_after_as_of");
-  summary.kmeans = std::move(best);
-  const std::vector<std::int32_t> block_labels = data::expand_to_block(in.prepared, summary.kmeans.labels, std::int32_t{-1});
-  const stats::ProfileSettings settings{in.profile_columns, cfg.profile.fairness_threshold,
-                                        static_cast<std::uint64_t>(cfg.profile.silhouette_sample), cfg.seed};
-  summary.profiles = stats::profile_segments(comm, in.input.file, in.input.table, in.prepared, summary.kmeans.labels,
-                                             block_labels, summary.k, settings, &in.sample);
-  for (const auto& p : summary.profiles.features) summary.moments.push_back(p.moments);
-  stats::default_label_fields(summary.profiles);
-  if (!labels.empty()) {
-    std::vector<std::int32_t> ids(summary.k);
-    std::iota(ids.begin(), ids.end(), 0);  // a sweep's segment IDs are its k-means indices
-    for (const std::int32_t id : stats::apply_segment_labels(summary.profiles, ids, labels))
-      log.info("warning: --segment-labels " + cfg.profile.segment_labels + ": segment " + std::to_string(id) +
-               " is not in the recommended k's segments; its label is unused");
-  }
-  summary.kmeans.labels.clear();
-  summary.kmeans.distance2.clear();
-  record_run(summary, cfg, cfg.restarts, comm.size(), in.prepared);
-  summary.sweep = std::move(sweep);
-  return summary;
-}
-
-void write_reports(const mpi::Communicator& comm, const fs::path& out_dir, const report::RunSummary& summary) {
-  mpi::agree(comm, [&] {
-    if (!comm.is_root()) return;
+// sweep.csv, after the result set: a folder with sweep.csv holds the whole sweep.
+void write_sweep_csv(const Run& r) {
+  mpi::agree(r.comm, [&] {
+    if (!r.comm.is_root()) return;
     try {
-      report::write_file_atomically((out_dir / "segments.csv").string(), report::render_segments_csv(summary));
-      report::write_file_atomically((out_dir / "report.json").string(), report::render_json_report(summary));
-      report::write_file_atomically((out_dir / "report.html").string(), report::render_html_report(summary));
-      // Last: a folder with sweep.csv holds the whole sweep.
-      report::write_file_atomically((out_dir / "sweep.csv").string(),
-                                    report::render_sweep_csv(*summary.sweep, summary.min_segment_size));
+      report::write_file_atomically(r.path("sweep.csv"), report::render_sweep_csv(*r.summary.sweep, r.summary.min_segment_size));
     } catch (...) {
-      io::remove_unfinished_outputs(out_dir.string(), kSweepOutputs);
+      io::remove_unfinished_outputs(r.cfg.output, kSweepOutputs);
       throw;
     }
   });
 }
 
-void print_summary(const mpi::Communicator& comm, const Logger& log, const fs::path& out_dir,
-                   const report::RunSummary& summary, double seconds) {
-  if (!comm.is_root() || log.level() == Verbosity::quiet) return;
-  std::printf("\n%s\n%s\n", report::render_sweep_console(*summary.sweep, summary.min_segment_size).c_str(),
-              report::render_console_table(summary).c_str());
-  std::printf("sweep:   %s\nreport:  %s\nsegments: %s (k = %zu)\ntotal %.2f s\n", (out_dir / "sweep.csv").c_str(),
-              (out_dir / "report.html").c_str(), (out_dir / "segments.csv").c_str(), summary.k, seconds);
+void print_sweep_summary(const Run& r, double seconds) {
+  if (!r.comm.is_root() || r.log.level() == Verbosity::quiet) return;
+  std::printf("\n%s\n%s\n", report::render_sweep_console(*r.summary.sweep, r.summary.min_segment_size).c_str(),
+              report::render_console_table(r.summary).c_str());
+  std::printf("sweep:    %s\nresults:  %s (the recommended k = %zu; a model for score)\nsegments: %s\n", r.path("sweep.csv").c_str(),
+              r.path("results.h5").c_str(), r.summary.k, r.path("segments.csv").c_str());
+  if (fs::exists(r.path("assignments.csv"))) std::printf("per customer: %s\n", r.path("assignments.csv").c_str());
+  std::printf("report:   %s\ntotal %.2f s\n", r.path("report.html").c_str(), seconds);
 }
 
 }  // namespace
@@ -239,24 +209,30 @@ int sweep(const mpi::Communicator& comm, int argc, char** argv) {
   if (!run) return 0;
   const Logger log(comm.rank(), cfg.common.verbosity());
   const ThreadLimit threads(cfg.common.threads);
-  const fs::path out_dir(cfg.output);
-  const io::OutputLock lock = prepare_output_dir(comm, cfg, log);
-  const CleanupPaths partials =
-      partials_removed_on_stop(cfg.output, {"sweep.csv", "report.json", "segments.csv", "report.html"});
-  stats::SegmentLabels labels;
-  if (!cfg.profile.segment_labels.empty())
-    mpi::agree(comm, [&] { labels = stats::read_segment_labels(cfg.profile.segment_labels); });
+  const config::SegmentConfig as_segment = segment_config_for(cfg);
+  Run r(comm, as_segment, log);
+  r.job = "sweep";
+  load_segment_labels(r);
+  r.lock = prepare_output_dir(comm, cfg, log);
+  const CleanupPaths partials = partials_removed_on_stop(cfg.output, kSweepOutputs);
   test_hold("read");
   Stopwatch clock;
-  const SweepInput in = read_and_prepare(comm, cfg, log, clock);
+  const SweepInput in = prepare_sweep(r, cfg, clock);
   std::map<std::size_t, kmeans::KMeansResult> best_of;
-  report::SweepSummary sweep = sweep_all_k(comm, cfg, in, log, best_of);
-  kmeans::KMeansResult best = std::move(best_of.at(sweep.recommended_k));
+  report::SweepSummary sweep;
+  r.timed("sweep", [&] { sweep = sweep_all_k(comm, cfg, in, log, best_of); });
+  r.summary.kmeans = std::move(best_of.at(sweep.recommended_k));
   best_of.clear();  // only the recommended k's labels stay in memory for its profile
-  report::RunSummary summary = profile_recommended(comm, cfg, in, std::move(sweep), std::move(best), labels, log);
-  summary.timings.emplace_back("sweep", clock.seconds());
-  write_reports(comm, out_dir, summary);
-  print_summary(comm, log, out_dir, summary, clock.seconds());
+  r.k = r.summary.kmeans.clusters();  // the recommended k, or fewer when the data has fewer distinct rows
+  r.summary.sweep = std::move(sweep);
+  profile_segments(r);
+  if (!r.labels.empty())  // the file's IDs were written for some run; say which k they now name
+    log.info("note: --segment-labels " + cfg.profile.segment_labels + " names the segments of the recommended k = " +
+             std::to_string(r.k) + "; check that its IDs mean the segments you wrote them for");
+  label_segments(r, nullptr, false);
+  write_outputs(r);
+  write_sweep_csv(r);
+  print_sweep_summary(r, clock.seconds());
   return 0;
 }
 

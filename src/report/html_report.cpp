@@ -224,7 +224,11 @@ void category_mix_section(std::ostringstream& o, const RunSummary& s) {
   for (const auto& m : s.profiles.mixes) {
     const std::vector<std::size_t> shown = shown_groups(m);
     const bool other = shown.size() < m.groups.size();
-    o << "<h3>" << escape(m.column) << "</h3><table class=\"mix-table\" data-column=\"" << escape(m.column)
+    o << "<h3>" << escape(m.column) << "</h3>";
+    if (const auto unknown = s.unknown_in(m); unknown > 0)
+      o << "<p class=\"note\">" << format_number(static_cast<double>(unknown)) << " customers with no " << escape(m.column)
+        << " value are left out of these shares.</p>";
+    o << "<table class=\"mix-table\" data-column=\"" << escape(m.column)
       << "\"><tr><th class=\"text\">segment</th>";
     for (const std::size_t g : shown) o << "<th>" << escape(m.groups[g]) << "</th>";
     if (other) o << "<th>other " << m.groups.size() - shown.size() << "</th>";
@@ -407,7 +411,7 @@ std::string render_html_report(const RunSummary& s) {
     << "Features: ";
   for (std::size_t f = 0; f < s.dims(); ++f)
     o << (f ? ", " : "") << escape(s.scaling.names[f]) << (s.scaling.kinds[f] == data::TransformKind::log1p ? " (log1p)" : "");
-  o << ". Rows dropped (NaN/Inf): " << s.rows_dropped << ".</li></ul>";
+  o << ". Rows dropped (NaN/Inf): " << format_number(static_cast<double>(s.rows_dropped)) << ".</li></ul>";
   o << "<script>" << kRenderCheck << "</script></body></html>\n";
   return o.str();
 }

@@ -25,7 +25,7 @@ std::string escape(const std::string& text) {
 std::string format_number(double v) {
   if (!std::isfinite(v)) return "\u2013";
   char buf[64];
-  if (std::abs(v) >= 10000) {
+  if (std::abs(v) >= 1000) {  // thousands separators on every figure of four digits or more
     std::snprintf(buf, sizeof buf, "%.0f", std::abs(v));
     std::string digits = buf, grouped;
     for (std::size_t i = 0; i < digits.size(); ++i) {

@@ -16,6 +16,7 @@
 #include "custseg/report/definitions.hpp"
 #include "custseg/report/label_caveats.hpp"
 #include "custseg/report/segment_order.hpp"
+#include "custseg/report/svg.hpp"
 #include "custseg/stats/quantile_selection.hpp"
 #include "custseg/util/error.hpp"
 
@@ -89,7 +90,11 @@ ordered_json category_mix_json(const RunSummary& s) {
       }
       segs.push_back(seg);
     }
-    out.push_back({{"column", m.column}, {"groups", m.groups}, {"population_share", pop}, {"segments", segs}});
+    out.push_back({{"column", m.column},
+                   {"groups", m.groups},
+                   {"unknown", s.unknown_in(m)},
+                   {"population_share", pop},
+                   {"segments", segs}});
   }
   return out;
 }
@@ -382,7 +387,8 @@ std::string render_console_table(const RunSummary& s) {
       out << buf << "  (" << s.suppression_reason(c) << ")\n";
       continue;
     }
-    std::snprintf(buf, sizeof buf, "%7d %10lld  %5.1f%%", s.segment_id(c), static_cast<long long>(s.kmeans.counts[c]), 100.0 * s.share(c));
+    std::snprintf(buf, sizeof buf, "%7d %10s  %5.1f%%", s.segment_id(c),
+                  svg::format_number(static_cast<double>(s.kmeans.counts[c])).c_str(), 100.0 * s.share(c));
     out << buf;
     for (std::size_t f = 0; f < shown; ++f) {
       std::snprintf(buf, sizeof buf, " %*.4g", width[f], s.moments[f].mean[c]);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -17,6 +18,12 @@ namespace {
 constexpr std::size_t kMaxLabelChars = 200;  // a name or action is a line of a report, not a memo
 
 std::string read_whole_file(const std::string& path) {
+  // Refused before opening: reading a FIFO would wait forever, a directory reads as empty.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(status)) throw_input("--segment-labels: " + path + " is a directory, not a CSV file");
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    throw_input("--segment-labels: " + path + " is not a regular file (a pipe or device cannot be read as labels)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw_input("--segment-labels: cannot read " + path);
   std::ostringstream text;
@@ -56,14 +63,48 @@ std::int32_t parse_segment_id(std::string_view text, const std::string& where) {
   return id;
 }
 
-std::string bounded_field(std::string_view text, const char* what, const std::string& where) {
-  if (text.size() > kMaxLabelChars)
+// Characters, not bytes: a name in Greek or Japanese has the same allowance as one in English.
+std::size_t utf8_characters(std::string_view text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; }));
+}
+
+std::string_view trimmed(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+// A name or action is one line of a report: surrounding blanks are dropped (a blank name keeps
+// the generated one), a line break or other control character is refused, and so is a field
+// over kMaxLabelChars characters.
+std::string label_field(std::string_view raw, const char* what, const std::string& where) {
+  const std::string_view text = trimmed(raw);
+  if (std::any_of(text.begin(), text.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F; }))
+    throw_input(where + ": the " + std::string(what) + " contains a line break or another control character");
+  if (utf8_characters(text) > kMaxLabelChars)
     throw_input(where + ": the " + std::string(what) + " is longer than " + std::to_string(kMaxLabelChars) + " characters");
   return std::string(text);
 }
 
+// Two names a person gave (file or model) that are equal: refused, since renaming either would
+// overrule the person and keeping both would make two segments indistinguishable in a CRM.
+void refuse_repeated_person_names(const SegmentProfiles& p, std::span<const std::int32_t> ids) {
+  std::map<std::string, std::size_t> first_with;
+  for (std::size_t c = 0; c < p.names.size(); ++c) {
+    if (p.name_sources[c] == kNameGenerated) continue;
+    const auto [it, fresh] = first_with.emplace(p.names[c], c);
+    if (fresh) continue;
+    auto id = [&](std::size_t i) { return std::to_string(i < ids.size() ? ids[i] : static_cast<std::int32_t>(i)); };
+    throw_input("segments " + id(it->second) + " and " + id(c) + " would both be named '" + p.names[c] + "' (" +
+                p.name_sources[it->second] + ", " + p.name_sources[c] +
+                "): give one of them another name in the --segment-labels file");
+  }
+}
+
 // Numbers generated names that repeat a name (person-given names are never renamed).
-void keep_names_unique(SegmentProfiles& p) {
+void keep_names_unique(SegmentProfiles& p, std::span<const std::int32_t> ids) {
+  refuse_repeated_person_names(p, ids);
   std::vector<std::string> taken, generated;
   std::vector<std::size_t> generated_at;
   for (std::size_t c = 0; c < p.names.size(); ++c) {
@@ -103,8 +144,8 @@ SegmentLabels read_segment_labels(const std::string& path) {
     if (record.size() != width) ingest::fail_ragged(path, record, width);
     const std::int32_t id = parse_segment_id(record.field(cols.id), where);
     SegmentLabel label;
-    if (cols.name != SIZE_MAX) label.name = bounded_field(record.field(cols.name), "name", where);
-    if (cols.action != SIZE_MAX) label.action = bounded_field(record.field(cols.action), "action", where);
+    if (cols.name != SIZE_MAX) label.name = label_field(record.field(cols.name), "name", where);
+    if (cols.action != SIZE_MAX) label.action = label_field(record.field(cols.action), "action", where);
     if (!labels.emplace(id, label).second) throw_input(where + ": segment " + std::to_string(id) + " is listed twice");
     if (!label.name.empty()) {
       const auto [it, fresh] = id_of_name.emplace(label.name, id);
@@ -135,7 +176,7 @@ std::vector<std::int32_t> apply_segment_labels(SegmentProfiles& p, std::span<con
     }
     p.actions[c] = it->second.action;
   }
-  keep_names_unique(p);
+  keep_names_unique(p, ids);
   std::vector<std::int32_t> unknown;
   for (const auto& [id, label] : labels)
     if (!used.count(id)) unknown.push_back(id);
@@ -153,9 +194,9 @@ void carry_model_labels(SegmentProfiles& p, std::span<const std::int32_t> ids, c
     const std::string source = j < model.name_sources.size() ? model.name_sources[j] : kNameGenerated;
     if (!all && source == kNameGenerated) continue;
     p.names[c] = model.names[j];
-    p.name_sources[c] = source == kNameGenerated ? kNameFromModel : source;
+    p.name_sources[c] = source;  // a generated name stays generated: no person chose it
   }
-  keep_names_unique(p);
+  keep_names_unique(p, ids);
 }
 
 }  // namespace custseg::stats

@@ -66,8 +66,18 @@ ProfileColumns resolve_profile_columns(const io::File& file, const io::TableInfo
     if (contains(features, name))
       throw_usage("column '" + name + "' is a --profile column and a feature: a profile column is shown per segment, "
                   "never clustered on (remove it from one of the two)");
-    if (contains(c.kpi, name) || contains(c.protected_columns, name))
-      throw_usage("column '" + name + "' is listed both in --profile and as a KPI or protected column");
+    if (contains(c.kpi, name) || contains(c.protected_columns, name)) {
+      // Say where the other role came from: an option the user typed, or the column's own
+      // role attribute (which the user may never have seen).
+      const bool kpi = contains(c.kpi, name);
+      const std::string option = kpi ? "--kpi" : "--protected";
+      const bool listed = contains(split_list(kpi ? request.kpi : request.protected_columns), name);
+      throw_usage("column '" + name + "' is listed in --profile but is already " + (kpi ? "a KPI" : "a protected column") +
+                  (listed ? " (by " + option + ")"
+                          : " (by its role attribute in " + file.path() + "; " + option + " LIST or " + option +
+                                " none overrides the attribute)") +
+                  "; a column is shown in one role only");
+    }
   }
   c.bands = parse_bands(request.bands);
   for (const auto& [name, cuts] : c.bands) {
@@ -133,15 +143,23 @@ const std::vector<double>* declared_bands(const ProfileColumns& columns, const s
   return it == columns.bands.end() ? nullptr : &it->second;
 }
 
+std::string first_or_empty(const std::vector<std::string>& v) { return v.empty() ? std::string() : v[0]; }
+
 // The column's label, unit and higher_is attributes; an input error for a higher_is other than
-// good or bad (a typo would silently colour a report the wrong way round).
+// good or bad, an empty one included (a typo would silently colour a report the wrong way round),
+// and for any of them given as an array of strings.
 ColumnMeta read_column_meta(const io::File& file, const io::TableInfo& table, const std::string& name) {
-  auto first = [&](const char* attribute) {
+  // Each is one string: an array (h5py writes a list as one) would leave the report guessing.
+  auto one = [&](const char* attribute) {
     const auto v = io::column_attribute(file, table, name, attribute);
-    return v.empty() ? std::string() : v[0];
+    if (v.size() > 1)
+      throw_input(file.path() + ": column '" + name + "' has a " + attribute + " attribute of " + std::to_string(v.size()) +
+                  " strings; it must be one string");
+    return v;
   };
-  ColumnMeta m{first("label"), first("unit"), first("higher_is")};
-  if (!m.higher_is.empty() && m.higher_is != "good" && m.higher_is != "bad")
+  const auto higher_is = one("higher_is");
+  ColumnMeta m{first_or_empty(one("label")), first_or_empty(one("unit")), first_or_empty(higher_is)};
+  if (!higher_is.empty() && m.higher_is != "good" && m.higher_is != "bad")
     throw_input(file.path() + ": column '" + name + "' has higher_is = '" + m.higher_is +
                 "'; it must be 'good' or 'bad' (or absent)");
   return m;

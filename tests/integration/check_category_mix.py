@@ -53,6 +53,9 @@ def main(table, run, specs):
             groups = data[column]
         if mix["groups"] != want_labels:
             fail(f"{column}: groups {mix['groups']}, expected {want_labels}")
+        unknown = int(len(groups) - groups.isin(range(len(want_labels))).sum())
+        if mix.get("unknown") != unknown:
+            fail(f"{column}: report.json unknown = {mix.get('unknown')!r}, pandas counts {unknown} segmented customers without a value")
         pop = groups.value_counts(normalize=True).reindex(range(len(want_labels)), fill_value=0.0)
         if not np.allclose(mix["population_share"], pop.values, rtol=0, atol=1e-12):
             fail(f"{column}: population shares {mix['population_share']} vs pandas {list(pop.values)}")

@@ -64,6 +64,10 @@ def carried(run, model_run, person_only):
         if action != old_action:
             fail(f"segment {sid}: action {action!r}, the model's is {old_action!r}")
         person = old_source != "generated"
+        if source not in ("generated", "labels file"):
+            fail(f"segment {sid}: name_source {source!r} (expected 'generated' or 'labels file')")
+        if (person or not person_only) and source != old_source:
+            fail(f"segment {sid}: name_source {source!r}, the model's is {old_source!r} (a carried name keeps its source)")
         if person_only and not person:
             if source != "generated":
                 fail(f"segment {sid}: a generated name was carried by segment --previous ({name!r})")

@@ -74,12 +74,36 @@ TEST_F(CategoryMix, MisuseIsAUsageError) {
       {"--profile age --bands 'age 30,50'", "needs the form column:cut"},
       {"--profile region --bands 'region:1,2'", "holds categories"},
       {"--profile nosuchcolumn", "not found"},
+      // gender is protected by its role attribute (generate writes it): the message says so.
+      {"--profile gender", "already a protected column (by its role attribute in"},
+      {"--profile churned --kpi churned", "already a KPI (by --kpi)"},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const std::string out = run_dir("misuse" + std::to_string(i));
     const auto r = run_custseg(segment(out, cases[i].first));
     EXPECT_NE(r.exit_code, 0) << cases[i].first;
     EXPECT_NE(r.output.find(cases[i].second), std::string::npos) << cases[i].first << "\n" << r.output;
+    EXPECT_FALSE(fs::exists(fs::path(out) / "results.h5"));
+  }
+}
+
+// A higher_is that is empty or a list of strings (what h5py writes for a Python list) is refused
+// naming the column: either would colour the report by a guess.
+TEST_F(CategoryMix, MalformedHigherIsAttributeIsAnInputError) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"''", "has higher_is = ''"},
+      {"['good', 'bad']", "has a higher_is attribute of 2 strings"},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const std::string copy = run_dir("higher-is" + std::to_string(i)) + ".h5";
+    const auto w = run_shell("cp " + table() + " " + copy + " && /usr/bin/python3 -c \"import h5py,sys; f=h5py.File(sys.argv[1],'r+'); "
+                             "ds=[]; f.visititems(lambda n,o: ds.append(o) if isinstance(o,h5py.Dataset) and n.endswith('monetary') else None); "
+                             "ds[0].attrs['higher_is']=" + cases[i].first + "\" " + copy);
+    ASSERT_EQ(w.exit_code, 0) << w.output;
+    const std::string out = run_dir("higher-is-run" + std::to_string(i));
+    const auto r = run_custseg("segment --input " + copy + " --output " + out + " --k 3 --n-init 1 -q");
+    EXPECT_EQ(r.exit_code, 3) << r.output;
+    EXPECT_NE(r.output.find("column 'monetary' " + cases[i].second), std::string::npos) << r.output;
     EXPECT_FALSE(fs::exists(fs::path(out) / "results.h5"));
   }
 }

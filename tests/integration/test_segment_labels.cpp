@@ -94,6 +94,8 @@ TEST_F(SegmentLabels, BadFilesAreInputErrorsNamingFileAndLine) {
       {"segment,name\n1,A\n", "no segment_id column"},
       {"segment_id,name\n1,Same\n2,Same\n", "are both named 'Same'"},
       {"", "the file is empty"},
+      {"segment_id,name\n1,\"Two\nlines\"\n", "line 2: the name contains a line break"},
+      {"segment_id,name\n1," + std::string(201, 'x') + "\n", "longer than 200 characters"},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const std::string file = (dir_ / ("bad" + std::to_string(i) + "-np" + std::to_string(test_np()) + ".csv")).string();
@@ -104,7 +106,56 @@ TEST_F(SegmentLabels, BadFilesAreInputErrorsNamingFileAndLine) {
     EXPECT_NE(r.output.find(cases[i].second), std::string::npos) << r.output;
     EXPECT_FALSE(fs::exists(fs::path(out) / "results.h5")) << "nothing written";
   }
+  // Not files: a directory is named as one; a pipe is refused at once (reading it would hang).
+  const auto directory = run_custseg(segment(table(), run_dir("bad-dir"), "--segment-labels " + dir_.string()));
+  EXPECT_EQ(directory.exit_code, 3) << directory.output;
+  EXPECT_NE(directory.output.find("is a directory"), std::string::npos) << directory.output;
+  const std::string fifo = (dir_ / ("labels-np" + std::to_string(test_np()) + ".fifo")).string();
+  ASSERT_EQ(run_shell("rm -f " + fifo + " && mkfifo " + fifo).exit_code, 0);
+  const auto pipe = run_custseg(segment(table(), run_dir("bad-fifo"), "--segment-labels " + fifo));
+  EXPECT_EQ(pipe.exit_code, 3) << pipe.output;
+  EXPECT_NE(pipe.output.find("not a regular file"), std::string::npos) << pipe.output;
   const auto missing = run_custseg(segment(table(), run_dir("bad-missing"), "--segment-labels " + (dir_ / "nope.csv").string()));
   EXPECT_EQ(missing.exit_code, 3) << missing.output;
   EXPECT_NE(missing.output.find("cannot read"), std::string::npos) << missing.output;
+}
+
+// Names a person gave stay theirs, so two of them that coincide (one in the file given to score,
+// one carried from the model) are refused rather than numbered.
+TEST_F(SegmentLabels, ScoreRefusesTwoSegmentsAPersonNamedAlike) {
+  const std::string model = run_dir("clash-model");
+  ASSERT_EQ(run_custseg(segment(table(), model, "--segment-labels " + labels())).exit_code, 0);
+  const std::string file = (dir_ / ("clash-np" + std::to_string(test_np()) + ".csv")).string();
+  write(file, "segment_id,name\n1,Win-back targets\n");
+  const std::string out = run_dir("clash-scored");
+  const auto r = run_custseg("score --model " + model + "/results.h5 --input " + period2() + " --output " + out +
+                             " -q --overwrite --segment-labels " + file);
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("segments 0 and 1 would both be named 'Win-back targets'"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(fs::path(out) / "results.h5"));
+}
+
+// Blanks around a name go; a blank name keeps the generated one; the 200-character limit counts
+// characters (150 two-byte letters pass); a file naming hundreds of absent IDs warns once.
+TEST_F(SegmentLabels, NamesAreTrimmedCountedInCharactersAndUnusedIdsWarnOnce) {
+  std::string long_name;
+  for (int i = 0; i < 150; ++i) long_name += "\xc3\xa9";  // é
+  std::string text = "segment_id,name,action\n1,  " + long_name + "  ,  call them  \n3,   ,\n";
+  for (int id = 100; id <= 400; ++id) text += std::to_string(id) + ",Old " + std::to_string(id) + ",\n";
+  const std::string file = (dir_ / ("trim-np" + std::to_string(test_np()) + ".csv")).string();
+  write(file, text);
+  const std::string run = run_dir("trimmed");
+  const auto r = run_custseg(segment(table(), run, "--segment-labels " + file));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("301 segment IDs are not in this run (100, 101, 102, 103, 104, ...)"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("not in this run"), r.output.rfind("not in this run")) << "one warning, not 301";
+  const auto j = nlohmann::json::parse(slurp(fs::path(run) / "report.json"));
+  for (const auto& s : j["segments"]) {
+    if (s["segment"] == 1) {
+      EXPECT_EQ(s["name"], long_name);
+      EXPECT_EQ(s["action"], "call them");
+    }
+    if (s["segment"] == 3) EXPECT_EQ(s["name_source"], "generated") << "a blank name keeps the generated one";
+  }
 }

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "results_reader.hpp"
 
 using namespace custseg::testing;
 namespace fs = std::filesystem;
@@ -67,6 +68,28 @@ TEST_F(Sweep, IdenticalForAnyRankCount) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(slurp(dir_ / run / "sweep.csv"), slurp(dir_ / "ref" / "sweep.csv"));
   EXPECT_EQ(slurp(dir_ / run / "segments.csv"), slurp(dir_ / "ref" / "segments.csv"));
+}
+
+// The recommended k is written as segment writes a run: results.h5 that score reads as a model
+// (scoring the same table gives back the sweep's own assignments), and segments.csv sizes that
+// equal the counts of /assignments/segment.
+TEST_F(Sweep, RecommendedKIsAResultSetThatScoreReads) {
+  const std::string model = (dir_ / "ref" / "results.h5").string();
+  const auto k = nlohmann::json::parse(slurp(dir_ / "ref" / "report.json"))["sweep"]["recommended_k"].get<std::size_t>();
+  const auto labels = read_dataset<std::int32_t>(model, "/assignments/segment");
+  ASSERT_EQ(labels.size(), 5000u);
+  std::vector<std::int64_t> counted(k, 0);
+  for (const auto l : labels) {
+    ASSERT_GE(l, 0);
+    ASSERT_LT(static_cast<std::size_t>(l), k);
+    ++counted[static_cast<std::size_t>(l)];
+  }
+  EXPECT_EQ(read_dataset<std::int64_t>(model, "/segments/count"), counted);
+  EXPECT_TRUE(fs::exists(dir_ / "ref" / "assignments.csv"));
+  const std::string run = "scored-np" + std::to_string(test_np());
+  const auto r = run_custseg("score --input " + table() + " --model " + model + " --output " + (dir_ / run).string() + " -q");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(read_dataset<std::int32_t>((dir_ / run / "results.h5").string(), "/assignments/segment"), labels);
 }
 
 // A list runs exactly its values, in ascending order (the same fits as in the range's run).

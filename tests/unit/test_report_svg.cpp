@@ -16,6 +16,7 @@ TEST(Svg, NumberFormats) {
   EXPECT_EQ(svg::format_number(1234567.4), "1,234,567");
   EXPECT_EQ(svg::format_number(-20000), "-20,000");
   EXPECT_EQ(svg::format_number(123.4), "123");
+  EXPECT_EQ(svg::format_number(4372), "4,372") << "every figure of four digits is grouped alike";
   EXPECT_EQ(svg::format_number(0.61234), "0.612");
   EXPECT_EQ(svg::format_number(std::nan("")), "\u2013");
   EXPECT_EQ(svg::format_percent(0.1234), "12.3%");

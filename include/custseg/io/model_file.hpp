@@ -35,7 +35,7 @@ struct Model {
   std::vector<std::string> kpi_names;  // /segments/kpi_names (empty when absent)
   std::uint64_t assignment_rows = 0;   // length of /assignments/segment (0 when the file has none)
   // Per segment (k each, or empty when absent): /segments/names, /segments/actions and
-  // /segments/name_source ("generated", "labels file", "model"); score carries them over.
+  // /segments/name_source ("generated" or "labels file"); score carries them over.
   std::vector<std::string> names, actions, name_sources;
 };
 

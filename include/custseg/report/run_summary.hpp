@@ -82,6 +82,10 @@ struct RunSummary {
   }
   [[nodiscard]] std::size_t dims() const { return scaling.names.size(); }
   [[nodiscard]] std::uint64_t rows_assigned() const { return rows_total - rows_dropped; }
+  // Segmented customers a --profile column's mix leaves out (no value in that column).
+  [[nodiscard]] std::int64_t unknown_in(const stats::CategoryMix& mix) const {
+    return static_cast<std::int64_t>(rows_assigned()) - mix.known();
+  }
   [[nodiscard]] bool substantial(std::size_t c) const { return kmeans.counts[c] >= min_segment_size; }
   // Complementary suppression (as statistical offices do): with exactly one small segment, its
   // count and KPI totals would follow from the population totals minus the other segments, so the
@@ -104,11 +108,11 @@ struct RunSummary {
     return substantial(c) ? "suppressed to protect a smaller segment" : suppressed_text() + " customers: suppressed";
   }
   // The name every report and assignments.csv give segment c: its name, except that a segment
-  // too small to be substantial is "not substantial" unless a person named it (labels file or
-  // model): a generated name describes the statistics the reports suppress.
+  // whose figures are suppressed (too small, or the complement that would reveal one) is "not
+  // substantial" unless a person named it: a generated name describes the suppressed statistics.
   [[nodiscard]] std::string segment_name(std::size_t c) const {
     const bool named_by_person = c < profiles.name_sources.size() && profiles.name_sources[c] != "generated";
-    if (!substantial(c) && !named_by_person) return "not substantial";
+    if (suppressed(c) && !named_by_person) return "not substantial";
     return c < profiles.names.size() ? profiles.names[c] : "";
   }
   [[nodiscard]] std::string segment_action(std::size_t c) const {

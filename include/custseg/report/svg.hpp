@@ -9,7 +9,7 @@ namespace custseg::report::svg {
 // Escapes &, <, >, " and ' for text and attribute values.
 std::string escape(const std::string& text);
 
-// Human-readable numbers: 1,234,567 for large values, 3 significant digits otherwise; "–" for NaN.
+// Human-readable numbers: 1,234,567 from 1,000 up (thousands separators), 3 significant digits below 100; "–" for NaN.
 std::string format_number(double v);
 std::string format_percent(double fraction, int decimals = 1);  // 0.123 -> "12.3%"
 // Coordinates: fixed 1 decimal, so output is stable and compact.

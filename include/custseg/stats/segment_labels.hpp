@@ -19,21 +19,24 @@ namespace custseg::stats {
 
 inline constexpr const char* kNameGenerated = "generated";
 inline constexpr const char* kNameFromLabelsFile = "labels file";
-inline constexpr const char* kNameFromModel = "model";
 
 struct SegmentLabel {
   std::string name, action;
 };
 using SegmentLabels = std::map<std::int32_t, SegmentLabel>;  // by stable segment ID
 
-// Input errors (exit 3) naming the file and line: unreadable, not UTF-8 text, malformed CSV, a
-// header without segment_id or with an unknown or repeated column, an ID that is not an integer
-// >= 0, an ID listed twice, a name or action over 200 characters, two IDs given the same name.
+// Names and actions lose surrounding blanks (a blank name keeps the generated one). Input errors
+// (exit 3) naming the file and line: a directory, FIFO or device, unreadable, not UTF-8 text,
+// malformed CSV, a header without segment_id or with an unknown or repeated column, an ID that is
+// not an integer >= 0, an ID listed twice, a name or action over 200 characters (UTF-8
+// characters, not bytes) or holding a line break or other control character, two IDs given the
+// same name.
 SegmentLabels read_segment_labels(const std::string& path);
 
 // Gives index c of `profiles` (stable ID ids[c]) the file's name (when non-empty) and action, and
 // marks the name's source. Names stay unique: a generated name equal to a person's is numbered
-// (number_repeated_names). Returns the file's IDs that are not in this run (for a warning).
+// (number_repeated_names); two names a person gave (this file's, or carried from a model) that
+// are equal are an input error naming both IDs. Returns the file's IDs that are not in this run (for a warning).
 std::vector<std::int32_t> apply_segment_labels(SegmentProfiles& profiles, std::span<const std::int32_t> ids,
                                                const SegmentLabels& labels);
 
@@ -46,8 +49,8 @@ struct ModelLabels {
 // Carries a model's labels to index c of `profiles` where ids[c] is one of the model's IDs.
 // all = true (score: the same segments) carries every name; all = false (segment --previous: the
 // segments were refitted) carries only the names a person gave (source not "generated"), since a
-// generated name describes last period's statistics. Carried names keep their source; actions
-// always carry. Names stay unique as in apply_segment_labels.
+// generated name describes last period's statistics. Carried names keep their source ("generated"
+// stays generated); actions always carry. Names stay unique as in apply_segment_labels.
 void carry_model_labels(SegmentProfiles& profiles, std::span<const std::int32_t> ids, const ModelLabels& model,
                         bool all);
 

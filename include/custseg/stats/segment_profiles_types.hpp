@@ -76,6 +76,12 @@ struct CategoryMix {
   std::vector<std::int64_t> counts;        // [k * G] customers of group g in segment c at c * G + g
 
   [[nodiscard]] std::size_t segments() const { return groups.empty() ? 0 : counts.size() / groups.size(); }
+  // Segmented customers with a known value (the rest are left out of every share).
+  [[nodiscard]] std::int64_t known() const {
+    std::int64_t n = 0;
+    for (const auto p : population) n += p;
+    return n;
+  }
   // Share of segment c's customers (with a known value) in group g; NaN when it has none.
   [[nodiscard]] double segment_share(std::size_t c, std::size_t g) const;
   [[nodiscard]] double population_share(std::size_t g) const;
@@ -90,8 +96,8 @@ struct SegmentProfiles {
   ClusterQuality quality;  // in the k-means space
   std::vector<std::string> names;
   // Per k-means index, parallel to names: the recommended action (empty: none given) and where
-  // the name came from: "generated" (the naming rules), "labels file" (--segment-labels) or
-  // "model" (score, or segment --previous: carried from the model with the stable segment ID).
+  // the name came from: "generated" (the naming rules) or "labels file" (--segment-labels). A name
+  // carried from a model (score, segment --previous) keeps the source it had there.
   std::vector<std::string> actions;
   std::vector<std::string> name_sources;
 };
