@@ -31,6 +31,7 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/ingest/csv.cpp
   ${_src}/ingest/ingest_config.cpp
   ${_src}/ingest/quality_report.cpp
+  ${_src}/ingest/row_digest.cpp
   ${_src}/ingest/table_columns.cpp
   ${_src}/ingest/transactions.cpp
   ${_src}/ingest/values.cpp

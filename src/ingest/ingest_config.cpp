@@ -86,6 +86,9 @@ bool parse_ingest_config(int argc, char** argv, int rank, IngestConfig& c) {
        "strptime format of dates, e.g. %d/%m/%Y, '%m/%d/%Y %H:%M', %Y%m%d, %Y-%m-%d; auto = "
        "YYYY-MM-DD[ HH:MM[:SS]] or M/D/YYYY[ H:MM[:SS]]")
       ("strict", po::bool_switch(&c.strict), "fail if any row is set aside")
+      ("dedupe", po::bool_switch(&c.dedupe),
+       "drop exact duplicate rows (every field equal to another row of the same customer) before summing; "
+       "without it they are kept and counted in the quality report's duplicate_rows")
       ("read-block-bytes", po::value(&c.read_block_size)->default_value(c.read_block_size),
        "the CSV is read in parts of at most this many bytes per rank and step, e.g. 64M or 1048576 (bounds "
        "memory)");
@@ -105,8 +108,9 @@ bool parse_ingest_config(int argc, char** argv, int rank, IngestConfig& c) {
     if (!t || *t % 86400 != 0)
       throw_usage("'" + *date + "' is not a date; --as-of and --churn-after take YYYY-MM-DD");
   }
-  if (!c.table.empty() && (!c.as_of.empty() || !c.churn_after.empty() || c.date_format != "auto" || !c.columns.amount.empty()))
-    throw_usage("--as-of, --churn-after, --date-format and --amount-column apply to --transactions only");
+  if (!c.table.empty() && (!c.as_of.empty() || !c.churn_after.empty() || c.date_format != "auto" || !c.columns.amount.empty() || c.dedupe))
+    throw_usage("--as-of, --churn-after, --date-format, --amount-column and --dedupe apply to --transactions only "
+                "(a customer table with a repeated id is refused: one row per customer)");
   check_dialect_options(c);
   c.read_block_bytes = parse_byte_size(c.read_block_size, "--read-block-bytes");
   if (c.read_block_bytes < 1) throw_usage("--read-block-bytes must be at least 1");

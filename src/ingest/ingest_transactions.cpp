@@ -245,14 +245,45 @@ struct CustomerRows {
   std::vector<std::string> countries;
 };
 
+// Collective: the exact duplicate rows of all customers (each customer's rows are on one rank
+// now) into the report; with --dedupe the copies move from their disposition to
+// duplicates_dropped, and count_duplicates has taken their amounts out of the sums.
+void count_duplicate_rows(const mpi::Communicator& comm, std::vector<CustomerSummary>& customers, bool drop,
+                          QualityReport& report) {
+  std::vector<std::uint64_t> copies(kDispositions, 0);
+  for (auto& s : customers) {
+    s.count_duplicates(drop);
+    for (std::size_t d = 0; d < kDispositions; ++d) copies[d] += s.duplicates[d];
+  }
+  comm.allreduce_sum(std::span<std::uint64_t>(copies));
+  std::copy(copies.begin(), copies.end(), report.duplicates.begin());
+  // The rows compared: those that reached a customer (not set aside for a missing id, date,
+  // quantity or price).
+  std::uint64_t compared = report.rows;
+  for (const Disposition d : {Disposition::missing_customer_id, Disposition::bad_date, Disposition::bad_quantity,
+                              Disposition::bad_price})
+    compared -= report.count[static_cast<std::size_t>(d)];
+  report.duplicates_dropped = drop;
+  if (drop)
+    for (std::size_t d = 0; d < kDispositions; ++d) report.count[d] -= copies[d];
+  constexpr double kRepeatedExport = 0.4;  // half the rows compared are copies when a file is fed twice
+  const std::uint64_t n = report.duplicate_rows();
+  if (n > 0 && static_cast<double>(n) >= kRepeatedExport * static_cast<double>(compared))
+    report.warnings.push_back(std::to_string(n) + " of the " + std::to_string(compared) +
+                              " rows with a customer are exact copies of another row of the same customer: was the same file or "
+                              "export fed twice (concatenated)? " +
+                              (drop ? "--dedupe dropped the copies." : "--dedupe drops the copies."));
+}
+
 // Collective: features of this rank's merged customers; adds the global gross and returned
 // value and the customers without purchases to the report.
 CustomerRows finish_customers(const mpi::Communicator& comm, Shuffled&& shuffled, std::int64_t as_of,
-                              const std::optional<std::int64_t>& churn_day, QualityReport& report) {
+                              const std::optional<std::int64_t>& churn_day, bool dedupe, QualityReport& report) {
   CustomerRows out;
   std::int64_t gross = 0, returned = 0;
   std::uint64_t without_purchases = 0;
   std::set<std::string> local_countries;
+  count_duplicate_rows(comm, shuffled.customers, dedupe, report);
   for (const auto& s : shuffled.customers) {
     gross += s.gross;
     returned += s.returned;
@@ -433,7 +464,7 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
   const bool text_ids = string_ids(comm, aggregator);
   Shuffled shuffled = text_ids ? shuffle_by_text_id(comm, std::move(aggregator.text_customers()))
                                : shuffle_by_customer(comm, std::move(aggregator.customers()));
-  CustomerRows customers = finish_customers(comm, std::move(shuffled), as_of_day(report, dates), dates.churn, report);
+  CustomerRows customers = finish_customers(comm, std::move(shuffled), as_of_day(report, dates), dates.churn, cfg.dedupe, report);
   SortedRows sorted = sort_globally(comm, std::move(customers.features), text_ids);
   report.customers = sorted.total;
   log.info("  " + std::to_string(report.customers) + " customers after shuffle and merge (" +

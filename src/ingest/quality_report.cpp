@@ -13,8 +13,14 @@ std::uint64_t QualityReport::set_aside() const {
   return n;
 }
 
-std::uint64_t QualityReport::accounted() const {
+std::uint64_t QualityReport::duplicate_rows() const {
   std::uint64_t n = 0;
+  for (auto c : duplicates) n += c;
+  return n;
+}
+
+std::uint64_t QualityReport::accounted() const {
+  std::uint64_t n = duplicates_dropped ? duplicate_rows() : 0;
   for (auto c : count) n += c;
   return n;
 }
@@ -48,6 +54,17 @@ nlohmann::json to_json(const QualityReport& r) {
     reasons[disposition_name(disp)] = e;
   }
   j["set_aside"] = reasons;
+  nlohmann::json copies = nlohmann::json::object();
+  for (std::size_t d = 0; d < kDispositions; ++d)
+    if (r.duplicates[d] > 0) copies[disposition_name(static_cast<Disposition>(d))] = r.duplicates[d];
+  j["duplicate_rows"] = {
+      {"count", r.duplicate_rows()},
+      {"dropped", r.duplicates_dropped},
+      {"by_disposition", copies},
+      {"meaning", std::string("rows equal in every field to another row of the same customer (copies beyond the first; "
+                              "rows without a customer, date, quantity or price are not compared); ") +
+                      (r.duplicates_dropped ? "dropped by --dedupe: in no count above and in no sum"
+                                            : "kept, as in the counts above; --dedupe drops them")}};
   j["line_numbers"] = "physical lines of the input as an editor counts them (header = line 1)";
   j["first_transaction"] = r.first_transaction;
   j["last_transaction"] = r.last_transaction;
@@ -87,6 +104,9 @@ std::string console_summary(const QualityReport& r) {
                 r.customers, r.customers_without_purchases, money_text(r.gross).c_str(), money_text(r.returned).c_str(),
                 money_text(r.gross - r.returned).c_str());
   out += buf;
+  if (r.duplicate_rows() > 0)
+    out += "\n  " + std::to_string(r.duplicate_rows()) + " exact duplicate rows " +
+           (r.duplicates_dropped ? "dropped (--dedupe)" : "kept (--dedupe drops them)");
   for (const auto& w : r.warnings) out += "\n  warning: " + w;
   return out;
 }

@@ -94,6 +94,19 @@ void CustomerSummary::merge(CustomerSummary&& o) {
   }
   invoices.insert(invoices.end(), std::make_move_iterator(o.invoices.begin()), std::make_move_iterator(o.invoices.end()));
   products.insert(products.end(), std::make_move_iterator(o.products.begin()), std::make_move_iterator(o.products.end()));
+  rows.insert(rows.end(), o.rows.begin(), o.rows.end());
+}
+
+void CustomerSummary::count_duplicates(bool drop) {
+  std::sort(rows.begin(), rows.end());
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i].digest != rows[i - 1].digest) continue;
+    ++duplicates[rows[i].disposition];
+    if (!drop) continue;
+    gross -= rows[i].gross;
+    returned -= rows[i].returned;
+  }
+  rows = {};
 }
 
 void CustomerSummary::normalise() {
@@ -198,12 +211,15 @@ void TransactionAggregator::add(const CsvRecord& r) {
     if (columns_.country) s.country = std::string(trim(r.field(*columns_.country)));
   }
   if (d == Disposition::purchase) s.last_day_any = std::max(s.last_day_any, day);
-  if (!in_window && (d == Disposition::purchase || netted_into_monetary(d))) return count(Disposition::after_as_of, r.line());
+  if (!in_window && (d == Disposition::purchase || netted_into_monetary(d))) d = Disposition::after_as_of;
+  RowPrint& print = s.rows.emplace_back(RowPrint{digest_(r), 0, 0, static_cast<std::uint8_t>(d)});
   count(d, r.line());
   if (netted_into_monetary(d)) {
     s.returned -= value;
+    print.returned = -value;
   } else if (d == Disposition::purchase) {
     s.gross += value;
+    print.gross = value;
     s.first_day = std::min(s.first_day, day);
     s.last_day = std::max(s.last_day, day);
     s.invoices.emplace_back(invoice);
@@ -268,6 +284,14 @@ void serialize(const CustomerSummary& s, std::vector<char>& out) {
     put(out, static_cast<std::uint32_t>(v->size()));
     for (const auto& x : *v) put_string(out, x);
   }
+  put(out, static_cast<std::uint64_t>(s.rows.size()));
+  for (const auto& row : s.rows) {  // field by field: no padding bytes on the wire
+    put(out, row.digest.high);
+    put(out, row.digest.low);
+    put(out, row.gross);
+    put(out, row.returned);
+    put(out, row.disposition);
+  }
 }
 
 std::vector<CustomerSummary> deserialize(const char* data, std::size_t size) {
@@ -290,6 +314,14 @@ std::vector<CustomerSummary> deserialize(const char* data, std::size_t size) {
       const auto n = in.get<std::uint32_t>();
       v->reserve(n);
       for (std::uint32_t i = 0; i < n; ++i) v->push_back(in.get_string());
+    }
+    s.rows.resize(in.get<std::uint64_t>());
+    for (auto& row : s.rows) {
+      row.digest.high = in.get<std::uint64_t>();
+      row.digest.low = in.get<std::uint64_t>();
+      row.gross = in.get<std::int64_t>();
+      row.returned = in.get<std::int64_t>();
+      row.disposition = in.get<std::uint8_t>();
     }
     out.push_back(std::move(s));
   }

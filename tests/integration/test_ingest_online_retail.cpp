@@ -18,7 +18,10 @@
 //   customer 12346: one invoice of 74215 x 1.04 = 77183.60, cancelled in full (monetary 0);
 //   with --as-of 2011-09-01 --churn-after 2011-06-01: 174757 purchase or netted rows dated on or
 //   after 2011-09-01, 3317 customers with a purchase before it, 831 customers without a
-//   purchase after 2011-06-01.
+//   purchase after 2011-06-01;
+//   exact duplicate rows (duplicate_rows.py, also run by the tests): 5225 among rows with a
+//   CustomerID, 5192 of them purchases worth 24199.01 and 33 on "C" invoices worth 2652.62, so
+//   --dedupe leaves 392692 purchases, 8887208.894 purchased and 608689.47 returned.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -48,6 +51,14 @@ std::string bytes_of(const std::string& path) {
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
   return nlohmann::json::parse(in);
+}
+
+// The exact duplicate rows of LOG counted by duplicate_rows.py (csv module and Decimal); with
+// `twice`, of that file, written first as LOG's data rows twice.
+nlohmann::json duplicate_rows(const std::string& log, const std::string& twice = "") {
+  const auto r = run_shell("/usr/bin/python3 " + source_dir() + "/tests/integration/duplicate_rows.py " + log + " " + twice);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  return r.exit_code == 0 ? nlohmann::json::parse(r.output) : nlohmann::json();
 }
 
 class OnlineRetail : public ::testing::Test {
@@ -102,6 +113,11 @@ TEST_F(OnlineRetail, QualityReportMatchesIndependentCounts) {
   EXPECT_EQ(q["first_transaction"], "2010-12-01 08:26:00");
   EXPECT_EQ(q["last_transaction"], "2011-12-09 12:50:00");
   EXPECT_EQ(q["as_of"], "2011-12-10");
+  const auto duplicates = duplicate_rows(retail_csv());
+  EXPECT_EQ(duplicates["count"], 5225);
+  EXPECT_EQ(q["duplicate_rows"]["count"], duplicates["count"]);
+  EXPECT_EQ(q["duplicate_rows"]["by_disposition"], duplicates["by_disposition"]);
+  EXPECT_EQ(q["duplicate_rows"]["dropped"], false);
   // The console summary comes once, from rank 0.
   EXPECT_NE(output_.find("missing_customer_id"), std::string::npos) << output_;
   EXPECT_EQ(output_.find("data quality:"), output_.rfind("data quality:")) << output_;
@@ -262,4 +278,38 @@ TEST_F(OnlineRetail, ReportSaysWhenChurnRestatesRecency) {
     if (c.check == "exact") EXPECT_EQ(counts.output, "0 0\n") << c.name;
     else EXPECT_EQ(counts.output.substr(0, 2), "0 ") << c.name << ": " << counts.output;
   }
+}
+
+// --dedupe drops the exact duplicate rows from the counts and the sums (figures above), and the
+// report says they were dropped; every row is still accounted for.
+TEST_F(OnlineRetail, DedupeDropsExactDuplicateRowsFromCountsAndSums) {
+  const std::string out = (dir_ / "deduped.h5").string();
+  const auto r = run_custseg(ingest_args(out) + " --dedupe -q");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto q = read_json(out + ".quality.json");
+  EXPECT_EQ(q["duplicate_rows"]["count"], 5225);
+  EXPECT_EQ(q["duplicate_rows"]["dropped"], true);
+  EXPECT_EQ(q["rows_used_as_purchases"], 397884 - 5192);
+  EXPECT_EQ(q["set_aside"]["cancelled_invoice"]["count"], 8905 - 33);
+  EXPECT_EQ(q["purchases_total"], "8887208.8940");
+  EXPECT_EQ(q["returns_total"], "608689.4700");
+  EXPECT_EQ(q["every_row_accounted_for"], true);
+  EXPECT_EQ(q["customers"], 4372) << "a copy never removes a customer";
+}
+
+// A log fed twice (its data rows repeated) is reported: every row has a copy, the counts equal
+// the independent ones, and a warning asks whether the same file was fed twice.
+TEST_F(OnlineRetail, ALogFedTwiceIsReported) {
+  const std::string slice = (dir_ / "slice.csv").string(), twice = (dir_ / "twice.csv").string();
+  ASSERT_EQ(run_shell("head -n 20001 " + retail_csv() + " > " + slice).exit_code, 0);
+  const auto expected = duplicate_rows(slice, twice);
+  const std::string out = (dir_ / "twice.h5").string();
+  const auto r = run_custseg("ingest --config " + retail_config() + " --transactions " + twice + " --output " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto q = read_json(out + ".quality.json");
+  EXPECT_EQ(q["duplicate_rows"]["count"], expected["count"]);
+  EXPECT_EQ(q["duplicate_rows"]["by_disposition"], expected["by_disposition"]);
+  ASSERT_EQ(q["warnings"].size(), 1u) << q["warnings"].dump();
+  EXPECT_NE(q["warnings"][0].get<std::string>().find("fed twice"), std::string::npos) << q["warnings"].dump();
+  EXPECT_NE(r.output.find("fed twice"), std::string::npos) << r.output;
 }

@@ -27,6 +27,7 @@ struct IngestConfig {
   std::string decimal = ".";
   std::string date_format = "auto";
   bool strict = false;
+  bool dedupe = false;  // drop exact duplicate rows (always counted in the quality report)
   std::string read_block_size = "64M";             // --read-block-bytes as given (size suffixes allowed)
   std::uint64_t read_block_bytes = 64ULL << 20;  // parsed from read_block_size
 };

@@ -23,6 +23,11 @@ struct QualityReport {
   std::uint64_t customers = 0;
   std::uint64_t customers_without_purchases = 0;
   std::int64_t gross = 0, returned = 0;  // 10^-4 units, exact
+  // Exact duplicate rows (every field equal to an earlier row of the same customer; rows set
+  // aside before a customer is known are not compared): copies by the disposition they had.
+  std::array<std::uint64_t, kDispositions> duplicates{};
+  bool duplicates_dropped = false;  // --dedupe: the copies are not in count[] nor in the sums
+  [[nodiscard]] std::uint64_t duplicate_rows() const;
   // Things a person should look at that are not errors (an --as-of date far past the log's end).
   std::vector<std::string> warnings;
 

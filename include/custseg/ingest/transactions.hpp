@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "custseg/ingest/csv.hpp"
+#include "custseg/ingest/row_digest.hpp"
 #include "custseg/ingest/values.hpp"
 
 namespace custseg::ingest {
@@ -72,6 +73,15 @@ const char* disposition_name(Disposition d);
 const char* disposition_meaning(Disposition d);
 bool netted_into_monetary(Disposition d);
 
+// One row of a customer as it went into the sums: its digest, what it added to gross and to
+// returned (10^-4 units), and its disposition. Equal rows give equal prints.
+struct RowPrint {
+  RowDigest digest;
+  std::int64_t gross = 0, returned = 0;
+  std::uint8_t disposition = 0;
+  auto operator<=>(const RowPrint&) const = default;
+};
+
 // Mergeable per-customer summary. Every field merges by sum, min, max, a (time, line) maximum
 // or a set union, so merging in any order gives the same result.
 struct CustomerSummary {
@@ -93,9 +103,17 @@ struct CustomerSummary {
   }
   std::vector<std::string> invoices;  // purchase invoices before as-of (distinct after normalise)
   std::vector<std::string> products;  // products bought before as-of (distinct after normalise)
+  // Every row of the customer, until count_duplicates (once all its rows are merged on one rank).
+  std::vector<RowPrint> rows;
+  // Exact duplicate rows: copies beyond the first of a row, by the disposition they had.
+  std::array<std::uint64_t, kDispositions> duplicates{};
 
   void merge(CustomerSummary&& other);
   void normalise();  // sorts and removes duplicates in invoices and products
+  // Counts the exact duplicate rows into `duplicates`; drop = true also takes the copies' amounts
+  // out of gross and returned (--dedupe). The other fields are the same with or without the
+  // copies (first/last days, distinct invoices and products, the latest country). Frees rows.
+  void count_duplicates(bool drop);
 };
 
 // Row counts by disposition, the first line numbers of each, and the date range seen.
@@ -140,6 +158,7 @@ class TransactionAggregator {
   std::unordered_map<std::uint64_t, CustomerSummary> customers_;
   std::unordered_map<std::string, CustomerSummary> text_customers_;
   RowCounts counts_;
+  RowDigester digest_;
 };
 
 // Summaries as bytes, for the shuffle (a self-delimiting sequence of records).
