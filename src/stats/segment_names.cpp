@@ -53,32 +53,60 @@ std::string capitalised(std::string text) {
   return text;
 }
 
+// The distinctive terms of segment c, strongest first: every feature at least min_abs_std_diff
+// from the population (NaN counts as no difference).
+std::vector<std::string> distinctive_terms(const std::vector<FeatureProfile>& features, std::size_t c,
+                                           const NamingOptions& options) {
+  std::vector<std::size_t> order(features.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto strength = [&](std::size_t f) {
+    const double s = features[f].std_diff[c];
+    return std::isfinite(s) ? std::abs(s) : 0.0;
+  };
+  // Stable: equal strengths keep the feature order, so names never depend on sort internals.
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return strength(a) > strength(b); });
+  std::vector<std::string> terms;
+  for (const std::size_t f : order) {
+    if (strength(f) < options.min_abs_std_diff) break;
+    terms.push_back(term(features[f].name, features[f].std_diff[c] > 0));
+  }
+  return terms;
+}
+
+std::string joined_name(const std::vector<std::string>& terms, std::size_t count) {
+  std::string name;
+  for (std::size_t i = 0; i < terms.size() && i < count; ++i) name += (name.empty() ? "" : ", ") + terms[i];
+  return name.empty() ? "average on all features" : capitalised(name);
+}
+
 }  // namespace
 
 std::vector<std::string> segment_names(const std::vector<FeatureProfile>& features, std::size_t k,
                                        const NamingOptions& options) {
   if (const auto rfm = find_rfm_features(features)) return rfm_segment_names(features, *rfm, k);
   std::vector<std::string> names(k);
+  std::vector<std::vector<std::string>> terms(k);
+  std::vector<std::size_t> used(k, options.max_terms);
   for (std::size_t c = 0; c < k; ++c) {
     if (features.empty() || features[0].moments.count[c] == 0) {
       names[c] = "empty";
       continue;
     }
-    std::vector<std::size_t> order(features.size());
-    std::iota(order.begin(), order.end(), 0);
-    auto strength = [&](std::size_t f) {
-      const double s = features[f].std_diff[c];
-      return std::isfinite(s) ? std::abs(s) : 0.0;
-    };
-    // Stable: equal strengths keep the feature order, so names never depend on sort internals.
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return strength(a) > strength(b); });
-    std::string name;
-    for (std::size_t i = 0; i < order.size() && i < options.max_terms; ++i) {
-      const std::size_t f = order[i];
-      if (strength(f) < options.min_abs_std_diff) break;
-      name += (name.empty() ? "" : ", ") + term(features[f].name, features[f].std_diff[c] > 0);
+    terms[c] = distinctive_terms(features, c, options);
+    names[c] = joined_name(terms[c], used[c]);
+  }
+  // Segments whose names coincide each take their next distinctive term while they have one, so
+  // two segments read apart ("Big spenders, recent, frequent, young" vs "..., older") before
+  // any is numbered: a number tells a marketer nothing, and would pass to whichever comes later.
+  for (bool lengthened = true; lengthened;) {
+    lengthened = false;
+    std::map<std::string, std::size_t> holders;
+    for (const auto& name : names) ++holders[name];
+    for (std::size_t c = 0; c < k; ++c) {
+      if (holders[names[c]] < 2 || used[c] >= terms[c].size()) continue;
+      names[c] = joined_name(terms[c], ++used[c]);
+      lengthened = true;
     }
-    names[c] = name.empty() ? "average on all features" : capitalised(name);
   }
   number_repeated_names(names);
   return names;

@@ -36,6 +36,19 @@ TEST(SegmentNames, StrongestFeaturesFirstWithDirection) {
   EXPECT_EQ(names[2], "average on all features (2)");                     // repeated names made unique
 }
 
+// Two segments alike on their three strongest features differ on a fourth: each name takes it
+// rather than one of them becoming "(2)"; a third segment with no fourth term keeps its name.
+TEST(SegmentNames, CoincidingNamesTakeTheirNextDistinctiveTerm) {
+  const std::vector<stats::FeatureProfile> features{feature("monetary", {1.5, 1.4, 1.3}),
+                                                    feature("recency_days", {-0.9, -0.8, -0.7}),
+                                                    feature("frequency", {0.6, 0.5, 0.5}),
+                                                    feature("age", {-0.4, 0.45, 0.1})};
+  const auto names = stats::segment_names(features, 3);
+  EXPECT_EQ(names[0], "Big spenders, recent, frequent, younger");
+  EXPECT_EQ(names[1], "Big spenders, recent, frequent, older");
+  EXPECT_EQ(names[2], "Big spenders, recent, frequent");
+}
+
 TEST(SegmentNames, OtherColumnsSayHighOrLow) {
   const std::vector<stats::FeatureProfile> features{feature("Spending Score (1-100)", {0.9, -0.8}),
                                                     feature("Recency_Weeks", {0.5, -0.3})};

@@ -18,7 +18,8 @@ struct NamingOptions {
 
 // One name per segment (pure). On recency and frequency (and monetary) only, the RFM segment map's
 // names (rfm_segment_map.hpp); otherwise the distinctive features. Empty segments are "empty"; a segment close to the population on
-// every feature is "average on all features"; repeated names get " (2)", " (3)", ...
+// every feature is "average on all features"; segments whose names coincide each add their next
+// distinctive term while they have one, and names still equal get " (2)", " (3)", ...
 std::vector<std::string> segment_names(const std::vector<FeatureProfile>& features, std::size_t k,
                                        const NamingOptions& options = {});
 
