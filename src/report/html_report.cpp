@@ -338,7 +338,7 @@ void headline_cards(std::ostringstream& o, const RunSummary& s, std::size_t supp
   card("customers segmented", format_number(static_cast<double>(s.rows_assigned())));
   for (const auto& kpi : s.profiles.kpis) {
     if (kpi.binary) card(kpi.name + " rate", format_percent(kpi.mean[s.k]), "kpi-card");
-    else card(kpi.name + " in total", format_number(kpi.sum[s.k]), "kpi-card");
+    else card(kpi.name + " in total" + unit_suffix(kpi.meta), format_number(kpi.sum[s.k]), "kpi-card");
   }
   std::size_t largest = s.k;
   for (std::size_t c = 0; c < s.k; ++c)
