@@ -18,6 +18,10 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/config/score_config.cpp
   ${_src}/config/segment_config.cpp
   ${_src}/config/sweep_config.cpp
+  # customer lifetime value (issue 14): BG/NBD and gamma-gamma terms, L-BFGS over a callback
+  ${_src}/clv/bgnbd.cpp
+  ${_src}/clv/gamma_gamma.cpp
+  ${_src}/clv/maximize.cpp
   # compare: the local join of two periods, ARI, PSI, centroid drift
   ${_src}/compare/drift.cpp
   ${_src}/compare/migration.cpp
