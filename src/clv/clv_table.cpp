@@ -34,7 +34,8 @@ ClvRows read_clv_rows(const mpi::Communicator& comm, const std::string& path, co
   rows.purchases.reserve(block.count);
   for (std::size_t i = 0; i < block.count; ++i) rows.purchases.push_back({x[i], t_x[i], age[i]});
   // Every rank sees the same table listing, so every rank takes the same branch here.
-  if (table.find(columns.monetary) != nullptr) {
+  rows.has_monetary = table.find(columns.monetary) != nullptr;
+  if (rows.has_monetary) {
     const auto m = read_clv_column(file, table, columns.monetary, block);
     rows.spend.reserve(block.count);
     for (std::size_t i = 0; i < block.count; ++i) rows.spend.push_back({x[i], m[i]});

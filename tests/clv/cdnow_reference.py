@@ -12,8 +12,11 @@
 3. Writes the statistics to an HDF5 customer table (h5py), runs the C++ fit (clv_fit_table) under
    mpirun at 1, 2, 3 and 4 ranks, and checks: the parameters agree with SciPy's to 4 significant
    digits, and they (and the log-likelihood) have the same bits at every rank count.
+4. Runs `custseg clv` on the same table at 3 ranks: its clv.json must hold the same parameters, and
+   its per-customer P(alive), expected purchases (39 weeks) and expected spend in clv.h5 must equal
+   this script's own evaluation of the papers' formulas (SciPy's hyp2f1) at those parameters.
 
-Usage: cdnow_reference.py CLV_FIT_TABLE WORKDIR      (exit 77 = skipped: the data set is absent)
+Usage: cdnow_reference.py CLV_FIT_TABLE CUSTSEG WORKDIR   (exit 77 = skipped: the data set is absent)
 """
 import datetime
 import json
@@ -26,7 +29,7 @@ from collections import defaultdict
 import h5py
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import gammaln
+from scipy.special import gammaln, hyp2f1
 
 SKIP = 77
 CAL_START = datetime.date(1997, 1, 1)
@@ -112,6 +115,53 @@ def run_cpp(binary, table, np_):
     return json.loads(out.stdout)
 
 
+def run_custseg_clv(binary, table, outdir, np_=3, horizon=39.0):
+    mpirun = os.environ.get("CUSTSEG_MPIEXEC", "mpirun")
+    cmd = [mpirun, "--oversubscribe", "--allow-run-as-root", "-np", str(np_), binary, "clv", "--input", table,
+           "--output", outdir, "--horizon", str(horizon), "--overwrite"]
+    subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=240)
+    with open(os.path.join(outdir, "clv.json")) as f:
+        fits = json.load(f)
+    with h5py.File(os.path.join(outdir, "clv.h5"), "r") as f:
+        columns = {k: f["customers"][k][:] for k in ("p_alive", "expected_purchases", "expected_spend")}
+    return fits, columns
+
+
+def reference_predictions(bg, gg, x, t_x, T, m, horizon):
+    """FHL05 eq. 10 and the P(alive) of FHL's note 021 (BG/NBD), FH13's E(M | m, x) (gamma-gamma)."""
+    r, alpha, a, b = bg
+    p, q, g = gg
+    odds = np.where(x > 0, a / (b + np.maximum(x, 1) - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x), 0.0)
+    p_alive = 1.0 / (1.0 + odds)
+    z = horizon / (alpha + T + horizon)
+    expected = ((a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + horizon)) ** (r + x)
+                                              * hyp2f1(r + x, b + x, a + b + x - 1, z)) * p_alive)
+    has = (x > 0) & (m > 0)
+    xs, ms = np.where(has, x, 0.0), np.where(has, m, 0.0)
+    spend = (g + ms * xs) * p / (p * xs + q - 1)
+    return {"p_alive": p_alive, "expected_purchases": expected, "expected_spend": spend}
+
+
+def check_job(binary, table, workdir, one, stats):
+    """custseg clv: the same fits as the driver, and per-customer figures equal to this script's."""
+    failures = []
+    fits, columns = run_custseg_clv(binary, table, os.path.join(workdir, "clv-job"))
+    for model, names in (("bgnbd", ("r", "alpha", "a", "b")), ("gamma_gamma", ("p", "q", "gamma"))):
+        for name in names:
+            if fits[model]["params"][name] != float.fromhex(one[model]["bits"][name]):
+                failures.append(f"custseg clv {model} {name} = {fits[model]['params'][name]!r}, driver "
+                                f"{float.fromhex(one[model]['bits'][name])!r}")
+    bg = [fits["bgnbd"]["params"][k] for k in ("r", "alpha", "a", "b")]
+    gg = [fits["gamma_gamma"]["params"][k] for k in ("p", "q", "gamma")]
+    want = reference_predictions(bg, gg, *stats, 39.0)
+    for name, values in want.items():
+        worst = float(np.max(np.abs(columns[name] - values) / np.maximum(np.abs(values), 1e-300)))
+        print(f"custseg clv {name}: sum {columns[name].sum():.6f}, largest relative difference from SciPy {worst:.2e}")
+        if not worst < 1e-9:
+            failures.append(f"custseg clv {name}: differs from the formula by {worst:.2e} (relative)")
+    return failures
+
+
 def same_to_4_digits(a, b):
     # 4 significant digits: both round to the same 4-digit mantissa, or (at a rounding boundary)
     # differ by less than half a unit in the 4th digit.
@@ -119,9 +169,9 @@ def same_to_4_digits(a, b):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 4:
         sys.exit(__doc__)
-    binary, workdir = sys.argv[1], sys.argv[2]
+    binary, custseg, workdir = sys.argv[1], sys.argv[2], sys.argv[3]
     master = find_master()
     if master is None:
         print("SKIPPED: CDNOW_master.txt not found (set CUSTSEG_SHARED_DATA to the shared/data folder)")
@@ -164,16 +214,18 @@ def main():
             failures.append(f"gamma_gamma: C++ excluded {one['excluded']} customers, not {len(ids) - int(repeat.sum())}")
         for name, want in zip(names, ref):
             got = one["params"][name]
+            print(f"{model} {name}: C++ {got:.10g}, SciPy {want:.10g}, relative difference {abs(got - want) / abs(want):.1e}")
             if not same_to_4_digits(got, want):
                 failures.append(f"{model} {name}: C++ {got!r} vs SciPy {want!r} (not 4 significant digits)")
         for np_ in (2, 3, 4):
             other = results[np_][model]
             if other["bits"] != one["bits"] or other["log_likelihood_bits"] != one["log_likelihood_bits"]:
                 failures.append(f"{model}: bits at {np_} ranks {other['bits']} differ from 1 rank {one['bits']}")
+    failures += check_job(custseg, table, workdir, results[1], (x, t_x, T, m))
     for f in failures:
         print("FAIL:", f)
     if not failures:
-        print("OK: C++ equals SciPy to 4 significant digits, same bits at 1-4 ranks")
+        print("OK: C++ equals SciPy to 4 significant digits, same bits at 1-4 ranks; custseg clv agrees")
     return 1 if failures else 0
 
 

@@ -25,6 +25,7 @@ struct ClvRows {
   std::uint64_t first_row = 0;   // global row of this rank's first customer
   std::vector<BgnbdCustomer> purchases;
   std::vector<SpendCustomer> spend;  // same rows; empty when the table has no monetary column
+  bool has_monetary = false;         // the same on every rank (a rank may hold no rows)
 };
 
 // Input errors (on every rank) when the file or a required column is missing or unreadable.
