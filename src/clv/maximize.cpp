@@ -77,8 +77,8 @@ Maximum maximize(const LogLikFn& loglik, const std::vector<double>& start, const
   nlopt_result r = nlopt_optimize(opt.get(), m.log_params.data(), &m.log_likelihood);
   if (o.out_of_range > 0)
     throw_input("CLV fit: " + std::to_string(o.out_of_range) +
-                " log-likelihood terms exceed the exact-sum range (|term| > 2^40); the data's units "
-                "are far from ordinary (time in weeks or days, money in currency units)?");
+                " log-likelihood terms are not finite or exceed the exact-sum range (|term| > 2^40); "
+                "are the data's units far from ordinary (time in weeks or days, money in currency units)?");
   if (r < 0 && r != NLOPT_ROUNDOFF_LIMITED)
     throw Error(ExitCode::internal, std::string("CLV fit: NLopt L-BFGS failed: ") + result_name(r));
   m.evaluations = o.evaluations;

@@ -4,8 +4,10 @@
 #include <tbb/global_control.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "custseg/clv/exact_terms.hpp"
@@ -63,6 +65,18 @@ TEST(ClvExactTerms, CountsTermsBeyondTheRange) {
   EXPECT_EQ(t.out_of_range(), 2);
   EXPECT_EQ(t.rows(), 3);
   EXPECT_DOUBLE_EQ(t.value(), 3.5);
+}
+
+// A throwing term must not leave its rank out of the reduction: it is counted like a non-finite one.
+TEST(ClvExactTerms, CountsTermsThatThrow) {
+  const std::vector<BgnbdCustomer> rows(10, BgnbdCustomer{1.0, 2.0, 10.0});
+  std::atomic<int> calls = 0;
+  const auto sums = sum_terms<kBgnbdParams>(std::span<const BgnbdCustomer>(rows), [&](const BgnbdCustomer& c) {
+    if (++calls == 4) throw std::overflow_error("lgamma");
+    return bgnbd_log_likelihood_gradient({1, 1, 1, 1}, c);
+  });
+  EXPECT_EQ(sums.out_of_range(), 1);
+  EXPECT_EQ(sums.rows(), 10);
 }
 
 // A normal likelihood of known maximum in log space: sum over rows of -(ln theta_i - mu_i)^2 / 2

@@ -8,13 +8,14 @@
 // evaluation needs one collective, not a max followed by a sum. It is fine enough: a term of
 // magnitude 1 loses nothing a double holds, and the rounding of the whole sum is at most
 // n * 2^-53 (1e-11 for 1e5 customers) against log-likelihoods of order n.
-// A term beyond 2^40 in magnitude (or not finite) cannot be summed exactly at that grid; it is
-// counted instead, and the driver refuses the evaluation on every rank alike. Within the
+// A term beyond 2^40 in magnitude (or not finite, or one whose evaluation threw) cannot be summed
+// exactly at that grid; it is counted instead, and the driver refuses the evaluation on every rank alike. Within the
 // parameter box of the fit (clv/fit.hpp) and for data in ordinary units no term comes near it.
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_reduce.h>
@@ -65,13 +66,22 @@ struct ExactTerms {
 };
 
 // The exact sum of term(row) over `rows`, on TBB's threads. Integer sums make the result
-// independent of how TBB splits the range.
+// independent of how TBB splits the range. A term that throws (a special function refusing its
+// argument) is counted as out of range instead: an exception here would leave this rank out of
+// the reduction that the other ranks are already waiting in.
 template <int N, class Row, class TermFn>
 ExactTerms<N> sum_terms(std::span<const Row> rows, const TermFn& term) {
+  const auto guarded = [&](const Row& row) {
+    try {
+      return term(row);
+    } catch (const std::exception&) {
+      return LogLikTerm<N>{std::nan(""), {}};
+    }
+  };
   return tbb::parallel_reduce(
       tbb::blocked_range<std::size_t>(0, rows.size(), 1024), ExactTerms<N>{},
       [&](const tbb::blocked_range<std::size_t>& range, ExactTerms<N> acc) {
-        for (std::size_t i = range.begin(); i != range.end(); ++i) acc.add(term(rows[i]));
+        for (std::size_t i = range.begin(); i != range.end(); ++i) acc.add(guarded(rows[i]));
         return acc;
       },
       [](ExactTerms<N> a, const ExactTerms<N>& b) { return a += b; });
