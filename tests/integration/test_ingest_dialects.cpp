@@ -78,7 +78,8 @@ std::string cdnow() { return shared_data() + "/cdnow/CDNOW_master.txt"; }
 
 const std::string kCdnowOptions =
     " --delimiter whitespace --id-column customer_id --date-column date --date-format %Y%m%d"
-    " --invoice-column date --quantity-column number_of_cds --amount-column dollar_value --cancel-prefix '' -q";
+    " --invoice-column date --quantity-column number_of_cds --amount-column dollar_value --cancel-prefix ''"
+    " --currency USD -q";
 
 }  // namespace
 
