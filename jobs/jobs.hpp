@@ -13,5 +13,6 @@ int bench(const mpi::Communicator& comm, int argc, char** argv);
 int ingest(const mpi::Communicator& comm, int argc, char** argv);
 int score(const mpi::Communicator& comm, int argc, char** argv);
 int compare(const mpi::Communicator& comm, int argc, char** argv);
+int clv(const mpi::Communicator& comm, int argc, char** argv);
 
 }  // namespace custseg::jobs

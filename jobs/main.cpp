@@ -25,6 +25,7 @@ constexpr Job kJobs[] = {
     {"sweep", custseg::jobs::sweep, "k-means over a range of k (data loaded once): metrics, stability, recommended k"},
     {"bench", custseg::jobs::bench, "time the k-means steps on generated data (scripts/bench_kmeans.py)"},
     {"compare", custseg::jobs::compare, "who moved where between two runs: migration matrix, KPIs moved, ARI, drift, PSI"},
+    {"clv", custseg::jobs::clv, "BG/NBD and gamma-gamma fits over all ranks; per-customer P(alive), purchases, spend"},
     {"ingest", custseg::jobs::ingest, "transaction log or aggregated table (CSV) -> customer table + data-quality report"},
 };
 

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
           libboost-program-options-dev libeigen3-dev libtbb-dev nlohmann-json3-dev
-          libssl-dev)
+          libssl-dev libnlopt-dev)
 build_tests=OFF
 if [[ "${1:-}" == "--tests" ]]; then
   build_tests=ON

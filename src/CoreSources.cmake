@@ -6,6 +6,7 @@ set(_src ${CMAKE_SOURCE_DIR}/src)
 set(CUSTSEG_CORE_SOURCES
   # option parsing into plain config structs
   ${_src}/config/choices.cpp
+  ${_src}/config/clv_config.cpp
   ${_src}/config/compare_config.cpp
   ${_src}/config/data_options.cpp
   ${_src}/config/export_options.cpp
@@ -18,6 +19,11 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/config/score_config.cpp
   ${_src}/config/segment_config.cpp
   ${_src}/config/sweep_config.cpp
+  # customer lifetime value (issue 14): BG/NBD and gamma-gamma terms, L-BFGS over a callback
+  ${_src}/clv/bgnbd.cpp
+  ${_src}/clv/gamma_gamma.cpp
+  ${_src}/clv/maximize.cpp
+  ${_src}/clv/predictions.cpp
   # compare: the local join of two periods, ARI, PSI, centroid drift
   ${_src}/compare/drift.cpp
   ${_src}/compare/migration.cpp

@@ -1,0 +1,46 @@
+#pragma once
+// Distributed maximum-likelihood fits of BG/NBD and gamma-gamma (issue 14). Collective: every rank
+// of `comm` calls with its own customers (any number, zero included) and gets the same result.
+//
+// Each log-likelihood evaluation is the pattern of DESIGN.md: every rank sums its customers' terms
+// and gradients exactly (clv/exact_terms.hpp, TBB inside), ONE Int128 Allreduce, and every rank
+// hands the same global numbers to the same L-BFGS (clv/maximize.hpp), so the parameters are
+// bitwise identical for any number of ranks and threads.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "custseg/clv/bgnbd.hpp"
+#include "custseg/clv/gamma_gamma.hpp"
+#include "custseg/clv/maximize.hpp"
+#include "custseg/mpi/communicator.hpp"
+
+namespace custseg::clv {
+
+struct FitReport {
+  std::vector<std::string> names;      // parameter names, e.g. r, alpha, a, b
+  std::vector<double> params;          // natural units (alpha in the data's time unit, gamma in its currency)
+  std::vector<double> standard_errors; // from the numeric Hessian (clv/maximize.hpp); NaN when not proper
+  double log_likelihood = 0.0;         // sum over the customers used
+  int evaluations = 0;
+  std::string stop_reason;
+  bool converged = false;
+  bool at_bound = false;
+  std::int64_t customers = 0;          // used in the fit
+  std::int64_t excluded = 0;           // gamma-gamma: customers with x = 0 or spend <= 0
+  double seconds = 0.0;                // wall time of the fit on rank 0's clock
+};
+
+// BG/NBD (r, alpha, a, b). `first_row`: the global row of mine[0], for messages. Input errors on
+// every rank when a row is invalid (bgnbd_row_problem: the first bad global row is named) or no
+// customer has a repeat purchase (the model is not identified).
+FitReport fit_bgnbd(const mpi::Communicator& comm, std::span<const BgnbdCustomer> mine, std::uint64_t first_row,
+                    const MaximizeOptions& options = {});
+
+// Gamma-gamma (p, q, gamma) on the customers with x >= 1 and m > 0; the rest are excluded and
+// counted. Input error on every rank when fewer than 2 customers remain.
+FitReport fit_gamma_gamma(const mpi::Communicator& comm, std::span<const SpendCustomer> mine,
+                          const MaximizeOptions& options = {});
+
+}  // namespace custseg::clv

@@ -1,0 +1,25 @@
+#pragma once
+// custseg clv: BG/NBD and gamma-gamma fits over all ranks and per-customer figures (issue 14;
+// configs/clv.ini documents every option).
+#include <string>
+
+#include "custseg/config/options.hpp"
+
+namespace custseg::config {
+
+struct ClvConfig {
+  CommonOptions common;
+  std::string input;   // customer table (HDF5) with the sufficient-statistics columns
+  std::string output;  // directory for clv.h5 and clv.json
+  std::string key = "customers";
+  std::string frequency_column = "frequency";
+  std::string recency_column = "recency";
+  std::string age_column = "T";
+  std::string monetary_column = "monetary_value";  // absent from the table: no gamma-gamma fit
+  double horizon = 52.0;  // expected purchases over this long, in the table's time unit
+};
+
+// Returns false when --help was asked for. Usage errors for missing or bad options.
+bool parse_clv_config(int argc, char** argv, int rank, ClvConfig& out);
+
+}  // namespace custseg::config

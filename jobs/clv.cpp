@@ -1,0 +1,168 @@
+// custseg clv: read the sufficient statistics of a customer table -> fit BG/NBD and gamma-gamma
+// over all ranks (clv/fit.hpp: one exact reduction per evaluation, the same L-BFGS step on every
+// rank) -> per-customer P(alive), expected purchases and expected spend -> clv.h5 (per customer,
+// in input row order) and clv.json (the fits; written last: the completion file).
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "custseg/clv/clv_table.hpp"
+#include "custseg/clv/fit.hpp"
+#include "custseg/clv/predictions.hpp"
+#include "custseg/config/clv_config.hpp"
+#include "custseg/io/hdf5.hpp"
+#include "custseg/io/output_dir.hpp"
+#include "custseg/io/partial_file.hpp"
+#include "custseg/io/partition.hpp"
+#include "custseg/mpi/collective_guard.hpp"
+#include "custseg/report/text_reports.hpp"
+#include "custseg/util/error.hpp"
+#include "custseg/util/log.hpp"
+#include "custseg/util/threads.hpp"
+#include "jobs.hpp"
+#include "stop_cleanup.hpp"
+
+// The job is called clv, which hides the namespace custseg::clv inside custseg::jobs.
+namespace lifetime = ::custseg::clv;
+
+namespace custseg::jobs {
+
+namespace {
+
+const std::vector<std::string> kClvOutputs{"clv.json", "clv.h5"};  // completion file first
+
+std::string out_path(const config::ClvConfig& cfg, const std::string& name) { return cfg.output + "/" + name; }
+
+// Fails in seconds when the output cannot be written or is in use, before reading the table.
+io::OutputLock claim_output_dir(const mpi::Communicator& comm, const config::ClvConfig& cfg) {
+  io::OutputLock lock;
+  mpi::agree(comm, [&] {
+    if (!comm.is_root()) return;
+    io::refuse_outputs_over_inputs(io::files_in_dir(cfg.output, kClvOutputs),
+                                   {{cfg.input, "--input"}, {cfg.common.config_file, "--config"}});
+    lock = io::lock_output_dir(cfg.output, "clv");
+    io::prepare_output_dir(cfg.output, kClvOutputs, cfg.common.overwrite);
+    if (cfg.common.overwrite) io::remove_old_outputs(cfg.output, kClvOutputs);
+  });
+  return lock;
+}
+
+nlohmann::json fit_json(const lifetime::FitReport& r) {
+  nlohmann::json j;
+  for (std::size_t i = 0; i < r.names.size(); ++i) {
+    j["params"][r.names[i]] = r.params[i];
+    // NaN (no proper maximum) has no JSON number: null.
+    j["standard_errors"][r.names[i]] = std::isfinite(r.standard_errors[i]) ? nlohmann::json(r.standard_errors[i]) : nlohmann::json();
+  }
+  j["log_likelihood"] = r.log_likelihood;
+  j["evaluations"] = r.evaluations;
+  j["stop_reason"] = r.stop_reason;
+  j["converged"] = r.converged;
+  j["at_bound"] = r.at_bound;
+  j["customers"] = r.customers;
+  j["excluded"] = r.excluded;
+  j["seconds"] = r.seconds;
+  return j;
+}
+
+void log_fit(const Logger& log, const std::string& model, const lifetime::FitReport& r) {
+  std::string line = model + ":";
+  for (std::size_t i = 0; i < r.names.size(); ++i)
+    line += " " + r.names[i] + " = " + std::to_string(r.params[i]) + " (se " + std::to_string(r.standard_errors[i]) + ")";
+  log.info(line + "; log-likelihood " + std::to_string(r.log_likelihood) + ", " + std::to_string(r.evaluations) +
+           " evaluations, " + r.stop_reason + ", " + std::to_string(r.customers) + " customers" +
+           (r.excluded ? " (" + std::to_string(r.excluded) + " excluded)" : ""));
+}
+
+// clv.h5: /customers/<figure> float64 [n] in input row order, each rank writing its block.
+// Collective; published under its final name by the caller.
+void write_customer_file(const mpi::Communicator& comm, const std::string& path, const config::ClvConfig& cfg,
+                         const lifetime::ClvRows& rows, const lifetime::CustomerPredictions& p) {
+  const io::RowBlock block{rows.first_row, rows.purchases.size()};
+  io::File file = io::File::create(path, comm);
+  file.create_group("/customers");
+  file.write_attribute("/customers", "horizon", cfg.horizon);
+  file.write_attribute("/customers", "input", cfg.input);
+  const auto column = [&](const std::string& name, const std::vector<double>& values) {
+    const std::string where = "/customers/" + name;
+    file.create_dataset(where, io::ColumnType::float64, {rows.total_rows});
+    file.write_rows<double>(where, block, std::span<const double>(values));
+  };
+  column("p_alive", p.p_alive);
+  column("expected_purchases", p.expected_purchases);
+  // Every rank knows whether gamma-gamma was fitted (the same table listing everywhere).
+  if (rows.has_monetary) column("expected_spend", p.expected_spend);
+  file.close();
+}
+
+// The per-customer figures at the fitted parameters; input error on every rank where a formula is
+// undefined at them (a = 1 for expected purchases, q <= 1 for expected spend).
+lifetime::CustomerPredictions predict(const mpi::Communicator& comm, const config::ClvConfig& cfg, const lifetime::ClvRows& rows,
+                                 const lifetime::FitReport& purchases, const std::optional<lifetime::FitReport>& spend) {
+  const lifetime::BgnbdParams pm{purchases.params[0], purchases.params[1], purchases.params[2], purchases.params[3]};
+  std::optional<lifetime::GammaGammaParams> sm;
+  if (spend) sm = lifetime::GammaGammaParams{spend->params[0], spend->params[1], spend->params[2]};
+  lifetime::CustomerPredictions p;
+  mpi::agree(comm, [&] {
+    try {
+      p = lifetime::predict_customers(pm, rows.purchases, cfg.horizon, sm, rows.spend);
+    } catch (const std::domain_error& e) {
+      throw_input(std::string("clv: the fitted parameters leave a per-customer figure undefined: ") + e.what());
+    }
+  });
+  return p;
+}
+
+void write_outputs(const mpi::Communicator& comm, const config::ClvConfig& cfg, const lifetime::ClvRows& rows,
+                   const lifetime::CustomerPredictions& predictions, const nlohmann::json& fits) {
+  io::PartialFile h5(out_path(cfg, "clv.h5"), comm.is_root());  // removed unless committed
+  try {
+    mpi::agree(comm, [&] { write_customer_file(comm, h5.path(), cfg, rows, predictions); });
+    // Last: only now does the folder hold a complete result set.
+    mpi::agree(comm, [&] {
+      h5.commit();
+      if (comm.is_root()) report::write_file_atomically(out_path(cfg, "clv.json"), fits.dump(2) + "\n");
+    });
+  } catch (...) {
+    if (comm.is_root()) io::remove_unfinished_outputs(cfg.output, kClvOutputs);
+    throw;
+  }
+}
+
+}  // namespace
+
+int clv(const mpi::Communicator& comm, int argc, char** argv) {
+  config::ClvConfig cfg;
+  bool run = false;
+  mpi::agree(comm, [&] { run = config::parse_clv_config(argc, argv, comm.rank(), cfg); });
+  if (!run) return 0;
+  const Logger log(comm.rank(), cfg.common.verbosity());
+  const ThreadLimit threads(cfg.common.threads);
+  const io::OutputLock lock = claim_output_dir(comm, cfg);
+  const CleanupPaths partials = partials_removed_on_stop(cfg.output, kClvOutputs);
+  const lifetime::ClvColumns names{cfg.frequency_column, cfg.recency_column, cfg.age_column, cfg.monetary_column};
+  const lifetime::ClvRows rows = lifetime::read_clv_rows(comm, cfg.input, names, cfg.key);
+  log.info("clv: " + std::to_string(rows.total_rows) + " customers from " + cfg.input + " on " +
+           std::to_string(comm.size()) + " ranks");
+  nlohmann::json fits{{"input", cfg.input}, {"customers", rows.total_rows}, {"horizon", cfg.horizon}, {"ranks", comm.size()}};
+  const lifetime::FitReport purchases = lifetime::fit_bgnbd(comm, rows.purchases, rows.first_row);
+  log_fit(log, "BG/NBD", purchases);
+  fits["bgnbd"] = fit_json(purchases);
+  std::optional<lifetime::FitReport> spend;
+  if (rows.has_monetary) {
+    spend = lifetime::fit_gamma_gamma(comm, rows.spend);
+    log_fit(log, "gamma-gamma", *spend);
+    fits["gamma_gamma"] = fit_json(*spend);
+  } else {
+    log.info("gamma-gamma: skipped (the table has no column '" + cfg.monetary_column + "')");
+  }
+  const lifetime::CustomerPredictions predictions = predict(comm, cfg, rows, purchases, spend);
+  write_outputs(comm, cfg, rows, predictions, fits);
+  log.info("wrote " + out_path(cfg, "clv.h5") + " (per customer) and " + out_path(cfg, "clv.json") + " (the fits)");
+  return 0;
+}
+
+}  // namespace custseg::jobs

@@ -1,0 +1,30 @@
+#include "custseg/clv/predictions.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+namespace custseg::clv {
+
+CustomerPredictions predict_customers(const BgnbdParams& pm, std::span<const BgnbdCustomer> purchases, double horizon,
+                                      const std::optional<GammaGammaParams>& sm, std::span<const SpendCustomer> spend) {
+  CustomerPredictions out;
+  const std::size_t n = purchases.size();
+  out.p_alive.resize(n);
+  out.expected_purchases.resize(n);
+  const bool with_spend = sm.has_value() && spend.size() == n;
+  if (with_spend) out.expected_spend.resize(n);
+  // Each row on its own: the figures do not depend on how rows are split over threads or ranks.
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const tbb::blocked_range<std::size_t>& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      out.p_alive[i] = bgnbd_p_alive(pm, purchases[i]);
+      out.expected_purchases[i] = bgnbd_expected_purchases(pm, purchases[i], horizon);
+      if (with_spend) {
+        const bool history = gamma_gamma_usable(spend[i]);
+        out.expected_spend[i] = gamma_gamma_expected_spend(*sm, history ? spend[i].x : 0.0, history ? spend[i].m : 0.0);
+      }
+    }
+  });
+  return out;
+}
+
+}  // namespace custseg::clv

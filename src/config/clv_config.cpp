@@ -1,0 +1,37 @@
+#include "custseg/config/clv_config.hpp"
+
+#include <cmath>
+
+#include "custseg/util/error.hpp"
+
+namespace custseg::config {
+
+bool parse_clv_config(int argc, char** argv, int rank, ClvConfig& c) {
+  po::options_description desc(
+      "custseg clv: fit BG/NBD (purchases, P(alive)) and gamma-gamma (spend per purchase) by maximum likelihood "
+      "over all ranks; per-customer P(alive), expected purchases and expected spend");
+  desc.add_options()
+      ("input,i", po::value(&c.input), "customer table (HDF5) with one row per customer (required)")
+      ("output,o", po::value(&c.output), "output directory for clv.h5 and clv.json (required)")
+      ("key", po::value(&c.key)->default_value(c.key), "group of the table in the file (/KEY/<column>)")
+      ("frequency-column", po::value(&c.frequency_column)->default_value(c.frequency_column),
+       "repeat purchases in the calibration period (same-day purchases counted once)")
+      ("recency-column", po::value(&c.recency_column)->default_value(c.recency_column),
+       "time from the first to the last purchase")
+      ("age-column", po::value(&c.age_column)->default_value(c.age_column),
+       "time from the first purchase to the end of the calibration period (same unit as recency)")
+      ("monetary-column", po::value(&c.monetary_column)->default_value(c.monetary_column),
+       "mean value of the repeat purchases (0 without any); when the table lacks it, gamma-gamma is skipped")
+      ("horizon", po::value(&c.horizon)->default_value(c.horizon, shortest_text(c.horizon)),
+       "expected purchases over this long after the calibration end, in the table's time unit");
+  add_common_options(desc, c.common);
+  if (!parse_options("custseg clv --input customers.h5 --output DIR [options]", desc, argc, argv, c.common, rank))
+    return false;
+  if (c.input.empty()) throw_usage("--input is required (see 'custseg clv --help')");
+  if (c.output.empty()) throw_usage("--output is required (see 'custseg clv --help')");
+  if (!(c.horizon >= 0.0) || !std::isfinite(c.horizon)) throw_usage("--horizon must be a finite number >= 0");
+  if (c.common.threads < 0) throw_usage("--threads must be 0 or more");
+  return true;
+}
+
+}  // namespace custseg::config
