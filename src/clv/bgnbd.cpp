@@ -55,10 +55,14 @@ BgnbdVector bgnbd_to_log(const BgnbdParams& p) {
   return {std::log(p.r), std::log(p.alpha), std::log(p.a), std::log(p.b)};
 }
 
+bool outside_cohort(const BgnbdCustomer& c) { return std::isnan(c.x) && std::isnan(c.t_x) && std::isnan(c.T); }
+
 const char* bgnbd_row_problem(const BgnbdCustomer& c) {
   if (!std::isfinite(c.x) || !std::isfinite(c.t_x) || !std::isfinite(c.T)) return "a value is not finite";
   if (c.x < 0.0 || c.x != std::floor(c.x)) return "frequency is not a whole number >= 0";
-  if (!(c.T > 0.0)) return "T (time since the first purchase) is not > 0";
+  // T = 0 is a customer whose first purchase is on the calibration end: no repeat purchase yet
+  // (x = 0), and a likelihood term like any other ((alpha / alpha)^r = 1).
+  if (!(c.T > 0.0) && !(c.T == 0.0 && c.x == 0.0)) return "T (time since the first purchase) is not > 0";
   if (c.t_x < 0.0 || c.t_x > c.T) return "recency is not within [0, T]";
   if (c.x == 0.0 && c.t_x != 0.0) return "recency is not 0 for a customer without repeat purchases";
   return nullptr;

@@ -48,22 +48,29 @@ FitReport run_fit(const mpi::Communicator& comm, const LogLikFn& loglik, const s
   return r;
 }
 
-// Every row valid, or the same input error on every rank naming the first bad global row.
+// Every row valid or outside the cohort, or the same input error on every rank naming the first
+// bad global row.
 void check_bgnbd_rows(const mpi::Communicator& comm, std::span<const BgnbdCustomer> mine, std::uint64_t first_row) {
   mpi::agree(comm, [&] {
     for (std::size_t i = 0; i < mine.size(); ++i)
-      if (const char* problem = bgnbd_row_problem(mine[i]))
+      if (const char* problem = outside_cohort(mine[i]) ? nullptr : bgnbd_row_problem(mine[i]))
         throw_input("BG/NBD fit: row " + std::to_string(first_row + i) + ": " + problem);
   });
 }
 
 }  // namespace
 
-FitReport fit_bgnbd(const mpi::Communicator& comm, std::span<const BgnbdCustomer> mine, std::uint64_t first_row,
+FitReport fit_bgnbd(const mpi::Communicator& comm, std::span<const BgnbdCustomer> all_rows, std::uint64_t first_row,
                     const MaximizeOptions& options) {
-  check_bgnbd_rows(comm, mine, first_row);
+  check_bgnbd_rows(comm, all_rows, first_row);
+  // The calibration cohort, copied once (the likelihood is evaluated over it dozens of times).
+  std::vector<BgnbdCustomer> cohort;
+  std::copy_if(all_rows.begin(), all_rows.end(), std::back_inserter(cohort),
+               [](const BgnbdCustomer& c) { return !outside_cohort(c); });
+  const std::span<const BgnbdCustomer> mine(cohort);
   const auto repeat = std::count_if(mine.begin(), mine.end(), [](const BgnbdCustomer& c) { return c.x > 0.0; });
-  std::array<std::int64_t, 2> counts{static_cast<std::int64_t>(mine.size()), static_cast<std::int64_t>(repeat)};
+  std::array<std::int64_t, 3> counts{static_cast<std::int64_t>(mine.size()), static_cast<std::int64_t>(repeat),
+                                     static_cast<std::int64_t>(all_rows.size() - cohort.size())};
   comm.allreduce_sum(std::span<std::int64_t>(counts));
   if (counts[1] == 0)
     throw_input("BG/NBD fit: none of the " + std::to_string(counts[0]) +
@@ -74,6 +81,7 @@ FitReport fit_bgnbd(const mpi::Communicator& comm, std::span<const BgnbdCustomer
   FitReport r = run_fit(comm, loglik, std::vector<double>(kBgnbdParams, 0.0), options);
   r.names = {"r", "alpha", "a", "b"};
   r.customers = counts[0];
+  r.excluded = counts[2];
   return r;
 }
 

@@ -1,5 +1,7 @@
 #include "custseg/clv/predictions.hpp"
 
+#include <limits>
+
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
@@ -16,6 +18,12 @@ CustomerPredictions predict_customers(const BgnbdParams& pm, std::span<const Bgn
   // Each row on its own: the figures do not depend on how rows are split over threads or ranks.
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const tbb::blocked_range<std::size_t>& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      if (outside_cohort(purchases[i])) {  // no calibration history: nothing to predict from
+        constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+        out.p_alive[i] = out.expected_purchases[i] = nan;
+        if (with_spend) out.expected_spend[i] = nan;
+        continue;
+      }
       out.p_alive[i] = bgnbd_p_alive(pm, purchases[i]);
       out.expected_purchases[i] = bgnbd_expected_purchases(pm, purchases[i], horizon);
       if (with_spend) {

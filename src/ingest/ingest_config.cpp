@@ -75,6 +75,12 @@ bool parse_ingest_config(int argc, char** argv, int rank, IngestConfig& c) {
        "currency of the log's prices, e.g. GBP: the unit attribute of monetary, avg_basket and revenue, shown by the "
        "reports (default: none written)")
       ("churn-after", po::value(&c.churn_after), "cut-off date YYYY-MM-DD: churned = 1 if no purchase on a later day")
+      ("calibration-end", po::value(&c.calibration_end),
+       "last day YYYY-MM-DD of the calibration period: adds the CLV models' columns frequency (repeat purchase "
+       "days), recency, T, monetary_value and, for purchases after it, holdout_frequency and holdout_value; "
+       "the invoice count is then the column invoices (docs/clv.md)")
+      ("time-unit", po::value(&c.time_unit)->default_value(c.time_unit),
+       "unit of recency, T and the holdout length with --calibration-end: days or weeks")
       ("delimiter", po::value(&c.delimiter)->default_value(c.delimiter),
        "field delimiter: , ; | tab, or whitespace (runs of blanks, no quoting); auto = ',' but refuse a "
        "one-column header that holds another delimiter")
@@ -102,14 +108,18 @@ bool parse_ingest_config(int argc, char** argv, int rank, IngestConfig& c) {
   if (c.output.empty()) throw_usage("--output is required (see 'custseg ingest --help')");
   if (!c.table.empty() && c.columns.customer_id.empty())
     throw_usage("--table needs --id-column NAME (or --id-column none to number the rows)");
-  for (const auto* date : {&c.as_of, &c.churn_after}) {
+  for (const auto* date : {&c.as_of, &c.churn_after, &c.calibration_end}) {
     if (date->empty()) continue;
     const auto t = parse_timestamp(*date);
     if (!t || *t % 86400 != 0)
-      throw_usage("'" + *date + "' is not a date; --as-of and --churn-after take YYYY-MM-DD");
+      throw_usage("'" + *date + "' is not a date; --as-of, --churn-after and --calibration-end take YYYY-MM-DD");
   }
-  if (!c.table.empty() && (!c.as_of.empty() || !c.churn_after.empty() || c.date_format != "auto" || !c.columns.amount.empty() || c.dedupe))
-    throw_usage("--as-of, --churn-after, --date-format, --amount-column and --dedupe apply to --transactions only "
+  if (c.time_unit != "days" && c.time_unit != "weeks")
+    throw_usage("--time-unit '" + c.time_unit + "': choose days or weeks");
+  if (!c.table.empty() && (!c.as_of.empty() || !c.churn_after.empty() || c.date_format != "auto" || !c.columns.amount.empty() || c.dedupe ||
+                            !c.calibration_end.empty()))
+    throw_usage("--as-of, --churn-after, --date-format, --amount-column, --dedupe and --calibration-end apply to "
+                "--transactions only "
                 "(a customer table with a repeated id is refused: one row per customer)");
   check_dialect_options(c);
   c.read_block_bytes = parse_byte_size(c.read_block_size, "--read-block-bytes");

@@ -1,4 +1,6 @@
 #include "custseg/ingest/ingest_transactions.hpp"
+
+#include "custseg/ingest/calibration_columns.hpp"
 #include "custseg/ingest/pseudonymize_ids.hpp"
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include <optional>
 #include <set>
 
+#include "custseg/ingest/calibration_columns.hpp"
 #include "custseg/ingest/csv_source.hpp"
 #include "custseg/ingest/global_labels.hpp"
 #include "custseg/ingest/table_writer.hpp"
@@ -28,12 +31,13 @@ struct PackedFeatures {
   std::uint64_t position;
   std::uint64_t id;
   double recency_days, monetary, tenure_days, avg_basket, return_rate, revenue;
+  CalibrationStatistics calibration;
   std::int32_t frequency, distinct_products, churned, country_length, text_id_length;
 };
 
 void pack(std::uint64_t position, const CustomerFeatures& f, std::vector<char>& out) {
   const PackedFeatures p{position, f.id, f.recency_days, f.monetary, f.tenure_days, f.avg_basket, f.return_rate,
-                         f.revenue, f.frequency, f.distinct_products, f.churned,
+                         f.revenue, f.calibration, f.frequency, f.distinct_products, f.churned,
                          static_cast<std::int32_t>(f.country.size()), static_cast<std::int32_t>(f.text_id.size())};
   const auto* b = reinterpret_cast<const char*>(&p);
   out.insert(out.end(), b, b + sizeof p);
@@ -56,6 +60,7 @@ std::vector<std::pair<std::uint64_t, CustomerFeatures>> unpack(const std::vector
     f.avg_basket = p.avg_basket;
     f.return_rate = p.return_rate;
     f.revenue = p.revenue;
+    f.calibration = p.calibration;
     f.frequency = p.frequency;
     f.distinct_products = p.distinct_products;
     f.churned = p.churned;
@@ -188,15 +193,18 @@ void describe_columns(std::vector<OutputColumn>& cols, const std::string& curren
   }
 }
 
-// The days given by --as-of and --churn-after, if any.
+// The days given by --as-of, --churn-after and --calibration-end, if any.
 struct Dates {
-  std::optional<std::int64_t> as_of, churn;
+  std::optional<std::int64_t> as_of, churn, calibration_end;
+  int unit_days = 7;  // --time-unit
 };
 
 Dates requested_dates(const IngestConfig& cfg) {
   Dates d;
   if (!cfg.as_of.empty()) d.as_of = day_of(*parse_timestamp(cfg.as_of));
   if (!cfg.churn_after.empty()) d.churn = day_of(*parse_timestamp(cfg.churn_after));
+  if (!cfg.calibration_end.empty()) d.calibration_end = day_of(*parse_timestamp(cfg.calibration_end));
+  d.unit_days = cfg.time_unit == "days" ? 1 : 7;
   return d;
 }
 
@@ -275,10 +283,26 @@ void count_duplicate_rows(const mpi::Communicator& comm, std::vector<CustomerSum
                               (drop ? "--dedupe dropped the copies." : "--dedupe drops the copies."));
 }
 
+// The calibration period of --calibration-end; the holdout runs to the log's last transaction.
+CalibrationPeriod calibration_period(const QualityReport& report, const Dates& dates) {
+  return {*dates.calibration_end, day_of(*parse_timestamp(report.last_transaction)), dates.unit_days};
+}
+
+// --calibration-end before the first transaction leaves nobody in the calibration cohort.
+void check_calibration_end(const mpi::Communicator& comm, const IngestConfig& cfg, const Dates& dates,
+                           const QualityReport& report) {
+  if (!dates.calibration_end) return;
+  mpi::agree(comm, [&] {
+    if (*dates.calibration_end < day_of(*parse_timestamp(report.first_transaction)))
+      throw_input("--calibration-end " + cfg.calibration_end + " is before the first transaction of " +
+                  cfg.transactions + " (" + report.first_transaction + "): no customer would be in the calibration period");
+  });
+}
+
 // Collective: features of this rank's merged customers; adds the global gross and returned
 // value and the customers without purchases to the report.
 CustomerRows finish_customers(const mpi::Communicator& comm, Shuffled&& shuffled, std::int64_t as_of,
-                              const std::optional<std::int64_t>& churn_day, bool dedupe, QualityReport& report) {
+                              const Dates& dates, bool dedupe, QualityReport& report) {
   CustomerRows out;
   std::int64_t gross = 0, returned = 0;
   std::uint64_t without_purchases = 0;
@@ -287,7 +311,9 @@ CustomerRows finish_customers(const mpi::Communicator& comm, Shuffled&& shuffled
   for (const auto& s : shuffled.customers) {
     gross += s.gross;
     returned += s.returned;
-    out.features.push_back(features_of(s, as_of, churn_day));
+    out.features.push_back(features_of(s, as_of, dates.churn));
+    if (dates.calibration_end)
+      out.features.back().calibration = calibration_statistics(s.purchase_days, *dates.calibration_end, dates.unit_days);
     without_purchases += out.features.back().frequency == 0;
     local_countries.insert(out.features.back().country);
   }
@@ -447,6 +473,7 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
 
   // --- local step: parse this rank's parts and summarise per customer (no MPI inside) ---
   TransactionAggregator aggregator(columns, cfg.columns.cancel_prefix, dates.as_of, value_format(cfg));
+  if (dates.calibration_end) aggregator.collect_purchase_days();
   // The aggregator's refusals name the line; the file name is added here, where it is known.
   const auto add = [&](const CsvRecord& r) {
     try {
@@ -458,13 +485,14 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
   aggregator.counts().blank_lines = parse_my_parts(comm, *file, plan, add, PartProgress(log, plan)).blank_lines;
   const double parse_seconds = clock.seconds();
   QualityReport report = counted_report(comm, cfg, aggregator.counts(), dates);
+  check_calibration_end(comm, cfg, dates, report);
   log.info("  parsed " + std::to_string(report.rows) + " rows in " + std::to_string(parse_seconds) + " s");
 
   // --- shuffle by customer, merge, finish the features ---
   const bool text_ids = string_ids(comm, aggregator);
   Shuffled shuffled = text_ids ? shuffle_by_text_id(comm, std::move(aggregator.text_customers()))
                                : shuffle_by_customer(comm, std::move(aggregator.customers()));
-  CustomerRows customers = finish_customers(comm, std::move(shuffled), as_of_day(report, dates), dates.churn, cfg.dedupe, report);
+  CustomerRows customers = finish_customers(comm, std::move(shuffled), as_of_day(report, dates), dates, cfg.dedupe, report);
   SortedRows sorted = sort_globally(comm, std::move(customers.features), text_ids);
   report.customers = sorted.total;
   log.info("  " + std::to_string(report.customers) + " customers after shuffle and merge (" +
@@ -474,10 +502,16 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
   write_report_file(comm, quality_report_path(cfg.output), report);
   if (comm.is_root() && log.level() >= Verbosity::normal) std::printf("%s\n", console_summary(report).c_str());
   check_report(comm, cfg, report);
-  const TableLayout layout = sorted_layout(cfg, sorted, report, dates.churn.has_value());
+  TableLayout layout = sorted_layout(cfg, sorted, report, dates.churn.has_value());
   std::vector<OutputColumn> typed = table_columns(sorted.rows, customers.countries, columns.country.has_value(),
                                                   columns.product.has_value(), dates.churn.has_value(), text_ids);
   describe_columns(typed, cfg.currency);
+  if (dates.calibration_end) {
+    const CalibrationPeriod period = calibration_period(report, dates);
+    add_calibration_columns(typed, sorted.rows, period, cfg.currency);
+    const auto attributes = calibration_attributes(period);
+    layout.group_attributes.insert(layout.group_attributes.end(), attributes.begin(), attributes.end());
+  }
   std::vector<TextColumn> text = text_id_column(std::move(sorted.text_ids));
   if (pseudonyms) pseudonymize_id_column(comm, *pseudonyms, layout, typed, text);
   write_customer_table(comm, cfg.output, layout, typed, text);

@@ -95,7 +95,18 @@ void CustomerSummary::merge(CustomerSummary&& o) {
   invoices.insert(invoices.end(), std::make_move_iterator(o.invoices.begin()), std::make_move_iterator(o.invoices.end()));
   products.insert(products.end(), std::make_move_iterator(o.products.begin()), std::make_move_iterator(o.products.end()));
   rows.insert(rows.end(), o.rows.begin(), o.rows.end());
+  purchase_days.insert(purchase_days.end(), o.purchase_days.begin(), o.purchase_days.end());
 }
+
+namespace {
+
+// The entry of `day` in sorted, one-per-day purchase_days (nullptr when absent).
+DayValue* entry_of(std::vector<DayValue>& days, std::int64_t day) {
+  const auto it = std::lower_bound(days.begin(), days.end(), DayValue{day, std::numeric_limits<std::int64_t>::min()});
+  return it != days.end() && it->day == day ? &*it : nullptr;
+}
+
+}  // namespace
 
 void CustomerSummary::count_duplicates(bool drop) {
   std::sort(rows.begin(), rows.end());
@@ -105,6 +116,7 @@ void CustomerSummary::count_duplicates(bool drop) {
     if (!drop) continue;
     gross -= rows[i].gross;
     returned -= rows[i].returned;
+    if (DayValue* d = rows[i].day_value ? entry_of(purchase_days, rows[i].day) : nullptr) d->value -= rows[i].day_value;
   }
   rows = {};
 }
@@ -114,6 +126,14 @@ void CustomerSummary::normalise() {
     std::sort(v->begin(), v->end());
     v->erase(std::unique(v->begin(), v->end()), v->end());
   }
+  // One entry per day: integer sums, so the order rows and ranks arrive in does not matter.
+  std::sort(purchase_days.begin(), purchase_days.end());
+  std::vector<DayValue> days;
+  for (const DayValue& d : purchase_days) {
+    if (!days.empty() && days.back().day == d.day) days.back().value += d.value;
+    else days.push_back(d);
+  }
+  purchase_days = std::move(days);
 }
 
 TransactionAggregator::TransactionAggregator(ColumnIndex columns, std::string cancel_prefix,
@@ -211,8 +231,15 @@ void TransactionAggregator::add(const CsvRecord& r) {
     if (columns_.country) s.country = std::string(trim(r.field(*columns_.country)));
   }
   if (d == Disposition::purchase) s.last_day_any = std::max(s.last_day_any, day);
-  if (!in_window && (d == Disposition::purchase || netted_into_monetary(d))) d = Disposition::after_as_of;
-  RowPrint& print = s.rows.emplace_back(RowPrint{digest_(r), 0, 0, static_cast<std::uint8_t>(d)});
+  const bool purchase = d == Disposition::purchase;  // before --as-of decides what it feeds
+  if (!in_window && (purchase || netted_into_monetary(d))) d = Disposition::after_as_of;
+  RowPrint& print = s.rows.emplace_back(RowPrint{digest_(r), 0, 0, day, 0, static_cast<std::uint8_t>(d)});
+  // The models' transactions are every purchase row, on either side of --as-of, and free ones
+  // too (a price of 0, e.g. a promotion): BG/NBD counts purchases, whatever they cost.
+  if (collect_days_ && (purchase || d == Disposition::zero_price)) {
+    s.purchase_days.push_back({day, value});
+    print.day_value = value;
+  }
   count(d, r.line());
   if (netted_into_monetary(d)) {
     s.returned -= value;
@@ -290,7 +317,14 @@ void serialize(const CustomerSummary& s, std::vector<char>& out) {
     put(out, row.digest.low);
     put(out, row.gross);
     put(out, row.returned);
+    put(out, row.day);
+    put(out, row.day_value);
     put(out, row.disposition);
+  }
+  put(out, static_cast<std::uint64_t>(s.purchase_days.size()));
+  for (const auto& d : s.purchase_days) {
+    put(out, d.day);
+    put(out, d.value);
   }
 }
 
@@ -321,11 +355,41 @@ std::vector<CustomerSummary> deserialize(const char* data, std::size_t size) {
       row.digest.low = in.get<std::uint64_t>();
       row.gross = in.get<std::int64_t>();
       row.returned = in.get<std::int64_t>();
+      row.day = in.get<std::int64_t>();
+      row.day_value = in.get<std::int64_t>();
       row.disposition = in.get<std::uint8_t>();
+    }
+    s.purchase_days.resize(in.get<std::uint64_t>());
+    for (auto& d : s.purchase_days) {
+      d.day = in.get<std::int64_t>();
+      d.value = in.get<std::int64_t>();
     }
     out.push_back(std::move(s));
   }
   return out;
+}
+
+CalibrationStatistics calibration_statistics(const std::vector<DayValue>& purchase_days, std::int64_t calibration_end,
+                                             int unit_days) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  CalibrationStatistics c;
+  const auto split = std::upper_bound(purchase_days.begin(), purchase_days.end(),
+                                      DayValue{calibration_end, std::numeric_limits<std::int64_t>::max()});
+  const auto calibration_days = static_cast<std::size_t>(split - purchase_days.begin());
+  if (calibration_days == 0) return {nan, nan, nan, nan, nan, nan};  // first purchase after the calibration
+  const double unit = unit_days;
+  const std::int64_t first = purchase_days.front().day;
+  c.frequency = static_cast<double>(calibration_days - 1);
+  c.recency = static_cast<double>(purchase_days[calibration_days - 1].day - first) / unit;
+  c.T = static_cast<double>(calibration_end - first) / unit;
+  // Integer sums first, one division each: exact and the same for any rank count.
+  std::int64_t repeat_value = 0, holdout_value = 0;
+  for (std::size_t i = 1; i < calibration_days; ++i) repeat_value += purchase_days[i].value;
+  for (auto it = split; it != purchase_days.end(); ++it) holdout_value += it->value;
+  c.monetary_value = calibration_days > 1 ? static_cast<double>(repeat_value) / kMoneyPerUnit / c.frequency : 0.0;
+  c.holdout_frequency = static_cast<double>(purchase_days.end() - split);
+  c.holdout_value = static_cast<double>(holdout_value) / kMoneyPerUnit;
+  return c;
 }
 
 CustomerFeatures features_of(const CustomerSummary& s, std::int64_t as_of_day, std::optional<std::int64_t> churn_day) {

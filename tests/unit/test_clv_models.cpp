@@ -85,6 +85,9 @@ TEST(ClvBgnbd, RowProblems) {
   EXPECT_NE(bgnbd_row_problem({1, 1, 0}), nullptr);
   EXPECT_NE(bgnbd_row_problem({0, 2, 10}), nullptr);
   EXPECT_NE(bgnbd_row_problem({1, NAN, 10}), nullptr);
+  EXPECT_EQ(bgnbd_row_problem({0, 0, 0}), nullptr) << "first purchase on the calibration end";
+  EXPECT_TRUE(outside_cohort({NAN, NAN, NAN}));
+  EXPECT_FALSE(outside_cohort({1, NAN, 10}));
 }
 
 TEST(ClvGammaGamma, GradientMatchesFiniteDifferences) {

@@ -41,7 +41,11 @@ struct LogLikTerm {
 [[nodiscard]] BgnbdParams bgnbd_from_log(const BgnbdVector& log_params);
 [[nodiscard]] BgnbdVector bgnbd_to_log(const BgnbdParams& params);
 
-// Why the row cannot enter the model, or nullptr when it can.
+// A row of NaN frequency, recency and T: a customer whose first purchase is after the calibration
+// end (ingest --calibration-end writes such rows); the fit leaves it out and counts it.
+[[nodiscard]] bool outside_cohort(const BgnbdCustomer& c);
+
+// Why the row cannot enter the model, or nullptr when it can (T = 0 only with x = 0).
 [[nodiscard]] const char* bgnbd_row_problem(const BgnbdCustomer& c);
 
 // ln L(r, alpha, a, b | x, t_x, T), FHL05 equation (6) in the log-sum-exp form of their

@@ -28,13 +28,14 @@ struct FitReport {
   bool converged = false;
   bool at_bound = false;
   std::int64_t customers = 0;          // used in the fit
-  std::int64_t excluded = 0;           // gamma-gamma: customers with x = 0 or spend <= 0
+  std::int64_t excluded = 0;           // BG/NBD: rows outside the cohort; gamma-gamma: x = 0 or spend <= 0
   double seconds = 0.0;                // wall time of the fit on rank 0's clock
 };
 
 // BG/NBD (r, alpha, a, b). `first_row`: the global row of mine[0], for messages. Input errors on
 // every rank when a row is invalid (bgnbd_row_problem: the first bad global row is named) or no
-// customer has a repeat purchase (the model is not identified).
+// customer has a repeat purchase (the model is not identified). Rows outside the cohort (all NaN:
+// a first purchase after the calibration end) are left out and counted in `excluded`.
 FitReport fit_bgnbd(const mpi::Communicator& comm, std::span<const BgnbdCustomer> mine, std::uint64_t first_row,
                     const MaximizeOptions& options = {});
 

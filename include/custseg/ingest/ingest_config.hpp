@@ -20,6 +20,9 @@ struct IngestConfig {
   std::string as_of;           // YYYY-MM-DD; empty: the day after the last transaction
   std::string currency;        // unit attribute of the money columns (e.g. GBP); empty: none written
   std::string churn_after;     // YYYY-MM-DD; empty: no churn label
+  // YYYY-MM-DD, the last day of the calibration period of the CLV models; empty: no model columns.
+  std::string calibration_end;
+  std::string time_unit = "weeks";  // of recency, T and the holdout length: days or weeks
   // The CSV dialect: --delimiter (default ',', refusing a one-column header that holds another
   // common delimiter), --columns (names of a headerless file's columns), --decimal, --date-format.
   std::string delimiter = "auto";

@@ -78,8 +78,16 @@ bool netted_into_monetary(Disposition d);
 struct RowPrint {
   RowDigest digest;
   std::int64_t gross = 0, returned = 0;
+  std::int64_t day = 0, day_value = 0;  // what it added to purchase_days (0 when not collected)
   std::uint8_t disposition = 0;
   auto operator<=>(const RowPrint&) const = default;
+};
+
+// A customer's purchases on one day (10^-4 units): the CLV models' transaction, since purchases
+// on the same day are one transaction (Fader, Hardie & Lee 2005).
+struct DayValue {
+  std::int64_t day = 0, value = 0;
+  auto operator<=>(const DayValue&) const = default;
 };
 
 // Mergeable per-customer summary. Every field merges by sum, min, max, a (time, line) maximum
@@ -103,13 +111,16 @@ struct CustomerSummary {
   }
   std::vector<std::string> invoices;  // purchase invoices before as-of (distinct after normalise)
   std::vector<std::string> products;  // products bought before as-of (distinct after normalise)
+  // Purchase rows (and free ones: zero_price) by day, whatever --as-of says (only when the aggregator collects them, for
+  // --calibration-end); one entry per day after normalise.
+  std::vector<DayValue> purchase_days;
   // Every row of the customer, until count_duplicates (once all its rows are merged on one rank).
   std::vector<RowPrint> rows;
   // Exact duplicate rows: copies beyond the first of a row, by the disposition they had.
   std::array<std::uint64_t, kDispositions> duplicates{};
 
   void merge(CustomerSummary&& other);
-  void normalise();  // sorts and removes duplicates in invoices and products
+  void normalise();  // sorts and removes duplicates in invoices and products; one purchase_days entry per day
   // Counts the exact duplicate rows into `duplicates`; drop = true also takes the copies' amounts
   // out of gross and returned (--dedupe). The other fields are the same with or without the
   // copies (first/last days, distinct invoices and products, the latest country). Frees rows.
@@ -140,6 +151,8 @@ class TransactionAggregator {
   // date format but fits it with day and month swapped, and a price or quantity that only the
   // other decimal mark reads.
   void add(const CsvRecord& record);
+  // Also keep each customer's purchases by day (purchase_days), for the CLV model columns.
+  void collect_purchase_days() { collect_days_ = true; }
   [[nodiscard]] std::unordered_map<std::uint64_t, CustomerSummary>& customers() { return customers_; }
   // Customers whose id is a string (looks_textual): "C10001", UUIDs, hashed e-mails.
   [[nodiscard]] std::unordered_map<std::string, CustomerSummary>& text_customers() { return text_customers_; }
@@ -159,11 +172,23 @@ class TransactionAggregator {
   std::unordered_map<std::string, CustomerSummary> text_customers_;
   RowCounts counts_;
   RowDigester digest_;
+  bool collect_days_ = false;
 };
 
 // Summaries as bytes, for the shuffle (a self-delimiting sequence of records).
 void serialize(const CustomerSummary& s, std::vector<char>& out);
 std::vector<CustomerSummary> deserialize(const char* data, std::size_t size);
+
+// The CLV models' sufficient statistics of one customer (Fader, Hardie & Lee 2005; lifetimes'
+// conventions), from purchase_days: in the calibration period (days up to calibration_end,
+// inclusive), frequency = purchase days - 1, recency = last - first purchase day, T =
+// calibration_end - first purchase day (both divided by unit_days: 1 or 7), monetary_value = mean
+// value of the repeat days (0 without any); after it, holdout_frequency = purchase days and
+// holdout_value = their value. All NaN for a customer whose first purchase is after
+// calibration_end (not in the calibration cohort).
+struct CalibrationStatistics {
+  double frequency = 0, recency = 0, T = 0, monetary_value = 0, holdout_frequency = 0, holdout_value = 0;
+};
 
 // Final per-customer values (the customer table's row).
 struct CustomerFeatures {
@@ -172,7 +197,11 @@ struct CustomerFeatures {
   double recency_days = 0, monetary = 0, tenure_days = 0, avg_basket = 0, return_rate = 0, revenue = 0;
   std::int32_t frequency = 0, distinct_products = 0, churned = 0;
   std::string country;
+  CalibrationStatistics calibration;  // with --calibration-end
 };
+
+CalibrationStatistics calibration_statistics(const std::vector<DayValue>& purchase_days, std::int64_t calibration_end,
+                                             int unit_days);
 
 // recency/tenure in whole days to as_of_day; NaN where a customer bought nothing before as-of.
 // churn_day: churned = 1 when no purchase falls on a later day.
