@@ -85,6 +85,7 @@ void write_customer_file(const mpi::Communicator& comm, const std::string& path,
   io::File file = io::File::create(path, comm);
   file.create_group("/customers");
   file.write_attribute("/customers", "horizon", cfg.horizon);
+  file.write_attribute("/customers", "discount_rate", cfg.discount_rate);
   file.write_attribute("/customers", "input", cfg.input);
   const auto column = [&](const std::string& name, const std::vector<double>& values) {
     const std::string where = "/customers/" + name;
@@ -94,7 +95,10 @@ void write_customer_file(const mpi::Communicator& comm, const std::string& path,
   column("p_alive", p.p_alive);
   column("expected_purchases", p.expected_purchases);
   // Every rank knows whether gamma-gamma was fitted (the same table listing everywhere).
-  if (rows.has_monetary) column("expected_spend", p.expected_spend);
+  if (rows.has_monetary) {
+    column("expected_spend", p.expected_spend);
+    column("clv", p.clv);
+  }
   file.close();
 }
 
@@ -108,7 +112,7 @@ lifetime::CustomerPredictions predict(const mpi::Communicator& comm, const confi
   lifetime::CustomerPredictions p;
   mpi::agree(comm, [&] {
     try {
-      p = lifetime::predict_customers(pm, rows.purchases, cfg.horizon, sm, rows.spend);
+      p = lifetime::predict_customers(pm, rows.purchases, cfg.horizon, sm, rows.spend, cfg.discount_rate);
     } catch (const std::domain_error& e) {
       throw_input(std::string("clv: the fitted parameters leave a per-customer figure undefined: ") + e.what());
     }
@@ -147,7 +151,8 @@ int clv(const mpi::Communicator& comm, int argc, char** argv) {
   const lifetime::ClvRows rows = lifetime::read_clv_rows(comm, cfg.input, names, cfg.key);
   log.info("clv: " + std::to_string(rows.total_rows) + " customers from " + cfg.input + " on " +
            std::to_string(comm.size()) + " ranks");
-  nlohmann::json fits{{"input", cfg.input}, {"customers", rows.total_rows}, {"horizon", cfg.horizon}, {"ranks", comm.size()}};
+  nlohmann::json fits{{"input", cfg.input}, {"customers", rows.total_rows}, {"horizon", cfg.horizon},
+                      {"discount_rate", cfg.discount_rate}, {"ranks", comm.size()}};
   const lifetime::FitReport purchases = lifetime::fit_bgnbd(comm, rows.purchases, rows.first_row);
   log_fit(log, "BG/NBD", purchases);
   fits["bgnbd"] = fit_json(purchases);

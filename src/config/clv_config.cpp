@@ -23,13 +23,18 @@ bool parse_clv_config(int argc, char** argv, int rank, ClvConfig& c) {
       ("monetary-column", po::value(&c.monetary_column)->default_value(c.monetary_column),
        "mean value of the repeat purchases (0 without any); when the table lacks it, gamma-gamma is skipped")
       ("horizon", po::value(&c.horizon)->default_value(c.horizon, shortest_text(c.horizon)),
-       "expected purchases over this long after the calibration end, in the table's time unit");
+       "expected purchases over this long after the calibration end, in the table's time unit")
+      ("discount-rate", po::value(&c.discount_rate)->default_value(c.discount_rate, shortest_text(c.discount_rate)),
+       "discount rate per time unit of the customer lifetime value over the horizon, e.g. 0.0018 a week "
+       "(about 10% a year); 0 = undiscounted (docs/clv.md)");
   add_common_options(desc, c.common);
   if (!parse_options("custseg clv --input customers.h5 --output DIR [options]", desc, argc, argv, c.common, rank))
     return false;
   if (c.input.empty()) throw_usage("--input is required (see 'custseg clv --help')");
   if (c.output.empty()) throw_usage("--output is required (see 'custseg clv --help')");
   if (!(c.horizon >= 0.0) || !std::isfinite(c.horizon)) throw_usage("--horizon must be a finite number >= 0");
+  if (!(c.discount_rate >= 0.0) || !std::isfinite(c.discount_rate))
+    throw_usage("--discount-rate must be a finite number >= 0");
   if (c.common.threads < 0) throw_usage("--threads must be 0 or more");
   return true;
 }

@@ -115,31 +115,43 @@ def run_cpp(binary, table, np_):
     return json.loads(out.stdout)
 
 
+DISCOUNT = 0.0018  # a week: about 10% a year
+
+
 def run_custseg_clv(binary, table, outdir, np_=3, horizon=39.0):
     mpirun = os.environ.get("CUSTSEG_MPIEXEC", "mpirun")
     cmd = [mpirun, "--oversubscribe", "--allow-run-as-root", "-np", str(np_), binary, "clv", "--input", table,
-           "--output", outdir, "--horizon", str(horizon), "--overwrite"]
+           "--output", outdir, "--horizon", str(horizon), "--discount-rate", str(DISCOUNT), "--overwrite"]
     subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=240)
     with open(os.path.join(outdir, "clv.json")) as f:
         fits = json.load(f)
     with h5py.File(os.path.join(outdir, "clv.h5"), "r") as f:
-        columns = {k: f["customers"][k][:] for k in ("p_alive", "expected_purchases", "expected_spend")}
+        columns = {k: f["customers"][k][:] for k in ("p_alive", "expected_purchases", "expected_spend", "clv")}
     return fits, columns
 
 
 def reference_predictions(bg, gg, x, t_x, T, m, horizon):
-    """FHL05 eq. 10 and the P(alive) of FHL's note 021 (BG/NBD), FH13's E(M | m, x) (gamma-gamma)."""
+    """FHL05 eq. 10 and the P(alive) of FHL's note 021 (BG/NBD), FH13's E(M | m, x) (gamma-gamma),
+    and the discounted CLV as lifetimes' customer_lifetime_value sums it: expected purchases of
+    each unit step times the expected spend, divided by (1 + DISCOUNT)^t."""
     r, alpha, a, b = bg
     p, q, g = gg
     odds = np.where(x > 0, a / (b + np.maximum(x, 1) - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x), 0.0)
     p_alive = 1.0 / (1.0 + odds)
-    z = horizon / (alpha + T + horizon)
-    expected = ((a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + horizon)) ** (r + x)
+
+    def expected_within(t):
+        z = t / (alpha + T + t)
+        return ((a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x)
                                               * hyp2f1(r + x, b + x, a + b + x - 1, z)) * p_alive)
+
+    expected = expected_within(horizon)
     has = (x > 0) & (m > 0)
     xs, ms = np.where(has, x, 0.0), np.where(has, m, 0.0)
     spend = (g + ms * xs) * p / (p * xs + q - 1)
-    return {"p_alive": p_alive, "expected_purchases": expected, "expected_spend": spend}
+    steps = [min(float(i), horizon) for i in range(1, int(np.ceil(horizon)) + 1)]
+    within = [np.zeros_like(x)] + [expected_within(t) for t in steps]
+    clv = spend * sum((within[i + 1] - within[i]) / (1.0 + DISCOUNT) ** t for i, t in enumerate(steps))
+    return {"p_alive": p_alive, "expected_purchases": expected, "expected_spend": spend, "clv": clv}
 
 
 def check_job(binary, table, workdir, one, stats):

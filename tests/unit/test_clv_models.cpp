@@ -7,6 +7,7 @@
 
 #include "custseg/clv/bgnbd.hpp"
 #include "custseg/clv/gamma_gamma.hpp"
+#include "custseg/clv/predictions.hpp"
 
 using namespace custseg::clv;
 
@@ -132,4 +133,17 @@ TEST(ClvGammaGamma, UsableCustomers) {
   EXPECT_FALSE(gamma_gamma_usable({3, 0}));
   EXPECT_FALSE(gamma_gamma_usable({3, -2}));
   EXPECT_FALSE(gamma_gamma_usable({2.5, 10}));
+}
+
+// Discounted CLV: undiscounted, the steps telescope to E[M] * E[X(horizon)]; discounted, the
+// hand-written sum of the two unit steps of a 1.5-unit horizon (t = 1, then t = 1.5).
+TEST(ClvDiscountedValue, TelescopesUndiscountedAndDiscountsEachStep) {
+  const BgnbdCustomer c{2, 30.43, 38.86};
+  EXPECT_NEAR(discounted_clv(kCdnow, c, 35.0, 39.0, 0.0), 35.0 * bgnbd_expected_purchases(kCdnow, c, 39.0), 1e-12);
+  const double one = bgnbd_expected_purchases(kCdnow, c, 1.0), half_more = bgnbd_expected_purchases(kCdnow, c, 1.5);
+  const double d = 0.01;
+  EXPECT_NEAR(discounted_clv(kCdnow, c, 35.0, 1.5, d), 35.0 * (one / (1 + d) + (half_more - one) / std::pow(1 + d, 1.5)),
+              1e-14);
+  EXPECT_LT(discounted_clv(kCdnow, c, 35.0, 39.0, d), discounted_clv(kCdnow, c, 35.0, 39.0, 0.0));
+  EXPECT_EQ(discounted_clv(kCdnow, c, 35.0, 0.0, d), 0.0);
 }

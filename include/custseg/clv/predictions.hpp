@@ -16,12 +16,23 @@ struct CustomerPredictions {
   // gamma_gamma_expected_spend with the customer's own x and m (the population mean for x = 0 or
   // m <= 0: no spend history to weigh); empty without a gamma-gamma fit.
   std::vector<double> expected_spend;
+  // Discounted customer lifetime value over the horizon (discounted_clv); empty without spend.
+  std::vector<double> clv;
 };
+
+// Customer lifetime value over `horizon` time units at `discount_rate` per unit: the expected
+// purchases of each unit step, times the expected spend, discounted to the calibration end,
+//   CLV = E[M] * sum_{i=1}^{n} (E[X(t_i)] - E[X(t_{i-1})]) / (1 + d)^{t_i},
+// t_i = min(i, horizon), n = ceil(horizon), t_0 = 0, E[X(t)] the conditional expected purchases
+// in (T, T + t] (bgnbd_expected_purchases). It is the discrete form lifetimes uses
+// (customer_lifetime_value); d = 0 gives E[M] * E[X(horizon)] exactly up to rounding.
+[[nodiscard]] double discounted_clv(const BgnbdParams& purchases_model, const BgnbdCustomer& customer,
+                                    double expected_spend, double horizon, double discount_rate);
 
 // `spend` is empty or as long as `purchases` (the same rows). Throws std::domain_error where the
 // formulas do (a == 1 for the expectation, q <= 1 for expected spend).
 CustomerPredictions predict_customers(const BgnbdParams& purchases_model, std::span<const BgnbdCustomer> purchases,
                                       double horizon, const std::optional<GammaGammaParams>& spend_model,
-                                      std::span<const SpendCustomer> spend);
+                                      std::span<const SpendCustomer> spend, double discount_rate = 0.0);
 
 }  // namespace custseg::clv

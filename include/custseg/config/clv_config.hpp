@@ -17,6 +17,7 @@ struct ClvConfig {
   std::string age_column = "T";
   std::string monetary_column = "monetary_value";  // absent from the table: no gamma-gamma fit
   double horizon = 52.0;  // expected purchases over this long, in the table's time unit
+  double discount_rate = 0.0;  // per time unit, for the discounted CLV (0: undiscounted)
 };
 
 // Returns false when --help was asked for. Usage errors for missing or bad options.
