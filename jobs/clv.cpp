@@ -13,6 +13,8 @@
 #include "custseg/clv/fit.hpp"
 #include "custseg/clv/predictions.hpp"
 #include "custseg/config/clv_config.hpp"
+#include "custseg/data/input_table.hpp"
+#include "custseg/io/results_file.hpp"
 #include "custseg/io/hdf5.hpp"
 #include "custseg/io/output_dir.hpp"
 #include "custseg/io/partial_file.hpp"
@@ -80,7 +82,8 @@ void log_fit(const Logger& log, const std::string& model, const lifetime::FitRep
 // clv.h5: /customers/<figure> float64 [n] in input row order, each rank writing its block.
 // Collective; published under its final name by the caller.
 void write_customer_file(const mpi::Communicator& comm, const std::string& path, const config::ClvConfig& cfg,
-                         const lifetime::ClvRows& rows, const lifetime::CustomerPredictions& p) {
+                         const lifetime::ClvRows& rows, const data::CustomerIds* ids,
+                         const lifetime::CustomerPredictions& p) {
   const io::RowBlock block{rows.first_row, rows.purchases.size()};
   io::File file = io::File::create(path, comm);
   file.create_group("/customers");
@@ -92,6 +95,10 @@ void write_customer_file(const mpi::Communicator& comm, const std::string& path,
     file.create_dataset(where, io::ColumnType::float64, {rows.total_rows});
     file.write_rows<double>(where, block, std::span<const double>(values));
   };
+  if (ids && !ids->text) {  // numbers in parallel here; strings by write_text_ids once it is closed
+    file.create_dataset("/customers/customer_id", io::ColumnType::uint64, {rows.total_rows});
+    file.write_rows<std::uint64_t>("/customers/customer_id", block, std::span<const std::uint64_t>(ids->numbers));
+  }
   column("p_alive", p.p_alive);
   column("expected_purchases", p.expected_purchases);
   // Every rank knows whether gamma-gamma was fitted (the same table listing everywhere).
@@ -121,10 +128,14 @@ lifetime::CustomerPredictions predict(const mpi::Communicator& comm, const confi
 }
 
 void write_outputs(const mpi::Communicator& comm, const config::ClvConfig& cfg, const lifetime::ClvRows& rows,
-                   const lifetime::CustomerPredictions& predictions, const nlohmann::json& fits) {
+                   const data::CustomerIds* ids, const lifetime::CustomerPredictions& predictions,
+                   const nlohmann::json& fits) {
   io::PartialFile h5(out_path(cfg, "clv.h5"), comm.is_root());  // removed unless committed
   try {
-    mpi::agree(comm, [&] { write_customer_file(comm, h5.path(), cfg, rows, predictions); });
+    mpi::agree(comm, [&] { write_customer_file(comm, h5.path(), cfg, rows, ids, predictions); });
+    if (ids && ids->text)
+      io::write_text_ids(comm, h5.path(), rows.total_rows, {rows.first_row, rows.purchases.size()}, ids->strings,
+                         "/customers/customer_id");
     // Last: only now does the folder hold a complete result set.
     mpi::agree(comm, [&] {
       h5.commit();
@@ -134,6 +145,19 @@ void write_outputs(const mpi::Communicator& comm, const config::ClvConfig& cfg, 
     if (comm.is_root()) io::remove_unfinished_outputs(cfg.output, kClvOutputs);
     throw;
   }
+}
+
+// The table's customer ids for this rank's rows, so that clv.h5 joins to anything else by id;
+// none (with a note) when the table has no such column.
+std::optional<data::CustomerIds> read_ids(const mpi::Communicator& comm, const config::ClvConfig& cfg,
+                                          const lifetime::ClvRows& rows, const Logger& log) {
+  std::optional<data::InputTable> input;
+  mpi::agree(comm, [&] { input.emplace(data::open_input_table(comm, cfg.input, cfg.key, cfg.id_column)); });
+  if (!input->table.find(cfg.id_column)) {
+    log.info("note: " + cfg.input + " has no column '" + cfg.id_column + "'; clv.h5 rows follow the input rows");
+    return std::nullopt;
+  }
+  return data::read_customer_ids(comm, *input, cfg.id_column, {rows.first_row, rows.purchases.size()});
 }
 
 }  // namespace
@@ -165,7 +189,8 @@ int clv(const mpi::Communicator& comm, int argc, char** argv) {
     log.info("gamma-gamma: skipped (the table has no column '" + cfg.monetary_column + "')");
   }
   const lifetime::CustomerPredictions predictions = predict(comm, cfg, rows, purchases, spend);
-  write_outputs(comm, cfg, rows, predictions, fits);
+  const std::optional<data::CustomerIds> ids = read_ids(comm, cfg, rows, log);
+  write_outputs(comm, cfg, rows, ids ? &*ids : nullptr, predictions, fits);
   log.info("wrote " + out_path(cfg, "clv.h5") + " (per customer) and " + out_path(cfg, "clv.json") + " (the fits)");
   return 0;
 }

@@ -5,6 +5,7 @@
 #include "custseg/io/customer_table.hpp"
 #include "custseg/io/hdf5.hpp"
 #include "custseg/io/partition.hpp"
+#include "custseg/util/error.hpp"
 
 namespace custseg::clv {
 namespace {
@@ -12,6 +13,10 @@ namespace {
 // One numeric column's rows of this rank's block, as doubles (HDF5 converts integer columns).
 std::vector<double> read_clv_column(const io::File& file, const io::TableInfo& table, const std::string& name,
                                 const io::RowBlock& block) {
+  if (!table.find(name))  // most often an RFM table: say which ingest option makes the columns
+    throw_input(file.path() + " has no column '" + name + "' (a CLV input: frequency, recency, T and monetary_value "
+                "by default); `custseg ingest --transactions LOG --calibration-end DATE` writes them (docs/clv.md), or "
+                "name yours with --frequency-column, --recency-column, --age-column, --monetary-column");
   const io::ColumnInfo& column = table.require(name, "CLV input");
   std::vector<double> values(block.count);
   io::read_table_rows<double>(file, table, column.where, block, std::span<double>(values));  // collective

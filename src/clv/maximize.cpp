@@ -52,9 +52,9 @@ const char* result_name(nlopt_result r) {
 
 using OptPtr = std::unique_ptr<std::remove_pointer_t<nlopt_opt>, decltype(&nlopt_destroy)>;
 
-OptPtr make_optimizer(unsigned n, const MaximizeOptions& options, Objective& o) {
-  OptPtr opt(nlopt_create(NLOPT_LD_LBFGS, n), &nlopt_destroy);
-  if (!opt) throw Error(ExitCode::internal, "NLopt: cannot create an L-BFGS optimizer");
+OptPtr make_optimizer(nlopt_algorithm algorithm, unsigned n, const MaximizeOptions& options, Objective& o) {
+  OptPtr opt(nlopt_create(algorithm, n), &nlopt_destroy);
+  if (!opt) throw Error(ExitCode::internal, std::string("NLopt: cannot create ") + nlopt_algorithm_name(algorithm));
   const std::vector<double> lower(n, -options.log_bound), upper(n, options.log_bound);
   nlopt_set_lower_bounds(opt.get(), lower.data());
   nlopt_set_upper_bounds(opt.get(), upper.data());
@@ -70,19 +70,29 @@ OptPtr make_optimizer(unsigned n, const MaximizeOptions& options, Objective& o) 
 Maximum maximize(const LogLikFn& loglik, const std::vector<double>& start, const MaximizeOptions& options) {
   const auto n = static_cast<unsigned>(start.size());
   Objective o{&loglik};
-  OptPtr opt = make_optimizer(n, options, o);
+  OptPtr opt = make_optimizer(NLOPT_LD_LBFGS, n, options, o);
   o.opt = opt.get();
   Maximum m;
   m.log_params = start;
   nlopt_result r = nlopt_optimize(opt.get(), m.log_params.data(), &m.log_likelihood);
+  std::string how = result_name(r);
+  if (r == NLOPT_FAILURE && o.out_of_range == 0) {
+    // L-BFGS's line search gives up on some likelihoods that flatten toward a bound (no dropout
+    // at all: a -> 0, b -> infinity). BOBYQA, derivative-free and deterministic like every step
+    // here, continues from where it stopped; every rank takes the same path.
+    OptPtr fallback = make_optimizer(NLOPT_LN_BOBYQA, n, options, o);
+    o.opt = fallback.get();
+    r = nlopt_optimize(fallback.get(), m.log_params.data(), &m.log_likelihood);
+    how = "L-BFGS FAILURE, then BOBYQA " + std::string(result_name(r));
+  }
   if (o.out_of_range > 0)
     throw_input("CLV fit: " + std::to_string(o.out_of_range) +
                 " log-likelihood terms are not finite or exceed the exact-sum range (|term| > 2^40); "
                 "are the data's units far from ordinary (time in weeks or days, money in currency units)?");
   if (r < 0 && r != NLOPT_ROUNDOFF_LIMITED)
-    throw Error(ExitCode::internal, std::string("CLV fit: NLopt L-BFGS failed: ") + result_name(r));
+    throw Error(ExitCode::internal, "CLV fit: NLopt failed: " + how);
   m.evaluations = o.evaluations;
-  m.stop_reason = result_name(r);
+  m.stop_reason = how;
   m.converged = r == NLOPT_XTOL_REACHED || r == NLOPT_FTOL_REACHED || r == NLOPT_SUCCESS || r == NLOPT_ROUNDOFF_LIMITED;
   for (double v : m.log_params) m.at_bound = m.at_bound || std::abs(v) >= options.log_bound;
   return m;

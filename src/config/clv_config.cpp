@@ -14,6 +14,8 @@ bool parse_clv_config(int argc, char** argv, int rank, ClvConfig& c) {
       ("input,i", po::value(&c.input), "customer table (HDF5) with one row per customer (required)")
       ("output,o", po::value(&c.output), "output directory for clv.h5 and clv.json (required)")
       ("key", po::value(&c.key)->default_value(c.key), "group of the table in the file (/KEY/<column>)")
+      ("id-column", po::value(&c.id_column)->default_value(c.id_column),
+       "customer id column, copied to clv.h5 as customer_id (numbers or strings, as they are) when the table has it")
       ("frequency-column", po::value(&c.frequency_column)->default_value(c.frequency_column),
        "repeat purchases in the calibration period (same-day purchases counted once)")
       ("recency-column", po::value(&c.recency_column)->default_value(c.recency_column),

@@ -34,8 +34,7 @@ void write_assignments(const mpi::Communicator& comm, const std::string& path, s
 }
 
 void write_text_ids(const mpi::Communicator& comm, const std::string& path, std::uint64_t rows_total,
-                    const RowBlock& block, const std::vector<std::string>& ids) {
-  const char* dataset = "/assignments/customer_id";
+                    const RowBlock& block, const std::vector<std::string>& ids, const std::string& dataset) {
   mpi::agree(comm, [&] {
     if (comm.is_root()) File::open_serial(path, true).create_vlen_string_dataset(dataset, rows_total);
   });

@@ -70,6 +70,37 @@ TEST_F(IngestCalibration, CdnowWeeksMatchPythonAndClvFitsThemAsTheyAre) {
     EXPECT_NEAR(j["gamma_gamma"]["params"][name].get<double>(), value, 1e-4 * value) << name;
   EXPECT_EQ(j["bgnbd"]["customers"], 23570);
   EXPECT_EQ(j["bgnbd"]["excluded"], 0);
+  const auto ids = run_shell("/usr/bin/python3 -c \"import h5py,numpy as np,sys; "
+                             "a=h5py.File(sys.argv[1])['customers/customer_id'][()]; "
+                             "b=h5py.File(sys.argv[2])['customers/customer_id'][()]; assert np.array_equal(a, b)\" " +
+                             table + " " + path("clv") + "/clv.h5");
+  EXPECT_EQ(ids.exit_code, 0) << "clv.h5 carries the table's ids: " << ids.output;
+}
+
+// String ids (a shop's "C0001") pass from the log through the table to clv.h5 unchanged; the
+// purchases of this log are uniform in time, not BG/NBD's, and the fit still ends (a bound).
+TEST_F(IngestCalibration, StringIdsReachClvH5) {
+  const std::string log = path("string-ids-np" + std::to_string(test_np()) + ".csv");
+  const auto made = run_shell(
+      "/usr/bin/python3 -c \"import datetime,random,sys; random.seed(1); f=open(sys.argv[1],'w'); "
+      "f.write('InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\\n'); n=0\n"
+      "for c in range(300):\n"
+      "  for k in range(random.randint(1,6)):\n"
+      "    n+=1; day=datetime.date(2011,1,1)+datetime.timedelta(days=random.randint(1,360))\n"
+      "    f.write(f'{n},X,d,{random.randint(1,5)},{day} 10:00,{random.randint(1,50)}.5,C{c:04d},UK\\n')\" " + log);
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const std::string table = path("string-ids.h5");
+  const auto r = run_custseg("ingest --config " + source_dir() + "/configs/ingest-online-retail.ini --transactions " + log +
+                             " --date-format '%Y-%m-%d %H:%M' --calibration-end 2011-09-30 -q --overwrite --output " + table);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto fit = run_custseg("clv --input " + table + " --output " + path("clv-strings") + " -q --overwrite");
+  ASSERT_EQ(fit.exit_code, 0) << fit.output;
+  const auto ids = run_shell("/usr/bin/python3 -c \"import h5py,sys; "
+                             "a=list(h5py.File(sys.argv[1])['customers/customer_id'].asstr()[()]); "
+                             "b=list(h5py.File(sys.argv[2])['customers/customer_id'].asstr()[()]); "
+                             "assert a == b and a[0] == 'C0000', (a[:3], b[:3])\" " +
+                             table + " " + path("clv-strings") + "/clv.h5");
+  EXPECT_EQ(ids.exit_code, 0) << ids.output;
 }
 
 // An early end in days: customers whose first purchase is later are outside the cohort (NaN),

@@ -12,6 +12,7 @@ struct ClvConfig {
   std::string input;   // customer table (HDF5) with the sufficient-statistics columns
   std::string output;  // directory for clv.h5 and clv.json
   std::string key = "customers";
+  std::string id_column = "customer_id";  // copied to clv.h5 when the table has it
   std::string frequency_column = "frequency";
   std::string recency_column = "recency";
   std::string age_column = "T";

@@ -27,7 +27,8 @@ void write_assignments(const mpi::Communicator& comm, const std::string& path, s
 // 1.10 cannot write variable-length data, so the ranks take turns, each writing its own block
 // through a serial handle: memory stays one block per rank, at the price of one agreement per rank.
 void write_text_ids(const mpi::Communicator& comm, const std::string& path, std::uint64_t rows_total,
-                    const RowBlock& block, const std::vector<std::string>& ids);
+                    const RowBlock& block, const std::vector<std::string>& ids,
+                    const std::string& dataset = "/assignments/customer_id");
 
 // Serial (one process): adds /model and /segments to the file written by write_assignments.
 void write_model_and_segments(const std::string& path, const report::RunSummary& summary);
