@@ -95,19 +95,26 @@ std::vector<std::string> segment_names(const std::vector<FeatureProfile>& featur
     terms[c] = distinctive_terms(features, c, options);
     names[c] = joined_name(terms[c], used[c]);
   }
-  // Segments whose names coincide each take their next distinctive term while they have one, so
-  // two segments read apart ("Big spenders, recent, frequent, young" vs "..., older") before
-  // any is numbered: a number tells a marketer nothing, and would pass to whichever comes later.
+  // Segments whose names coincide each take their next distinctive term (up to kExtraTerms more),
+  // so two segments read apart ("Big spenders, recent, frequent, younger" vs "..., older")
+  // before any is numbered: a number tells a marketer nothing, and would pass to whichever comes
+  // later. Names that still coincide go back to their short form and are numbered.
+  constexpr std::size_t kExtraTerms = 2;
+  const std::size_t longest = options.max_terms + kExtraTerms;
   for (bool lengthened = true; lengthened;) {
     lengthened = false;
     std::map<std::string, std::size_t> holders;
     for (const auto& name : names) ++holders[name];
     for (std::size_t c = 0; c < k; ++c) {
-      if (holders[names[c]] < 2 || used[c] >= terms[c].size()) continue;
+      if (holders[names[c]] < 2 || used[c] >= std::min(terms[c].size(), longest)) continue;
       names[c] = joined_name(terms[c], ++used[c]);
       lengthened = true;
     }
   }
+  std::map<std::string, std::size_t> holders;
+  for (const auto& name : names) ++holders[name];
+  for (std::size_t c = 0; c < k; ++c)
+    if (holders[names[c]] > 1 && !terms[c].empty()) names[c] = joined_name(terms[c], options.max_terms);
   number_repeated_names(names);
   return names;
 }

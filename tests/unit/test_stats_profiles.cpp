@@ -190,3 +190,14 @@ TEST(RfmSegmentMap, SegmentNamesFromMediansAndUniqueBySpend) {
   EXPECT_EQ(names[2], "Lost");
   EXPECT_EQ(names[3], "At risk");  // recency CDF 0.75 -> R 2; frequency 4 -> F 4
 }
+
+// Two segments alike on every distinctive term do not grow long names that still coincide: both
+// keep the short form, and the second is numbered.
+TEST(SegmentNames, NamesAlikeToTheEndStayShortAndAreNumbered) {
+  const std::vector<stats::FeatureProfile> features{feature("monetary", {1.5, 1.4}), feature("recency_days", {-0.9, -0.8}),
+                                                    feature("frequency", {0.6, 0.5}), feature("age", {0.5, 0.45}),
+                                                    feature("tenure_days", {0.4, 0.35})};
+  const auto names = stats::segment_names(features, 2);
+  EXPECT_EQ(names[0], "Big spenders, recent, frequent");
+  EXPECT_EQ(names[1], "Big spenders, recent, frequent (2)");
+}
