@@ -20,10 +20,12 @@
 #include "custseg/io/partial_file.hpp"
 #include "custseg/io/partition.hpp"
 #include "custseg/mpi/collective_guard.hpp"
+#include "custseg/report/clv_json.hpp"
 #include "custseg/report/text_reports.hpp"
 #include "custseg/util/error.hpp"
 #include "custseg/util/log.hpp"
 #include "custseg/util/threads.hpp"
+#include "clv_models.hpp"
 #include "jobs.hpp"
 #include "stop_cleanup.hpp"
 
@@ -52,33 +54,6 @@ io::OutputLock claim_output_dir(const mpi::Communicator& comm, const config::Clv
   return lock;
 }
 
-nlohmann::json fit_json(const lifetime::FitReport& r) {
-  nlohmann::json j;
-  for (std::size_t i = 0; i < r.names.size(); ++i) {
-    j["params"][r.names[i]] = r.params[i];
-    // NaN (no proper maximum) has no JSON number: null.
-    j["standard_errors"][r.names[i]] = std::isfinite(r.standard_errors[i]) ? nlohmann::json(r.standard_errors[i]) : nlohmann::json();
-  }
-  j["log_likelihood"] = r.log_likelihood;
-  j["evaluations"] = r.evaluations;
-  j["stop_reason"] = r.stop_reason;
-  j["converged"] = r.converged;
-  j["at_bound"] = r.at_bound;
-  j["customers"] = r.customers;
-  j["excluded"] = r.excluded;
-  j["seconds"] = r.seconds;
-  return j;
-}
-
-void log_fit(const Logger& log, const std::string& model, const lifetime::FitReport& r) {
-  std::string line = model + ":";
-  for (std::size_t i = 0; i < r.names.size(); ++i)
-    line += " " + r.names[i] + " = " + std::to_string(r.params[i]) + " (se " + std::to_string(r.standard_errors[i]) + ")";
-  log.info(line + "; log-likelihood " + std::to_string(r.log_likelihood) + ", " + std::to_string(r.evaluations) +
-           " evaluations, " + r.stop_reason + ", " + std::to_string(r.customers) + " customers" +
-           (r.excluded ? " (" + std::to_string(r.excluded) + " excluded)" : ""));
-}
-
 // clv.h5: /customers/<figure> float64 [n] in input row order, each rank writing its block.
 // Collective; published under its final name by the caller.
 void write_customer_file(const mpi::Communicator& comm, const std::string& path, const config::ClvConfig& cfg,
@@ -87,8 +62,8 @@ void write_customer_file(const mpi::Communicator& comm, const std::string& path,
   const io::RowBlock block{rows.first_row, rows.purchases.size()};
   io::File file = io::File::create(path, comm);
   file.create_group("/customers");
-  file.write_attribute("/customers", "horizon", cfg.horizon);
-  file.write_attribute("/customers", "discount_rate", cfg.discount_rate);
+  file.write_attribute("/customers", "horizon", cfg.model.horizon);
+  file.write_attribute("/customers", "discount_rate", cfg.model.discount_rate);
   file.write_attribute("/customers", "input", cfg.input);
   const auto column = [&](const std::string& name, const std::vector<double>& values) {
     const std::string where = "/customers/" + name;
@@ -107,24 +82,6 @@ void write_customer_file(const mpi::Communicator& comm, const std::string& path,
     column("clv", p.clv);
   }
   file.close();
-}
-
-// The per-customer figures at the fitted parameters; input error on every rank where a formula is
-// undefined at them (a = 1 for expected purchases, q <= 1 for expected spend).
-lifetime::CustomerPredictions predict(const mpi::Communicator& comm, const config::ClvConfig& cfg, const lifetime::ClvRows& rows,
-                                 const lifetime::FitReport& purchases, const std::optional<lifetime::FitReport>& spend) {
-  const lifetime::BgnbdParams pm{purchases.params[0], purchases.params[1], purchases.params[2], purchases.params[3]};
-  std::optional<lifetime::GammaGammaParams> sm;
-  if (spend) sm = lifetime::GammaGammaParams{spend->params[0], spend->params[1], spend->params[2]};
-  lifetime::CustomerPredictions p;
-  mpi::agree(comm, [&] {
-    try {
-      p = lifetime::predict_customers(pm, rows.purchases, cfg.horizon, sm, rows.spend, cfg.discount_rate);
-    } catch (const std::domain_error& e) {
-      throw_input(std::string("clv: the fitted parameters leave a per-customer figure undefined: ") + e.what());
-    }
-  });
-  return p;
 }
 
 void write_outputs(const mpi::Communicator& comm, const config::ClvConfig& cfg, const lifetime::ClvRows& rows,
@@ -171,26 +128,16 @@ int clv(const mpi::Communicator& comm, int argc, char** argv) {
   const ThreadLimit threads(cfg.common.threads);
   const io::OutputLock lock = claim_output_dir(comm, cfg);
   const CleanupPaths partials = partials_removed_on_stop(cfg.output, kClvOutputs);
-  const lifetime::ClvColumns names{cfg.frequency_column, cfg.recency_column, cfg.age_column, cfg.monetary_column};
-  const lifetime::ClvRows rows = lifetime::read_clv_rows(comm, cfg.input, names, cfg.key);
+  const lifetime::ClvRows rows = lifetime::read_clv_rows(comm, cfg.input, clv_columns(cfg.model), cfg.key);
   log.info("clv: " + std::to_string(rows.total_rows) + " customers from " + cfg.input + " on " +
            std::to_string(comm.size()) + " ranks");
-  nlohmann::json fits{{"input", cfg.input}, {"customers", rows.total_rows}, {"horizon", cfg.horizon},
-                      {"discount_rate", cfg.discount_rate}, {"ranks", comm.size()}};
-  const lifetime::FitReport purchases = lifetime::fit_bgnbd(comm, rows.purchases, rows.first_row);
-  log_fit(log, "BG/NBD", purchases);
-  fits["bgnbd"] = fit_json(purchases);
-  std::optional<lifetime::FitReport> spend;
-  if (rows.has_monetary) {
-    spend = lifetime::fit_gamma_gamma(comm, rows.spend);
-    log_fit(log, "gamma-gamma", *spend);
-    fits["gamma_gamma"] = fit_json(*spend);
-  } else {
-    log.info("gamma-gamma: skipped (the table has no column '" + cfg.monetary_column + "')");
-  }
-  const lifetime::CustomerPredictions predictions = predict(comm, cfg, rows, purchases, spend);
+  const ClvModels models = fit_clv_models(comm, rows, cfg.model, log);
+  nlohmann::json fits{{"input", cfg.input}, {"customers", rows.total_rows}, {"horizon", cfg.model.horizon},
+                      {"discount_rate", cfg.model.discount_rate}, {"ranks", comm.size()}};
+  fits["bgnbd"] = report::clv_fit_json(models.purchases);
+  if (models.spend) fits["gamma_gamma"] = report::clv_fit_json(*models.spend);
   const std::optional<data::CustomerIds> ids = read_ids(comm, cfg, rows, log);
-  write_outputs(comm, cfg, rows, ids ? &*ids : nullptr, predictions, fits);
+  write_outputs(comm, cfg, rows, ids ? &*ids : nullptr, models.predictions, fits);
   log.info("wrote " + out_path(cfg, "clv.h5") + " (per customer) and " + out_path(cfg, "clv.json") + " (the fits)");
   return 0;
 }

@@ -251,6 +251,19 @@ void profile_segments(Run& r) {
 // ---- outputs ----
 namespace {
 
+// segment --clv: the per-customer figures results.h5 /assignments and assignments.csv carry, in
+// that order (expected_spend and clv only with a gamma-gamma fit); none without --clv.
+std::vector<NamedColumn> clv_figures(const Run& r) {
+  if (!r.clv_customers) return {};
+  const clv::CustomerPredictions& p = *r.clv_customers;
+  std::vector<NamedColumn> figures{{"p_alive", p.p_alive}, {"expected_purchases", p.expected_purchases}};
+  if (!p.clv.empty()) {
+    figures.push_back({"expected_spend", p.expected_spend});
+    figures.push_back({"clv", p.clv});
+  }
+  return figures;
+}
+
 // assignments.csv (report/assignments_csv.hpp), each rank writing its block in rows of 64K lines,
 // so no rank holds more than its block's labels and one chunk of text.
 void write_assignments_csv(const Run& r, const std::string& partial, std::span<const float> block_distance) {
@@ -258,10 +271,10 @@ void write_assignments_csv(const Run& r, const std::string& partial, std::span<c
   // Names as segments.csv and report.html give them (RunSummary::segment_name).
   std::vector<std::string> names(r.summary.k);
   for (std::size_t c = 0; c < names.size(); ++c) names[c] = r.summary.segment_name(c);
-  const report::AssignmentRows rows{r.ids, r.block_labels, block_distance, r.summary.segment_ids, names};
+  const report::AssignmentRows rows{r.ids, r.block_labels, block_distance, r.summary.segment_ids, names, clv_figures(r)};
   const std::size_t n = r.block_labels.size();
   io::write_rank_ordered_text(r.comm, partial, [&](const io::TextSink& sink) {
-    std::string text = r.comm.is_root() ? report::assignments_csv_header() : std::string();
+    std::string text = r.comm.is_root() ? report::assignments_csv_header(rows.figures) : std::string();
     for (std::size_t begin = 0; begin < n; begin += kRowsPerChunk) {
       report::append_assignment_lines(rows, begin, std::min(n, begin + kRowsPerChunk), text);
       sink(text);
@@ -289,7 +302,7 @@ void write_assignments(Run& r, const std::string& partial, std::uint64_t bytes, 
   const std::vector<std::int32_t>& block_segments = stable.empty() ? r.block_labels : stable;
   mpi::agree(r.comm, [&] {
     io::write_assignments(r.comm, partial, r.prepared.rows_total, r.prepared.block, r.ids.numbers, block_segments,
-                          block_distance, !r.ids.text, bytes);
+                          block_distance, !r.ids.text, bytes, clv_figures(r));
   });
   // String ids go back as they came (variable-length strings), so results join to the source.
   if (r.ids.text) io::write_text_ids(r.comm, partial, r.prepared.rows_total, r.prepared.block, r.ids.strings);
@@ -312,7 +325,7 @@ void write_model_and_reports(const Run& r, const std::string& partial) {
   });
 }
 
-// Bytes of results.h5: 4 (segment) + 4 (distance) + 8 (numeric id) per row, or a text id's
+// Bytes of results.h5: 4 (segment) + 4 (distance) + 8 (numeric id) + 8 per --clv figure per row, or a text id's
 // bytes plus its variable-length overhead; the model and segment tables are small (k x d).
 std::uint64_t results_bytes(const Run& r) {
   std::uint64_t text = 0;
@@ -320,7 +333,7 @@ std::uint64_t results_bytes(const Run& r) {
   const std::uint64_t ids = r.ids.text ? r.comm.sum(text) : 8 * r.prepared.rows_total;
   const auto k = static_cast<std::uint64_t>(r.k);
   const std::uint64_t model = 64 * 1024 + 256 * k * r.prepared.x.dims + 8 * k * k;  // k x k: --previous matching
-  return 8 * r.prepared.rows_total + ids + model;
+  return (8 + 8 * clv_figures(r).size()) * r.prepared.rows_total + ids + model;
 }
 
 }  // namespace

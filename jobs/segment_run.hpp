@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "custseg/clv/predictions.hpp"
 #include "custseg/config/segment_config.hpp"
 #include "custseg/data/input_table.hpp"
 #include "custseg/data/prepare.hpp"
@@ -47,6 +48,8 @@ struct Run {
   double read_io_seconds = 0.0;            // splits read+prepare in the timing detail
   std::optional<io::Model> previous;       // --previous, read and checked before the fit (read once)
   stats::SegmentLabels labels;             // --segment-labels, read before the data
+  // --clv: per row of this rank's block, NaN outside the calibration cohort.
+  std::optional<clv::CustomerPredictions> clv_customers;
   // The job's hooks. `score` sets them; `segment` leaves them empty.
   std::string job = "segment";                             // names the job in the log
   const data::FeatureScaling* fixed_scaling = nullptr;     // set: apply this scaling, fit none (score)
@@ -94,6 +97,11 @@ void prepare_output_dir(Run& r);
 void read_and_prepare(Run& r);
 // Per-segment statistics in original units from r.summary.kmeans.labels.
 void profile_segments(Run& r);
+// --clv (segment_clv.cpp): BG/NBD and gamma-gamma over the table's customers; per-segment CLV
+// figures join the KPIs, the fits r.summary.clv, per-customer ones r.clv_customers. No-op without.
+void fit_lifetime_value(Run& r);
+// --clv: an input error before the fit when the table lacks the BG/NBD columns.
+void require_lifetime_value_columns(const Run& r);
 // results.h5 (assignments, model, segments), report.json, segments.csv, report.html and, unless
 // --export says otherwise, assignments.csv (written in parallel, in input order). Refuses up
 // front when results.h5 (size known from rows x columns) does not fit. Every file is written

@@ -78,6 +78,8 @@ set(CUSTSEG_CORE_SOURCES
   # report renderers (plain data in, text out)
   ${_src}/report/assignments_csv.cpp
   ${_src}/report/charts.cpp
+  ${_src}/report/clv_html.cpp
+  ${_src}/report/clv_json.cpp
   ${_src}/report/compare_html.cpp
   ${_src}/report/compare_reports.cpp
   ${_src}/report/html_report.cpp

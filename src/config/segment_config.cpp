@@ -1,5 +1,6 @@
 #include "custseg/config/segment_config.hpp"
 
+#include "custseg/config/clv_config.hpp"
 #include "custseg/config/privacy_options.hpp"
 
 #include <cmath>
@@ -47,6 +48,14 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
        "continue from OUTPUT/checkpoint.h5 (same input and result-affecting options, any number of ranks); "
        "results are bitwise identical to an uninterrupted run");
   add_profile_options(desc, c.profile);
+  po::options_description clv_desc("customer lifetime value (--clv; docs/clv.md)");
+  clv_desc.add_options()
+      ("clv", po::bool_switch(&c.clv),
+       "also fit BG/NBD and gamma-gamma over all ranks on the table's calibration columns (ingest "
+       "--calibration-end writes them): per-customer P(alive), expected purchases and CLV in results.h5 and "
+       "assignments.csv, per segment in the KPI table, the fits and the calibration chart in report.html");
+  add_clv_model_options(clv_desc, c.clv_model);
+  desc.add(clv_desc);
   add_export_options(desc, c.exports);
   add_privacy_options(desc, c.privacy, "error messages about duplicate customer ids", true);
   add_common_options(desc, c.common);
@@ -69,6 +78,10 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
   if (c.warm_start && !c.init_file.empty()) throw_usage("--warm-start and --init both choose the initial centroids: give one");
   c.memory_limit_bytes = parse_byte_size(c.memory_limit, "--memory-limit");
   validate_profile_options(c.profile);
+  validate_clv_model_options(c.clv_model);
+  // Given without --clv they would be silently ignored: the user meant to fit and did not.
+  for (const std::string& name : clv_model_option_names())
+    if (given.count(name) && !c.clv) throw_usage("--" + name + " requires --clv");
   return true;
 }
 

@@ -12,7 +12,7 @@ namespace custseg::io {
 void write_assignments(const mpi::Communicator& comm, const std::string& path, std::uint64_t rows_total,
                        const RowBlock& block, std::span<const std::uint64_t> ids,
                        std::span<const std::int32_t> segments, std::span<const float> distances,
-                       bool numeric_ids, std::uint64_t reserve_bytes) {
+                       bool numeric_ids, std::uint64_t reserve_bytes, const std::vector<NamedColumn>& more_columns) {
   File file = File::create(path, comm);
   try {
     mpi::agree(comm, [&] {
@@ -21,11 +21,13 @@ void write_assignments(const mpi::Communicator& comm, const std::string& path, s
     if (numeric_ids) file.create_dataset("/assignments/customer_id", ColumnType::uint64, {rows_total});
     file.create_dataset("/assignments/segment", ColumnType::int32, {rows_total});
     file.create_dataset("/assignments/distance", ColumnType::float32, {rows_total});
+    for (const NamedColumn& c : more_columns) file.create_dataset("/assignments/" + c.name, ColumnType::float64, {rows_total});
     // Each collective write and the close agree on failure (File::close), so every rank is here
     // together when one fails: discard() frees the space and closes collectively.
     if (numeric_ids) file.write_rows<std::uint64_t>("/assignments/customer_id", block, ids);
     file.write_rows<std::int32_t>("/assignments/segment", block, segments);
     file.write_rows<float>("/assignments/distance", block, distances);
+    for (const NamedColumn& c : more_columns) file.write_rows<double>("/assignments/" + c.name, block, c.values);
     file.close();
   } catch (...) {
     file.discard();

@@ -1,6 +1,7 @@
 #include "custseg/report/assignments_csv.hpp"
 
 #include <charconv>
+#include <cmath>
 
 namespace custseg::report {
 
@@ -30,7 +31,11 @@ void append_number(Number value, std::string& out) {
 
 }  // namespace
 
-std::string assignments_csv_header() { return "customer_id,segment,segment_name,distance\n"; }
+std::string assignments_csv_header(const std::vector<NamedColumn>& figures) {
+  std::string header = "customer_id,segment,segment_name,distance";
+  for (const NamedColumn& f : figures) header += "," + f.name;
+  return header + "\n";
+}
 
 void append_assignment_lines(const AssignmentRows& rows, std::size_t begin, std::size_t end, std::string& out) {
   for (std::size_t i = begin; i < end; ++i) {
@@ -41,16 +46,20 @@ void append_assignment_lines(const AssignmentRows& rows, std::size_t begin, std:
     }
     const std::int32_t label = rows.labels[i];
     if (label < 0) {
-      out += ",-1,,\n";
-      continue;
+      out += ",-1,,";
+    } else {
+      const auto c = static_cast<std::size_t>(label);
+      out += ',';
+      append_number(c < rows.segment_ids.size() ? rows.segment_ids[c] : label, out);
+      out += ',';
+      append_field(c < rows.names.size() ? rows.names[c] : std::string(), true, out);
+      out += ',';
+      append_number(rows.distance[i], out);  // float: the shortest text that reads back to it
     }
-    const auto c = static_cast<std::size_t>(label);
-    out += ',';
-    append_number(c < rows.segment_ids.size() ? rows.segment_ids[c] : label, out);
-    out += ',';
-    append_field(c < rows.names.size() ? rows.names[c] : std::string(), true, out);
-    out += ',';
-    append_number(rows.distance[i], out);  // float: the shortest text that reads back to it
+    for (const NamedColumn& f : rows.figures) {
+      out += ',';
+      if (std::isfinite(f.values[i])) append_number(f.values[i], out);  // NaN: an empty field, as pandas reads it
+    }
     out += '\n';
   }
 }

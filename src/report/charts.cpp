@@ -361,3 +361,56 @@ std::string sweep_curve(const SweepSummary& w, const std::string& key, const std
 }
 
 }  // namespace custseg::report::charts
+
+namespace custseg::report::charts {
+
+std::string calibration_chart(const ClvSummary& c) {
+  const double width = 460, height = 260, left = 52, right = 150, top = 30, bottom = 40;
+  double hi = 0;
+  for (const auto& b : c.calibration)
+    for (const double v : {b.actual_mean, b.predicted_mean})
+      if (std::isfinite(v)) hi = std::max(hi, v);
+  if (!(hi > 0)) hi = 1;
+  const auto n = static_cast<double>(std::max<std::size_t>(c.calibration.size(), 2));
+  const svg::Scale x{0, n - 1, left + 12, width - right - 12};
+  const svg::Scale y{0, hi * 1.08, height - bottom, top};
+  const std::string unit = c.time_unit.empty() ? "time units" : c.time_unit;
+  const std::string title = "Holdout purchases per customer, actual vs predicted, by calibration frequency";
+  std::ostringstream o;
+  o << open_svg("chart-calibration", width, height, title);
+  o << text(left, 16, "Holdout purchases (" + svg::format_number(c.holdout_length) + " " + unit + "), mean per customer",
+            "class=\"chart-title\"");
+  for (double t : y.ticks(5)) {
+    o << line(left, y(t), width - right, y(t), "#ececec");
+    o << text(left - 4, y(t) + 4, svg::format_number(t), "class=\"tick\" text-anchor=\"end\"");
+  }
+  for (std::size_t i = 0; i < c.calibration.size(); ++i)
+    o << text(x(static_cast<double>(i)), height - bottom + 16, c.calibration[i].label, "class=\"tick\" text-anchor=\"middle\"");
+  o << text((left + width - right) / 2, height - 6, "repeat purchases in the calibration period", "class=\"tick\" text-anchor=\"middle\"");
+  // Actual solid blue, predicted dashed orange: the papers' conditional-expectation figure.
+  const auto series = [&](const char* cls, const char* colour, const char* dash, auto value) {
+    std::string points;
+    for (std::size_t i = 0; i < c.calibration.size(); ++i)
+      if (const double v = value(c.calibration[i]); std::isfinite(v))
+        points += coord(x(static_cast<double>(i))) + "," + coord(y(v)) + " ";
+    o << "<polyline class=\"" << cls << "\" points=\"" << points << "\" fill=\"none\" stroke=\"" << colour
+      << "\" stroke-width=\"2\"" << dash << "/>";
+    for (std::size_t i = 0; i < c.calibration.size(); ++i) {
+      const auto& b = c.calibration[i];
+      if (const double v = value(b); std::isfinite(v))
+        o << "<circle cx=\"" << coord(x(static_cast<double>(i))) << "\" cy=\"" << coord(y(v)) << "\" r=\"3\" fill=\"" << colour
+          << "\"><title>" << escape(b.label) << " repeat purchases (" << svg::format_number(static_cast<double>(b.customers))
+          << " customers): " << cls << " " << svg::format_number(v) << "</title></circle>";
+    }
+  };
+  series("actual", "#4e79a7", "", [](const CalibrationBucket& b) { return b.actual_mean; });
+  series("predicted", "#f28e2b", " stroke-dasharray=\"5 3\"", [](const CalibrationBucket& b) { return b.predicted_mean; });
+  const double lx = width - right + 14;
+  o << line(lx, top + 10, lx + 22, top + 10, "#4e79a7", 2) << text(lx + 28, top + 14, "actual", "class=\"legend\"");
+  o << line(lx, top + 30, lx + 22, top + 30, "#f28e2b", 2, "stroke-dasharray=\"5 3\"")
+    << text(lx + 28, top + 34, "BG/NBD predicted", "class=\"legend\"");
+  o << "</svg>";
+  return o.str();
+}
+
+}  // namespace custseg::report::charts

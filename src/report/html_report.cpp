@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "custseg/report/charts.hpp"
+#include "custseg/report/clv_html.hpp"
 #include "custseg/report/label_caveats.hpp"
 #include "custseg/report/definitions.hpp"
 #include "custseg/report/page_style.hpp"
@@ -94,12 +95,18 @@ std::string name_and_action(const RunSummary& s, std::size_t c) {
          (action.empty() ? "" : "<div class=\"action\">action: " + escape(action) + "</div>");
 }
 
+// segment --clv's P(alive) and expected purchases: a segment's share of their sums says little,
+// its mean says what a marketer asks (CLV keeps its share: the segment's part of future value).
+bool mean_only(const stats::KpiProfile& kpi) { return kpi.from_clv && kpi.name != "clv"; }
+
 void overview(std::ostringstream& o, const RunSummary& s) {
   o << "<h2 id=\"overview\">Segments at a glance</h2><table id=\"segment-table\"><tr><th>segment</th><th class=\"text\">name"
        "</th><th>customers</th><th>share</th>";
   for (const auto& kpi : s.profiles.kpis) {
     if (kpi.binary) {
       o << "<th>" << escape(kpi.name) << " rate</th>";
+    } else if (mean_only(kpi)) {
+      o << "<th>" << escape(kpi.name) << " mean" << escape(unit_suffix(kpi.meta)) << "</th>";
     } else {
       o << "<th>" << escape(kpi.name) << " share</th><th>" << escape(kpi.name) << " mean"
         << escape(unit_suffix(kpi.meta)) << "</th>";
@@ -112,7 +119,7 @@ void overview(std::ostringstream& o, const RunSummary& s) {
       << td(name_and_action(s, c), "text");
     if (s.suppressed(c)) {
       o << td(escape(s.hidden_count(c))) << td("\u2013");
-      for (const auto& kpi : s.profiles.kpis) o << (kpi.binary ? td("\u2013") : td("\u2013") + td("\u2013"));
+      for (const auto& kpi : s.profiles.kpis) o << (kpi.binary || mean_only(kpi) ? td("\u2013") : td("\u2013") + td("\u2013"));
       o << td(s.substantial(c) ? "<span class=\"badge ok\">substantial</span> statistics suppressed to protect a smaller segment"
                                : "<span class=\"badge warn\">not substantial</span> statistics suppressed",
               "text");
@@ -123,6 +130,7 @@ void overview(std::ostringstream& o, const RunSummary& s) {
     o << td(format_number(static_cast<double>(s.kmeans.counts[c]))) << td(format_percent(s.share(c)));
     for (const auto& kpi : s.profiles.kpis) {
       if (kpi.binary) o << td(format_percent(kpi.mean[c]));
+      else if (mean_only(kpi)) o << td(format_number(kpi.mean[c]));
       else o << td(format_percent(kpi.share[c])) << td(format_number(kpi.mean[c]));
     }
     o << td("<span class=\"badge ok\">substantial</span>", "text");
@@ -134,6 +142,7 @@ void overview(std::ostringstream& o, const RunSummary& s) {
     << td(format_number(static_cast<double>(s.rows_assigned()))) << td("100%");
   for (const auto& kpi : s.profiles.kpis) {
     if (kpi.binary) o << td(format_percent(kpi.mean[s.k]));
+    else if (mean_only(kpi)) o << td(format_number(kpi.mean[s.k]));
     else o << td("100%") << td(format_number(kpi.mean[s.k]));
   }
   o << td("", "text") << (s.profiles.fairness.empty() ? "" : td("", "text")) << "</tr></table>";
@@ -337,9 +346,11 @@ void headline_cards(std::ostringstream& o, const RunSummary& s, std::size_t supp
   card("segments", std::to_string(s.k));
   card("customers segmented", format_number(static_cast<double>(s.rows_assigned())));
   for (const auto& kpi : s.profiles.kpis) {
+    if (kpi.from_clv) continue;  // clv_cards, below
     if (kpi.binary) card(kpi.name + " rate", format_percent(kpi.mean[s.k]), "kpi-card");
     else card(kpi.name + " in total" + unit_suffix(kpi.meta), format_number(kpi.sum[s.k]), "kpi-card");
   }
+  o << clv_cards(s);
   std::size_t largest = s.k;
   for (std::size_t c = 0; c < s.k; ++c)
     if (!s.suppressed(c) && (largest == s.k || s.share(c) > s.share(largest))) largest = c;
@@ -383,6 +394,7 @@ std::string render_html_report(const RunSummary& s) {
       << ".</p>";
 
   overview(o, s);
+  o << clv_section(s);
   matching_section(o, s);
   o << "<h2 id=\"sizes\">Size and value</h2>" << charts::sizes_and_value(s, value_kpi(s));
   o << "<h2 id=\"heatmap\">What each segment is</h2><p class=\"note\">" << escape(definitions::kIndex)

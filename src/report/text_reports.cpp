@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "custseg/report/clv_json.hpp"
 #include <iomanip>
 #include <sstream>
 
@@ -286,6 +288,7 @@ std::string render_json_report(const RunSummary& s) {
   ordered_json kpis = ordered_json::array();
   for (const auto& kpi : s.profiles.kpis) {
     kpis.push_back({{"name", kpi.name}, {"binary", kpi.binary}});
+    if (kpi.from_clv) kpis.back()["source"] = "clv";  // segment --clv computed it; not a table column
     add_meta(kpis.back(), kpi.meta);
   }
   j["kpis"] = kpis;
@@ -313,6 +316,7 @@ std::string render_json_report(const RunSummary& s) {
   j["fairness"] = fairness_json(s);
   j["category_mix"] = category_mix_json(s);
   if (s.sweep) j["sweep"] = sweep_json(*s.sweep);
+  if (s.clv) j["clv"] = clv_summary_json(*s.clv);
   j["definitions"] = {{"quantiles", definitions::kQuantiles}, {"index", definitions::kIndex},
                       {"std_diff", definitions::kStdDiff},    {"names", definitions::kNames},
                       {"quality", definitions::kQuality},     {"fairness", definitions::kFairness},

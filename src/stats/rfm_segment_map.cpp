@@ -58,7 +58,7 @@ std::optional<RfmFeatures> find_rfm_features(const std::vector<FeatureProfile>& 
   std::optional<std::size_t> r, f, m;
   for (std::size_t i = 0; i < features.size(); ++i) {
     if (recency_in_days(features[i].name)) r = i;
-    else if (named(features[i].name, "frequency")) f = i;
+    else if (named(features[i].name, "frequency") || named(features[i].name, "invoices")) f = i;
     else if (named(features[i].name, "monetary")) m = i;
     else return std::nullopt;
   }

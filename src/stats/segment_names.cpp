@@ -28,6 +28,7 @@ std::string term(const std::string& column, bool high) {
   static constexpr Words kWords[] = {
       {"recency", "lapsed", "recent"},
       {"frequency", "frequent", "infrequent"},
+      {"invoices", "frequent", "infrequent"},  // the invoice count under its ingest --calibration-end name
       {"monetary", "big spenders", "low spenders"},
       {"tenure", "long-standing", "new"},
       {"avg_basket", "large baskets", "small baskets"},

@@ -7,6 +7,9 @@
 
 #include "custseg/clv/bgnbd.hpp"
 #include "custseg/clv/gamma_gamma.hpp"
+#include "custseg/io/customer_table.hpp"
+#include "custseg/io/hdf5.hpp"
+#include "custseg/io/partition.hpp"
 #include "custseg/mpi/communicator.hpp"
 
 namespace custseg::clv {
@@ -29,7 +32,16 @@ struct ClvRows {
 };
 
 // Input errors (on every rank) when the file or a required column is missing or unreadable.
+// Input error, naming the ingest option that writes them, when the table lacks one of the
+// BG/NBD columns (the monetary one is optional). Local; every rank sees the same listing.
+void require_clv_columns(const io::File& file, const io::TableInfo& table, const ClvColumns& columns);
+
+// This rank's block is io::block_for_rank's.
 ClvRows read_clv_rows(const mpi::Communicator& comm, const std::string& path, const ClvColumns& columns = {},
                       const std::string& key = "customers");
+// The rows of `block` of an open table (segment --clv reads the block its features came from).
+// Collective; every rank passes its own block.
+ClvRows read_clv_rows(const io::File& file, const io::TableInfo& table, const ClvColumns& columns,
+                      const io::RowBlock& block);
 
 }  // namespace custseg::clv

@@ -12,25 +12,13 @@
 #include <vector>
 
 #include "custseg/clv/bgnbd.hpp"
+#include "custseg/clv/fit_report.hpp"
 #include "custseg/clv/gamma_gamma.hpp"
 #include "custseg/clv/maximize.hpp"
 #include "custseg/mpi/communicator.hpp"
 
 namespace custseg::clv {
 
-struct FitReport {
-  std::vector<std::string> names;      // parameter names, e.g. r, alpha, a, b
-  std::vector<double> params;          // natural units (alpha in the data's time unit, gamma in its currency)
-  std::vector<double> standard_errors; // from the numeric Hessian (clv/maximize.hpp); NaN when not proper
-  double log_likelihood = 0.0;         // sum over the customers used
-  int evaluations = 0;
-  std::string stop_reason;
-  bool converged = false;
-  bool at_bound = false;
-  std::int64_t customers = 0;          // used in the fit
-  std::int64_t excluded = 0;           // BG/NBD: rows outside the cohort; gamma-gamma: x = 0 or spend <= 0
-  double seconds = 0.0;                // wall time of the fit on rank 0's clock
-};
 
 // BG/NBD (r, alpha, a, b). `first_row`: the global row of mine[0], for messages. Input errors on
 // every rank when a row is invalid (bgnbd_row_problem: the first bad global row is named) or no

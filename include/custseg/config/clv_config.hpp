@@ -1,11 +1,29 @@
 #pragma once
-// custseg clv: BG/NBD and gamma-gamma fits over all ranks and per-customer figures (issue 14;
-// configs/clv.ini documents every option).
+// custseg clv, and segment --clv: BG/NBD and gamma-gamma fits over all ranks and per-customer
+// figures (issue 14; configs/clv.ini documents every option).
 #include <string>
 
 #include "custseg/config/options.hpp"
 
 namespace custseg::config {
+
+// The model options `clv` and `segment --clv` share: which columns hold the sufficient
+// statistics (docs/clv.md), and what the per-customer figures are computed over.
+struct ClvModelOptions {
+  std::string frequency_column = "frequency";
+  std::string recency_column = "recency";
+  std::string age_column = "T";
+  std::string monetary_column = "monetary_value";  // absent from the table: no gamma-gamma fit
+  double horizon = 52.0;  // expected purchases over this long, in the table's time unit
+  double discount_rate = 0.0;  // per time unit, for the discounted CLV (0: undiscounted)
+};
+
+// Adds --frequency-column ... --discount-rate to `desc`.
+void add_clv_model_options(po::options_description& desc, ClvModelOptions& m);
+// Usage errors for a horizon or discount rate that is negative or not finite.
+void validate_clv_model_options(const ClvModelOptions& m);
+// The option names add_clv_model_options adds (segment refuses them without --clv).
+const std::vector<std::string>& clv_model_option_names();
 
 struct ClvConfig {
   CommonOptions common;
@@ -13,12 +31,7 @@ struct ClvConfig {
   std::string output;  // directory for clv.h5 and clv.json
   std::string key = "customers";
   std::string id_column = "customer_id";  // copied to clv.h5 when the table has it
-  std::string frequency_column = "frequency";
-  std::string recency_column = "recency";
-  std::string age_column = "T";
-  std::string monetary_column = "monetary_value";  // absent from the table: no gamma-gamma fit
-  double horizon = 52.0;  // expected purchases over this long, in the table's time unit
-  double discount_rate = 0.0;  // per time unit, for the discounted CLV (0: undiscounted)
+  ClvModelOptions model;
 };
 
 // Returns false when --help was asked for. Usage errors for missing or bad options.

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <string>
 
+#include "custseg/config/clv_config.hpp"
 #include "custseg/config/data_options.hpp"
 #include "custseg/config/export_options.hpp"
 #include "custseg/config/fit_options.hpp"
@@ -34,6 +35,8 @@ struct SegmentConfig {
   int checkpoint_every = 0;  // iterations between checkpoints; 0 = only on SIGTERM/SIGUSR1
   bool resume = false;       // continue from OUTPUT/checkpoint.h5
   ExportOptions exports;  // --export: assignments.csv beside results.h5
+  bool clv = false;  // --clv: BG/NBD and gamma-gamma per customer and per segment (jobs/segment_clv.cpp)
+  ClvModelOptions clv_model;
   ProfileOptions profile;  // KPIs, protected columns, privacy floor, fairness threshold, silhouette sample
 };
 

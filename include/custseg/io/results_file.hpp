@@ -9,6 +9,7 @@
 #include "custseg/io/partition.hpp"
 #include "custseg/mpi/communicator.hpp"
 #include "custseg/report/run_summary.hpp"
+#include "custseg/util/named_column.hpp"
 
 namespace custseg::io {
 
@@ -17,10 +18,13 @@ namespace custseg::io {
 // `reserve_bytes` > 0: rank 0 reserves that much disk space for the whole file right after
 // creating it (io::reserve_space), so a full disk fails before the first write. A failure on any
 // rank is agreed after each collective call; the file is then removed.
+// `more_columns`: further per-row float64 columns, /assignments/<name> (segment --clv: p_alive,
+// expected_purchases, expected_spend, clv), each this rank's block of values.
 void write_assignments(const mpi::Communicator& comm, const std::string& path, std::uint64_t rows_total,
                        const RowBlock& block, std::span<const std::uint64_t> ids,
                        std::span<const std::int32_t> segments, std::span<const float> distances,
-                       bool numeric_ids = true, std::uint64_t reserve_bytes = 0);
+                       bool numeric_ids = true, std::uint64_t reserve_bytes = 0,
+                       const std::vector<NamedColumn>& more_columns = {});
 
 // Collective (call it outside mpi::agree: it agrees itself): adds /assignments/customer_id to
 // the closed file `path` as variable-length UTF-8 strings, the ids as they came. Parallel HDF5

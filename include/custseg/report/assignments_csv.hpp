@@ -13,6 +13,9 @@
 // segment_name: the name report.html shows, quoted.
 // distance: Euclidean distance to the segment's centroid in the standardized feature space, the
 //   float32 of results.h5 /assignments/distance in its shortest round-trip decimal form.
+// p_alive, expected_purchases, expected_spend, clv (segment --clv only): the customer's CLV figures
+//   (docs/clv.md) in shortest round-trip decimal form, for dropped rows too; empty outside the
+//   calibration cohort (NaN in results.h5).
 // MPI-free: each rank renders its own block; io::write_rank_ordered_text writes the blocks.
 #include <cstdint>
 #include <span>
@@ -20,6 +23,7 @@
 #include <vector>
 
 #include "custseg/data/customer_ids.hpp"
+#include "custseg/util/named_column.hpp"
 
 namespace custseg::report {
 
@@ -32,9 +36,10 @@ struct AssignmentRows {
   std::span<const float> distance;
   const std::vector<std::int32_t>& segment_ids;
   const std::vector<std::string>& names;
+  std::vector<NamedColumn> figures = {};  // per row, after distance (segment --clv)
 };
 
-std::string assignments_csv_header();
+std::string assignments_csv_header(const std::vector<NamedColumn>& figures = {});
 
 // Appends the lines of rows [begin, end) to `out`.
 void append_assignment_lines(const AssignmentRows& rows, std::size_t begin, std::size_t end, std::string& out);

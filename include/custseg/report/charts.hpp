@@ -25,4 +25,9 @@ std::string box_plot(const RunSummary& s, std::size_t feature);
 std::string sweep_curve(const SweepSummary& w, const std::string& key, const std::string& title,
                         const std::function<double(const stats::SweepPoint&)>& metric);
 
+// segment --clv: mean holdout purchases per customer, observed and BG/NBD-predicted from each
+// customer's calibration history, by calibration frequency (0..6, 7+): Fader, Hardie & Lee 2005,
+// Figure 4. id "chart-calibration"; polylines of class "actual" and "predicted".
+std::string calibration_chart(const ClvSummary& c);
+
 }  // namespace custseg::report::charts

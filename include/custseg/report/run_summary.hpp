@@ -10,6 +10,7 @@
 
 #include "custseg/data/feature_scaling.hpp"
 #include "custseg/kmeans/kmeans_result.hpp"
+#include "custseg/report/clv_summary.hpp"
 #include "custseg/stats/k_selection.hpp"
 #include "custseg/stats/segment_matching.hpp"
 #include "custseg/stats/segment_profiles_types.hpp"
@@ -59,6 +60,7 @@ struct RunSummary {
   std::int64_t min_segment_size = 50;
   double fairness_threshold = 0.8;
   std::optional<SweepSummary> sweep;
+  std::optional<ClvSummary> clv;  // segment --clv
   // Wall time per phase, in order.
   std::vector<std::pair<std::string, double>> timings;
   std::string custseg_version, created_utc, input_fingerprint;

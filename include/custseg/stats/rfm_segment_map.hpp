@@ -25,7 +25,8 @@
 namespace custseg::stats {
 
 // Positions of the R, F and M features: recency as time since the last purchase (recency,
-// recency_days or recency_weeks), frequency/frequency_* and monetary/monetary_* (case-insensitive;
+// recency_days or recency_weeks), frequency/frequency_* or invoices/invoices_* (the invoice count,
+// as ingest --calibration-end names it) and monetary/monetary_* (case-insensitive;
 // never a column whose name holds "score" or "rank", which runs the other way or is scored
 // already). nullopt unless the features are exactly R and F, or R, F and M, in any order: with
 // other features the map would not describe the segments.

@@ -42,6 +42,7 @@ struct KpiProfile {
   std::string name;
   ColumnMeta meta;
   bool binary = false;               // every assigned value is 0 or 1: mean is a rate (e.g. churn rate)
+  bool from_clv = false;             // a segment --clv figure (P(alive), expected purchases, CLV), not a table column
   std::vector<std::int64_t> count;   // [k+1] segments, then the population
   std::vector<double> sum, mean;     // [k+1]
   std::vector<double> share;         // [k] segment sum / population sum; NaN if that sum is 0
