@@ -15,6 +15,7 @@
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/util/log.hpp"
 #include "custseg/util/threads.hpp"
+#include "generate_transactions.hpp"
 #include "jobs.hpp"
 
 namespace custseg::jobs {
@@ -146,6 +147,7 @@ int generate(const mpi::Communicator& comm, int argc, char** argv) {
   if (!run) return 0;
   const Logger log(comm.rank(), cfg.common.verbosity());
   const ThreadLimit threads(cfg.common.threads);
+  if (cfg.transactions) return generate_transaction_log(comm, cfg, log);
   // Period 2 has its own number of rows: the kept customers plus the new ones.
   const data::PeriodTwoPlan plan = data::period_two_plan(cfg.rows);
   const std::uint64_t rows = cfg.period == 2 ? plan.rows : cfg.rows;

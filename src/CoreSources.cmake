@@ -30,6 +30,7 @@ set(CUSTSEG_CORE_SOURCES
   # customer id checks, synthetic rows (a pure function of seed and global row), per-feature transforms and scaling
   ${_src}/data/customer_ids.cpp
   ${_src}/data/synthetic.cpp
+  ${_src}/data/transaction_log.cpp
   ${_src}/data/streaming_plan.cpp
   ${_src}/data/transform.cpp
   # CSV parsing, value conversion, per-customer aggregation, the quality report

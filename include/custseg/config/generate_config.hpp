@@ -3,6 +3,7 @@
 #include <string>
 
 #include "custseg/config/options.hpp"
+#include "custseg/data/transaction_log.hpp"
 
 namespace custseg::config {
 
@@ -21,6 +22,11 @@ struct GenerateConfig {
   // rows; 0 = HDF5's packing and contiguous datasets (the default).
   std::uint64_t alignment = 0;
   std::uint64_t chunk_size = 0;
+  // --transactions: write a CSV transaction log drawn from BG/NBD and gamma-gamma instead of the
+  // table (data/transaction_log.hpp); `log` holds --customers, the model and the periods, with
+  // log.seed = seed. chunk_rows is then customers per step.
+  bool transactions = false;
+  data::TransactionLogPlan log;
 };
 
 // Returns false if only --help was asked for. Throws usage errors.

@@ -40,6 +40,11 @@ inline constexpr std::uint64_t kPeriodLapse = 0x9e03;
 inline constexpr std::uint64_t kPeriodRampUp = 0x9e04;
 inline constexpr std::uint64_t kPeriodNoiseFirst = 0x9e10;  // + 0 basket, 1 discount, 2 web, 3 email, 4 revenue
 
+// ---- generate --transactions (transaction_log.cpp) ----
+// A customer's key: bits(seed, kTransactionLogCustomer, customer index); its draws are
+// uniform(key, s, n) for the sub-streams s = 1 (traits), 2 (purchase times), 3 (purchase values).
+inline constexpr std::uint64_t kTransactionLogCustomer = 0x7c1e;
+
 // ---- bench (keyed by the benchmark's --seed; counter = row or centre coordinate) ----
 inline constexpr std::uint64_t kBenchMixtureComponent = 999;
 inline constexpr std::uint64_t kBenchMixtureCentre = 1000;
