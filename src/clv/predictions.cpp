@@ -48,7 +48,10 @@ CustomerPredictions predict_customers(const BgnbdParams& pm, std::span<const Bgn
       if (with_spend) {
         const bool history = gamma_gamma_usable(spend[i]);
         out.expected_spend[i] = gamma_gamma_expected_spend(*sm, history ? spend[i].x : 0.0, history ? spend[i].m : 0.0);
-        out.clv[i] = discounted_clv(pm, purchases[i], out.expected_spend[i], horizon, discount_rate);
+        // Undiscounted, the sum telescopes to E[M] E[X(H)]: one 2F1 instead of ceil(H) (3.6 M customers
+        // over 39 weeks: most of the clv job's time went into the steps).
+        out.clv[i] = discount_rate == 0.0 ? out.expected_spend[i] * out.expected_purchases[i]
+                                          : discounted_clv(pm, purchases[i], out.expected_spend[i], horizon, discount_rate);
       }
     }
   });

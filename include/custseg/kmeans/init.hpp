@@ -27,7 +27,8 @@ struct InitOptions {
   double oversampling = 0.0;  // l = oversampling * k expected candidates per round
 };
 
-// Pure: k centres from weighted candidates (k-means++ then up to `refine` weighted Lloyd steps).
+// Pure: k centres from weighted candidates (greedy k-means++: each centre the best of 2 + ln k
+// draws, as scikit-learn; then up to `refine` weighted Lloyd steps).
 // candidates: m * d row-major; weights: m. Fewer distinct candidates than k repeat a centre.
 inline constexpr int kKMeansPlusPlusRefineSteps = 20;
 std::vector<double> weighted_kmeanspp(const std::vector<double>& candidates, const std::vector<double>& weights,

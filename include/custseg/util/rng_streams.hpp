@@ -23,7 +23,7 @@ inline constexpr std::uint64_t kQualitySample = 0x5a4d'91e5;
 inline constexpr std::uint64_t kFirstCandidate = 0;
 // k-means|| oversampling round r (1..rounds): uniform(run seed, kOversampleRoundFirst + r, global row).
 inline constexpr std::uint64_t kOversampleRoundFirst = 0;
-// Weighted k-means++ pick of centre c: uniform(run seed, kKMeansPlusPlusFirst + c, 0).
+// Weighted greedy k-means++, draw t of centre c: uniform(run seed, kKMeansPlusPlusFirst + c, t).
 inline constexpr std::uint64_t kKMeansPlusPlusFirst = 0x5eed;
 
 // ---- generate (synthetic.cpp; counter = global row) ----
