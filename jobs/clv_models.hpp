@@ -23,7 +23,12 @@ struct ClvModels {
 // The table columns the options name.
 clv::ClvColumns clv_columns(const config::ClvModelOptions& options);
 
-// Collective. Fits, logs each fit on rank 0, and predicts. Input errors, agreed on every rank,
+// Collective. An input error on every rank, naming the first bad global row and column, when a
+// cohort row's BG/NBD columns (bgnbd_row_problem) or spend (spend_row_problem) cannot be right.
+// segment --clv runs it before the k-means fit, so that bad values fail in seconds.
+void check_clv_rows(const mpi::Communicator& comm, const clv::ClvRows& rows, const config::ClvModelOptions& options);
+
+// Collective. Checks the rows (check_clv_rows), fits, logs each fit on rank 0, and predicts. Input errors, agreed on every rank,
 // where the data cannot identify a model (clv/fit.hpp) or a per-customer formula is undefined at
 // the fitted parameters (a = 1 for expected purchases, q <= 1 for expected spend).
 ClvModels fit_clv_models(const mpi::Communicator& comm, const clv::ClvRows& rows,

@@ -174,7 +174,7 @@ int segment(const mpi::Communicator& comm, int argc, char** argv) {
   const CleanupPaths partials = partials_removed_on_stop(cfg.output, kResultSet);
   if (cfg.resume) set_stop_checkpoint(r.path("checkpoint.h5"));  // prepare_output_dir checked it exists
   read_and_prepare(r);
-  require_lifetime_value_columns(r);  // minutes before the fit would reach them
+  check_lifetime_value_input(r);  // minutes before the fit would reach the CLV columns
   check_output_space(r);  // the rows are known: a results.h5 that cannot fit fails now, not after the fit
   if (!r.cfg.previous.empty()) read_previous_model(r);  // before the fit: a bad --previous fails in seconds
   kmeans::CheckpointPlan plan;

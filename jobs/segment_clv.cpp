@@ -94,8 +94,12 @@ std::string horizon_text(const report::ClvSummary& s) {
 
 }  // namespace
 
-void require_lifetime_value_columns(const Run& r) {
-  if (r.cfg.clv) clv::require_clv_columns(r.input->file, r.input->table, clv_columns(r.cfg.clv_model));
+void check_lifetime_value_input(const Run& r) {
+  if (!r.cfg.clv) return;
+  const clv::ClvColumns columns = clv_columns(r.cfg.clv_model);
+  clv::require_clv_columns(r.input->file, r.input->table, columns);
+  // Read now only to be checked (40 bytes a customer, freed at once; read again for the fit).
+  check_clv_rows(r.comm, clv::read_clv_rows(r.input->file, r.input->table, columns, r.prepared.block), r.cfg.clv_model);
 }
 
 void fit_lifetime_value(Run& r) {
@@ -107,10 +111,11 @@ void fit_lifetime_value(Run& r) {
     report::ClvSummary summary = summarize(r, models);
     calibration_check(r, rows, summary);
     const clv::CustomerPredictions& p = models.predictions;
-    const std::string next = "next " + horizon_text(summary);
+    const std::string after = horizon_text(summary) + " after the calibration end";
     if (models.spend)
-      add_clv_kpi(r, "clv", p.clv, {"customer lifetime value, " + next + " (discounted)", summary.currency, "good"});
-    add_clv_kpi(r, "expected_purchases", p.expected_purchases, {"expected purchases, " + next, "purchases", "good"});
+      add_clv_kpi(r, "clv", p.clv,
+                  {"customer lifetime value, " + after + (summary.discount_rate > 0 ? " (discounted)" : ""), summary.currency, "good"});
+    add_clv_kpi(r, "expected_purchases", p.expected_purchases, {"expected purchases, " + after, "purchases", "good"});
     add_clv_kpi(r, "p_alive", p.p_alive, {"probability the customer is still active (P(alive))", "", "good"});
     r.summary.clv = std::move(summary);
     r.clv_customers = std::move(models.predictions);

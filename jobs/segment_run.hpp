@@ -100,8 +100,9 @@ void profile_segments(Run& r);
 // --clv (segment_clv.cpp): BG/NBD and gamma-gamma over the table's customers; per-segment CLV
 // figures join the KPIs, the fits r.summary.clv, per-customer ones r.clv_customers. No-op without.
 void fit_lifetime_value(Run& r);
-// --clv: an input error before the fit when the table lacks the BG/NBD columns.
-void require_lifetime_value_columns(const Run& r);
+// --clv: an input error before the fit when the table lacks the BG/NBD columns or a row's values
+// cannot be right (check_clv_rows).
+void check_lifetime_value_input(const Run& r);
 // results.h5 (assignments, model, segments), report.json, segments.csv, report.html and, unless
 // --export says otherwise, assignments.csv (written in parallel, in input order). Refuses up
 // front when results.h5 (size known from rows x columns) does not fit. Every file is written

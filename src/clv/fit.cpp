@@ -14,13 +14,14 @@ namespace {
 
 // The global log-likelihood as one collective per call: local exact sums, one Int128 Allreduce.
 // All ranks must call it the same number of times (they do: maximize() is deterministic).
+// The rows are grouped once (equal rows evaluated once, weighted by their count: the same bits).
 template <int N, class Row, class FromLog, class Term>
-LogLikFn global_loglik(const mpi::Communicator& comm, std::span<const Row> rows, FromLog from_log, Term term) {
-  return [&comm, rows, from_log, term](const std::vector<double>& x) {
+LogLikFn global_loglik(const mpi::Communicator& comm, GroupedRows<Row> rows, FromLog from_log, Term term) {
+  return [&comm, rows = std::move(rows), from_log, term](const std::vector<double>& x) {
     std::array<double, N> v{};
     std::copy_n(x.begin(), N, v.begin());
     const auto params = from_log(v);
-    ExactTerms<N> sums = sum_terms<N>(rows, [&](const Row& row) { return term(params, row); });
+    ExactTerms<N> sums = sum_grouped_terms<N>(rows, [&](const Row& row) { return term(params, row); });
     mpi::allreduce_sum(comm, std::span<Int128>(sums.sums));  // all ranks, even with zero rows
     const auto g = sums.gradient();
     return Evaluation{sums.value(), std::vector<double>(g.begin(), g.end()), sums.out_of_range()};
@@ -35,6 +36,9 @@ FitReport run_fit(const mpi::Communicator& comm, const LogLikFn& loglik, const s
   const std::vector<double> hessian = numeric_hessian(loglik, m.log_params, options.hessian_step);
   FitReport r;
   r.standard_errors = standard_errors(hessian, m.log_params);
+  // At the search box the maximum is not a stationary point: a Hessian there measures the box,
+  // not the data (a 5-customer table gave p = e^15 with a "standard error" of 1e9).
+  if (m.at_bound) std::fill(r.standard_errors.begin(), r.standard_errors.end(), std::nan(""));
   for (double v : m.log_params) r.params.push_back(std::exp(v));
   r.log_likelihood = m.log_likelihood;
   r.evaluations = m.evaluations;
@@ -75,7 +79,8 @@ FitReport fit_bgnbd(const mpi::Communicator& comm, std::span<const BgnbdCustomer
   if (counts[1] == 0)
     throw_input("BG/NBD fit: none of the " + std::to_string(counts[0]) +
                 " customers made a repeat purchase; the purchase and dropout processes cannot be identified");
-  const LogLikFn loglik = global_loglik<kBgnbdParams>(comm, mine, bgnbd_from_log,
+  auto grouped = group_equal_rows(mine, [](const BgnbdCustomer& c) { return std::tie(c.x, c.t_x, c.T); });
+  const LogLikFn loglik = global_loglik<kBgnbdParams>(comm, std::move(grouped), bgnbd_from_log,
       [](const BgnbdParams& p, const BgnbdCustomer& c) { return bgnbd_log_likelihood_gradient(p, c); });
   // Start at r = alpha = a = b = 1 (ln = 0), as lifetimes and BTYD do; the box keeps it bounded.
   FitReport r = run_fit(comm, loglik, std::vector<double>(kBgnbdParams, 0.0), options);
@@ -97,7 +102,9 @@ FitReport fit_gamma_gamma(const mpi::Communicator& comm, std::span<const SpendCu
     throw_input("gamma-gamma fit: " + std::to_string(counts[0]) + " customers with a repeat purchase and positive "
                 "spend (" + std::to_string(counts[1]) + " excluded: no repeat purchase, or mean repeat spend <= 0); "
                 "spend heterogeneity cannot be identified");
-  const LogLikFn loglik = global_loglik<kGammaGammaParams>(comm, std::span<const SpendCustomer>(usable),
+  auto grouped = group_equal_rows(std::span<const SpendCustomer>(usable),
+                                  [](const SpendCustomer& c) { return std::tie(c.x, c.m); });
+  const LogLikFn loglik = global_loglik<kGammaGammaParams>(comm, std::move(grouped),
       gamma_gamma_from_log,
       [](const GammaGammaParams& p, const SpendCustomer& c) { return gamma_gamma_log_likelihood_gradient(p, c); });
   FitReport r = run_fit(comm, loglik, std::vector<double>(kGammaGammaParams, 0.0), options);

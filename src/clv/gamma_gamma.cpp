@@ -14,6 +14,13 @@ GammaGammaParams gamma_gamma_from_log(const GammaGammaVector& v) { return {std::
 
 GammaGammaVector gamma_gamma_to_log(const GammaGammaParams& p) { return {std::log(p.p), std::log(p.q), std::log(p.gamma)}; }
 
+const char* spend_row_problem(const SpendCustomer& c) {
+  if (std::isnan(c.x)) return nullptr;  // outside the cohort
+  if (!std::isfinite(c.m)) return "monetary value is not finite";
+  if (c.m < 0.0) return "monetary value is negative (the mean of purchase values)";
+  return nullptr;
+}
+
 bool gamma_gamma_usable(const SpendCustomer& c) {
   return std::isfinite(c.x) && c.x >= 1.0 && c.x == std::floor(c.x) && std::isfinite(c.m) && c.m > 0.0;
 }

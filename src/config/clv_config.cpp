@@ -30,7 +30,13 @@ const std::vector<std::string>& clv_model_option_names() {
 }
 
 void validate_clv_model_options(const ClvModelOptions& m) {
-  if (!(m.horizon >= 0.0) || !std::isfinite(m.horizon)) throw_usage("--horizon must be a finite number >= 0");
+  if (!(m.horizon > 0.0) || !std::isfinite(m.horizon)) throw_usage("--horizon must be a finite number > 0");
+  // The discounted sum steps through every time unit of the horizon (undiscounted it is closed):
+  // a horizon in days given as weeks' worth of days would otherwise run for hours without a word.
+  if (m.discount_rate > 0.0 && m.horizon > kMaxDiscountedHorizon)
+    throw_usage("--horizon " + shortest_text(m.horizon) + " with --discount-rate: at most " +
+                shortest_text(kMaxDiscountedHorizon) + " time units (the discounted CLV sums each unit step; "
+                "10,000 weeks is 190 years, 10,000 days 27 years)");
   if (!(m.discount_rate >= 0.0) || !std::isfinite(m.discount_rate))
     throw_usage("--discount-rate must be a finite number >= 0");
 }

@@ -73,7 +73,8 @@ std::string clv_cards(const RunSummary& s) {
   const ClvSummary& c = *s.clv;
   std::ostringstream o;
   if (const auto* value = find_kpi(s, "clv"))
-    card(o, "customer lifetime value, next " + horizon_text(c) + (c.currency.empty() ? "" : " (" + c.currency + ")"),
+    card(o, "customer lifetime value, " + horizon_text(c) + " after " + (c.calibration_end.empty() ? "the calibration end" : c.calibration_end) +
+                (c.currency.empty() ? "" : " (" + c.currency + ")"),
          format_number(value->sum[s.k]));
   if (const auto* alive = find_kpi(s, "p_alive"))
     card(o, "customers still active (expected)",
@@ -87,14 +88,21 @@ std::string clv_section(const RunSummary& s) {
   std::ostringstream o;
   o << "<h2 id=\"clv\">Customer lifetime value</h2><p class=\"note\">Per customer, BG/NBD (Fader, Hardie &amp; Lee 2005, "
        "\u201cCounting your customers the easy way\u201d) gives the probability of still being active, P(alive), and the "
-       "expected number of purchases; Gamma-Gamma (Fader, Hardie &amp; Lee 2005, \u201cRFM and CLV\u201d) the expected "
-       "spend per purchase. Their product over the next "
-    << escape(horizon_text(c)) << (c.discount_rate > 0 ? ", discounted at " + format_number(c.discount_rate) + " per " +
-                                                             (c.time_unit.empty() ? std::string("time unit") : c.time_unit.substr(0, c.time_unit.size() - 1))
-                                                       : std::string(", undiscounted"))
-    << ", is the customer lifetime value (CLV). Fitted by maximum likelihood on " << format_number(static_cast<double>(c.customers_fitted))
+       "expected number of purchases in the "
+    << escape(horizon_text(c)) << " after the calibration end" << (c.calibration_end.empty() ? "" : " (" + escape(c.calibration_end) + ")");
+  if (c.spend)
+    o << "; Gamma-Gamma (Fader, Hardie &amp; Lee 2005, \u201cRFM and CLV\u201d) the expected spend per purchase. Their product"
+      << (c.discount_rate > 0 ? ", discounted at " + format_number(c.discount_rate) + " per " +
+                                    (c.time_unit.empty() ? std::string("time unit") : c.time_unit.substr(0, c.time_unit.size() - 1))
+                              : std::string(", undiscounted"))
+      << ", is the customer lifetime value (CLV)";
+  else
+    o << ". The table has no monetary value column, so there is no spend model and no CLV";
+  o << ". P(alive) is 1 for a customer without repeat purchases: nothing shows that such a customer has left (the "
+       "model's convention), so read their low expected purchases, not their P(alive). Fitted by maximum likelihood on "
+    << format_number(static_cast<double>(c.customers_fitted))
     << " customers" << (c.calibration_end.empty() ? "" : " of the calibration period to " + escape(c.calibration_end))
-    << "; the segment table above gives each segment's mean CLV, expected purchases and P(alive) over its customers.";
+    << "; the segment table above gives each segment's mean figures over its customers.";
   if (c.purchases.excluded > 0)
     o << " " << format_number(static_cast<double>(c.purchases.excluded))
       << " customers whose first purchase came after the calibration end are not in the models and have no CLV.";

@@ -15,8 +15,9 @@
 5. Calibration check: report.json's buckets (calibration frequency 0..6, 7+) hold the customer
    counts and mean holdout purchase days this script counts from the log, and the mean of the
    formula's E[X(39) | x, t_x, T]; report.html draws the chart.
-6. Usage and input errors: --horizon without --clv (exit 2); --clv on a table without the
-   calibration columns (exit 3, naming the ingest option), both with no result set written.
+6. Usage and input errors: --horizon without --clv and --horizon 0 (exit 2); --clv on a table
+   without the calibration columns (exit 3, naming the ingest option) or with a negative monetary
+   value (exit 3, naming the row), before the k-means fit and with no result set written.
 
 Usage: segment_clv_check.py CUSTSEG WORKDIR NP   (exit 77 = skipped: the data set is absent)
 """
@@ -25,6 +26,7 @@ import datetime
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from collections import defaultdict
@@ -153,6 +155,23 @@ def check_errors(binary, np_, table, workdir, failures):
     if "--calibration-end" not in err.stderr or "k-means:" in err.stdout + err.stderr or \
             os.path.exists(os.path.join(out, "results.h5")):
         failures.append(f"--clv without calibration columns: {err.stderr.strip()}")
+    # A cohort row with a negative mean spend (ingest never writes one): named, before the fit.
+    with h5py.File(plain, "a") as f:
+        g = f["customers"]
+        g["frequency"] = np.arange(200) % 3 * 1.0
+        g["recency"] = np.where(np.arange(200) % 3 > 0, 5.0, 0.0)
+        g["T"] = np.full(200, 20.0)
+        monetary = np.where(np.arange(200) % 3 > 0, 30.0, 0.0)
+        monetary[151] = -50.0
+        g["monetary_value"] = monetary
+    out = os.path.join(workdir, "negative-spend")
+    err = run(binary, np_, ["segment", "--input", plain, "--output", out, "--k", "2", "--features", "spend,visits",
+                            "--clv"], expect=3)
+    if "row 151: monetary value is negative" not in err.stderr or "k-means:" in err.stdout + err.stderr:
+        failures.append(f"--clv with a negative monetary value: {err.stderr.strip()}")
+    err = run(binary, np_, ["segment", "--input", plain, "--output", out, "--clv", "--horizon", "0"], expect=2)
+    if "--horizon must be a finite number > 0" not in err.stderr:
+        failures.append(f"--horizon 0: {err.stderr.strip()}")
 
 
 def main():
@@ -163,7 +182,8 @@ def main():
     if master is None:
         print("SKIPPED: CDNOW_master.txt not found (set CUSTSEG_SHARED_DATA to the shared/data folder)")
         return SKIP
-    os.makedirs(workdir, exist_ok=True)
+    shutil.rmtree(workdir, ignore_errors=True)  # a result set from an earlier run would refuse the next
+    os.makedirs(workdir)
     table = os.path.join(workdir, "cdnow.h5")
     run(binary, np_, ["ingest", "--config", os.path.join(REPO, "configs", "ingest-cdnow.ini"), "--transactions", master,
                       "--calibration-end", "1997-09-30", "--output", table, "--overwrite"])

@@ -32,6 +32,11 @@ using GammaGammaVector = std::array<double, kGammaGammaParams>;  // (ln p, ln q,
 [[nodiscard]] GammaGammaParams gamma_gamma_from_log(const GammaGammaVector& log_params);
 [[nodiscard]] GammaGammaVector gamma_gamma_to_log(const GammaGammaParams& params);
 
+// Why a cohort row's spend cannot be right (m not finite or negative: ingest never writes it), or
+// nullptr. Rows outside the cohort (x NaN) are fine. m = 0 (free repeat purchases) is fine too: the
+// customer is left out of the fit and counted (gamma_gamma_usable).
+[[nodiscard]] const char* spend_row_problem(const SpendCustomer& c);
+
 // Whether the customer enters the gamma-gamma fit: x a whole number >= 1 and m finite and > 0.
 [[nodiscard]] bool gamma_gamma_usable(const SpendCustomer& c);
 

@@ -20,7 +20,10 @@ struct ClvModelOptions {
 
 // Adds --frequency-column ... --discount-rate to `desc`.
 void add_clv_model_options(po::options_description& desc, ClvModelOptions& m);
-// Usage errors for a horizon or discount rate that is negative or not finite.
+// The longest horizon of a discounted CLV, in time units (each unit is one step of the sum).
+inline constexpr double kMaxDiscountedHorizon = 10000.0;
+// Usage errors for a horizon that is not > 0 (or above kMaxDiscountedHorizon with a discount
+// rate), or a discount rate that is negative or not finite.
 void validate_clv_model_options(const ClvModelOptions& m);
 // The option names add_clv_model_options adds (segment refuses them without --clv).
 const std::vector<std::string>& clv_model_option_names();
