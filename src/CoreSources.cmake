@@ -89,6 +89,7 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/report/sweep_reports.cpp
   ${_src}/report/text_reports.cpp
   # exact sums, sizes, clocks, logging, id pseudonyms (HMAC-SHA256, OpenSSL)
+  ${_src}/util/available_memory.cpp
   ${_src}/util/byte_size.cpp
   ${_src}/util/clock.cpp
   ${_src}/util/fixed_point.cpp

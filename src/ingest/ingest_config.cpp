@@ -39,6 +39,16 @@ void check_dialect_options(const IngestConfig& c) {
   }
 }
 
+// --read-block-bytes and --memory-limit into bytes.
+void parse_memory_sizes(IngestConfig& c) {
+  c.read_block_bytes = parse_byte_size(c.read_block_size, "--read-block-bytes");
+  if (c.read_block_bytes < 1) throw_usage("--read-block-bytes must be at least 1");
+  if (c.memory_limit != "auto") {
+    c.memory_limit_bytes = parse_byte_size(c.memory_limit, "--memory-limit");
+    if (c.memory_limit_bytes < 1) throw_usage("--memory-limit must be at least 1 byte, or auto");
+  }
+}
+
 }  // namespace
 
 HeaderSpec header_spec(const IngestConfig& cfg) {
@@ -97,7 +107,11 @@ bool parse_ingest_config(int argc, char** argv, int rank, IngestConfig& c) {
        "without it they are kept and counted in the quality report's duplicate_rows")
       ("read-block-bytes", po::value(&c.read_block_size)->default_value(c.read_block_size),
        "the CSV is read in parts of at most this many bytes per rank and step, e.g. 64M or 1048576 (bounds "
-       "memory)");
+       "memory)")
+      ("memory-limit", po::value(&c.memory_limit)->default_value(c.memory_limit),
+       "--transactions: memory per rank for the customers' summaries, e.g. 4G; a log too large for it is read in "
+       "several passes, each keeping a share of the customers (the same table and report); auto = half of this "
+       "node's available memory (or its cgroup limit, e.g. Slurm's) over the ranks on the node");
   config::add_privacy_options(desc, c.privacy, "the customer table's customer_id column", false);
   config::add_common_options(desc, c.common);
   if (!config::parse_options("custseg ingest (--transactions FILE.csv | --table FILE.csv --id-column NAME) --output FILE.h5 [options]",
@@ -122,8 +136,7 @@ bool parse_ingest_config(int argc, char** argv, int rank, IngestConfig& c) {
                 "--transactions only "
                 "(a customer table with a repeated id is refused: one row per customer)");
   check_dialect_options(c);
-  c.read_block_bytes = parse_byte_size(c.read_block_size, "--read-block-bytes");
-  if (c.read_block_bytes < 1) throw_usage("--read-block-bytes must be at least 1");
+  parse_memory_sizes(c);
   if (c.common.threads < 0) throw_usage("--threads must be 0 or more");
   return true;
 }

@@ -4,7 +4,9 @@
 #include "custseg/ingest/pseudonymize_ids.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -19,6 +21,7 @@
 #include "custseg/mpi/alltoallv.hpp"
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/report/text_reports.hpp"
+#include "custseg/util/available_memory.hpp"
 #include "custseg/util/error.hpp"
 #include "custseg/util/rng.hpp"
 
@@ -45,14 +48,17 @@ void pack(std::uint64_t position, const CustomerFeatures& f, std::vector<char>& 
   out.insert(out.end(), f.text_id.begin(), f.text_id.end());
 }
 
-std::vector<std::pair<std::uint64_t, CustomerFeatures>> unpack(const std::vector<char>& bytes) {
-  std::vector<std::pair<std::uint64_t, CustomerFeatures>> out;
+// The packed rows of `block` into their places (global row position - block.begin).
+std::vector<CustomerFeatures> unpack(const std::vector<char>& bytes, const io::RowBlock& block) {
+  std::vector<CustomerFeatures> out(block.count);
   std::size_t pos = 0;
   while (pos < bytes.size()) {
     PackedFeatures p{};
     std::memcpy(&p, bytes.data() + pos, sizeof p);
     pos += sizeof p;
-    CustomerFeatures f;
+    if (p.position < block.begin || p.position >= block.end())
+      throw std::logic_error("sort_globally: a row outside this rank's block arrived");
+    CustomerFeatures& f = out[p.position - block.begin];
     f.id = p.id;
     f.recency_days = p.recency_days;
     f.monetary = p.monetary;
@@ -68,7 +74,6 @@ std::vector<std::pair<std::uint64_t, CustomerFeatures>> unpack(const std::vector
     pos += static_cast<std::size_t>(p.country_length);
     f.text_id.assign(bytes.data() + pos, static_cast<std::size_t>(p.text_id_length));
     pos += static_cast<std::size_t>(p.text_id_length);
-    out.emplace_back(p.position, std::move(f));
   }
   return out;
 }
@@ -247,22 +252,21 @@ QualityReport counted_report(const mpi::Communicator& comm, const IngestConfig& 
   return report;
 }
 
-// This rank's finished customers (hash partition order) and the sorted country labels of all ranks.
-struct CustomerRows {
-  std::vector<CustomerFeatures> features;
-  std::vector<std::string> countries;
+
+// This rank's finished customers, over all passes, and its shares of the report's sums.
+struct PassTotals {
+  std::deque<CustomerFeatures> features;  // grows without copying what it holds (millions of rows)
+  std::set<std::string> countries;
+  std::int64_t gross = 0, returned = 0;
+  std::uint64_t without_purchases = 0;
+  std::vector<std::uint64_t> copies = std::vector<std::uint64_t>(kDispositions, 0);  // exact duplicate rows
 };
 
-// Collective: the exact duplicate rows of all customers (each customer's rows are on one rank
-// now) into the report; with --dedupe the copies move from their disposition to
-// duplicates_dropped, and count_duplicates has taken their amounts out of the sums.
-void count_duplicate_rows(const mpi::Communicator& comm, std::vector<CustomerSummary>& customers, bool drop,
-                          QualityReport& report) {
-  std::vector<std::uint64_t> copies(kDispositions, 0);
-  for (auto& s : customers) {
-    s.count_duplicates(drop);
-    for (std::size_t d = 0; d < kDispositions; ++d) copies[d] += s.duplicates[d];
-  }
+// Collective: the exact duplicate rows of all customers into the report; with --dedupe the
+// copies move from their disposition to duplicates_dropped (count_duplicates has taken their
+// amounts out of the sums).
+void report_duplicate_rows(const mpi::Communicator& comm, std::vector<std::uint64_t> copies, bool drop,
+                           QualityReport& report) {
   comm.allreduce_sum(std::span<std::uint64_t>(copies));
   std::copy(copies.begin(), copies.end(), report.duplicates.begin());
   // The rows compared: those that reached a customer (not set aside for a missing id, date,
@@ -299,30 +303,51 @@ void check_calibration_end(const mpi::Communicator& comm, const IngestConfig& cf
   });
 }
 
-// Collective: features of this rank's merged customers; adds the global gross and returned
-// value and the customers without purchases to the report.
-CustomerRows finish_customers(const mpi::Communicator& comm, Shuffled&& shuffled, std::int64_t as_of,
-                              const Dates& dates, bool dedupe, QualityReport& report) {
-  CustomerRows out;
-  std::int64_t gross = 0, returned = 0;
-  std::uint64_t without_purchases = 0;
-  std::set<std::string> local_countries;
-  count_duplicate_rows(comm, shuffled.customers, dedupe, report);
-  for (const auto& s : shuffled.customers) {
-    gross += s.gross;
-    returned += s.returned;
-    out.features.push_back(features_of(s, as_of, dates.churn));
-    if (dates.calibration_end)
-      out.features.back().calibration = calibration_statistics(s.purchase_days, *dates.calibration_end, dates.unit_days);
-    without_purchases += out.features.back().frequency == 0;
-    local_countries.insert(out.features.back().country);
+// Local: the features of one pass's merged customers (each customer's rows are all on this
+// rank now), after counting its exact duplicate rows.
+void finish_pass(Shuffled&& shuffled, std::int64_t as_of, const Dates& dates, bool dedupe, PassTotals& totals) {
+  for (auto& s : shuffled.customers) {
+    s.count_duplicates(dedupe);
+    for (std::size_t d = 0; d < kDispositions; ++d) totals.copies[d] += s.duplicates[d];
+    totals.gross += s.gross;
+    totals.returned += s.returned;
+    CustomerFeatures& f = totals.features.emplace_back(features_of(s, as_of, dates.churn));
+    if (dates.calibration_end) f.calibration = calibration_statistics(s.purchase_days, *dates.calibration_end, dates.unit_days);
+    totals.without_purchases += f.frequency == 0;
+    totals.countries.insert(f.country);
+    s = CustomerSummary{};  // its rows are no longer needed: free them as we go
   }
-  shuffled.customers.clear();
-  report.gross = comm.sum(gross);
-  report.returned = comm.sum(returned);
-  report.customers_without_purchases = comm.sum(without_purchases);
-  out.countries = global_labels(comm, local_countries);
-  return out;
+}
+
+// Collective: the global value sums and duplicate counts into the report, and the sorted country
+// labels of all ranks.
+std::vector<std::string> report_totals(const mpi::Communicator& comm, PassTotals& totals, bool dedupe,
+                                       QualityReport& report) {
+  report_duplicate_rows(comm, totals.copies, dedupe, report);
+  report.gross = comm.sum(totals.gross);
+  report.returned = comm.sum(totals.returned);
+  report.customers_without_purchases = comm.sum(totals.without_purchases);
+  return global_labels(comm, totals.countries);
+}
+
+// Bytes of memory one pass holds at its peak per byte of the log it reads (the customers'
+// summaries with every row's print, and the shuffle's buffers), measured on a generated log
+// (26 bytes a line: 3.19 GB per rank for 133 MB of log per rank).
+constexpr double kMemoryPerLogByte = 24;
+constexpr std::uint64_t kMaxPasses = 1024;
+
+// Collective: how many passes keep one pass within --memory-limit per rank (the same on every
+// rank). auto: half of the memory available to this node's ranks.
+std::uint64_t pass_count(const mpi::Communicator& comm, const IngestConfig& cfg, std::uint64_t log_bytes) {
+  const int on_node = comm.ranks_on_node();
+  std::uint64_t budget = cfg.memory_limit_bytes;
+  if (budget == 0) budget = available_memory_bytes().value_or(0) / 2 / static_cast<std::uint64_t>(on_node);
+  std::int64_t passes = 1;
+  if (budget > 0) {
+    const double need = static_cast<double>(log_bytes) / comm.size() * kMemoryPerLogByte;
+    passes = static_cast<std::int64_t>(std::ceil(need / static_cast<double>(budget)));
+  }
+  return static_cast<std::uint64_t>(std::clamp<std::int64_t>(comm.max(passes), 1, kMaxPasses));
 }
 
 // Agreed checks before the table is written: the row accounting, --strict, and any customer.
@@ -356,19 +381,15 @@ TableLayout sorted_layout(const IngestConfig& cfg, const SortedRows& sorted, con
   return layout;
 }
 
-// Collective: whether the log's ids are strings (any rank saw one). Integer ids among string
-// ids then join them in their canonical decimal form ("0042" -> "42"), so that a mixed column
-// is still one table of string ids.
-bool string_ids(const mpi::Communicator& comm, TransactionAggregator& aggregator) {
-  const bool text = comm.max(static_cast<std::int64_t>(aggregator.text_customers().empty() ? 0 : 1)) == 1;
-  if (!text) return false;
+// Integer ids among string ids join them in their canonical decimal form ("0042" -> "42"), so
+// that a mixed column is still one table of string ids.
+void integer_ids_as_text(TransactionAggregator& aggregator) {
   for (auto& [id, s] : aggregator.customers()) {
     s.text_id = std::to_string(id);
     std::string key = s.text_id;
     aggregator.text_customers().emplace(std::move(key), std::move(s));  // no textual key looks like an integer
   }
   aggregator.customers().clear();
-  return true;
 }
 
 // The string id column of the sorted table (all rows, every rank), or none for integer ids.
@@ -408,26 +429,20 @@ Shuffled shuffle_merge(const mpi::Communicator& comm, std::unordered_map<Key, Cu
   return out;
 }
 
-// FNV-1a, then mix64: a hash of the bytes that is the same on every rank and platform.
-std::uint64_t text_hash(const std::string& s) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-  return rng::mix64(h);
-}
-
 }  // namespace
 
 Shuffled shuffle_by_customer(const mpi::Communicator& comm, std::unordered_map<std::uint64_t, CustomerSummary>&& local) {
   return shuffle_merge(
-      comm, std::move(local), [](const CustomerSummary& s) { return s.id; }, [](std::uint64_t id) { return rng::mix64(id); });
+      comm, std::move(local), [](const CustomerSummary& s) { return s.id; }, [](std::uint64_t id) { return customer_hash(id); });
 }
 
 Shuffled shuffle_by_text_id(const mpi::Communicator& comm, std::unordered_map<std::string, CustomerSummary>&& local) {
   return shuffle_merge(
-      comm, std::move(local), [](const CustomerSummary& s) { return s.text_id; }, text_hash);
+      comm, std::move(local), [](const CustomerSummary& s) { return s.text_id; },
+      [](const std::string& id) { return customer_hash(std::string_view(id)); });
 }
 
-SortedRows sort_globally(const mpi::Communicator& comm, std::vector<CustomerFeatures>&& mine, bool text_ids) {
+SortedRows sort_globally(const mpi::Communicator& comm, std::deque<CustomerFeatures>&& mine, bool text_ids) {
   SortedRows out;
   std::vector<std::uint64_t> all;
   if (text_ids) {
@@ -446,16 +461,17 @@ SortedRows sort_globally(const mpi::Communicator& comm, std::vector<CustomerFeat
   out.total = text_ids ? out.text_ids.size() : all.size();
   out.block = io::block_for_rank(out.total, comm.rank(), comm.size());
   std::vector<std::vector<char>> to_rank(static_cast<std::size_t>(comm.size()));
-  for (const auto& f : mine) {
+  // Popped as packed: the rows' memory goes back while the packed copy grows.
+  for (; !mine.empty(); mine.pop_front()) {
+    const CustomerFeatures& f = mine.front();
     const auto position = static_cast<std::uint64_t>(
         text_ids ? std::lower_bound(out.text_ids.begin(), out.text_ids.end(), f.text_id) - out.text_ids.begin()
                  : std::lower_bound(all.begin(), all.end(), f.id) - all.begin());
     pack(position, f, to_rank[static_cast<std::size_t>(owner_of(position, out.total, comm.size()))]);
   }
   const mpi::ReceivedBytes got = mpi::alltoallv_bytes(comm, to_rank);
-  auto rows = unpack(got.bytes);
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (auto& [position, f] : rows) out.rows.push_back(std::move(f));
+  to_rank = {};
+  out.rows = unpack(got.bytes, out.block);
   return out;
 }
 
@@ -471,29 +487,44 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
   log.info("ingest: " + cfg.transactions + " (" + format_bytes(static_cast<double>(file->size())) + ", " +
            std::to_string(plan.parts) + " parts on " + std::to_string(comm.size()) + " ranks) -> " + cfg.output);
 
-  // --- local step: parse this rank's parts and summarise per customer (no MPI inside) ---
-  TransactionAggregator aggregator(columns, cfg.columns.cancel_prefix, dates.as_of, value_format(cfg));
-  if (dates.calibration_end) aggregator.collect_purchase_days();
-  // The aggregator's refusals name the line; the file name is added here, where it is known.
-  const auto add = [&](const CsvRecord& r) {
-    try {
-      aggregator.add(r);
-    } catch (const Error& e) {
-      throw Error(e.code(), cfg.transactions + ": " + e.what());
+  // --- passes: parse this rank's parts and summarise a share of the customers (no MPI inside),
+  // shuffle them by customer, merge, finish their features. One pass unless the log's summaries
+  // would not fit --memory-limit; the first pass counts every row for the report. ---
+  const std::uint64_t passes = pass_count(comm, cfg, file->size());
+  if (passes > 1)
+    log.info("  " + std::to_string(passes) + " passes over the log, each keeping 1/" + std::to_string(passes) +
+             " of the customers (--memory-limit " + cfg.memory_limit + ")");
+  QualityReport report;
+  bool text_ids = false;
+  PassTotals totals;
+  for (std::uint64_t pass = 0; pass < passes; ++pass) {
+    TransactionAggregator aggregator(columns, cfg.columns.cancel_prefix, dates.as_of, value_format(cfg));
+    if (dates.calibration_end) aggregator.collect_purchase_days();
+    aggregator.select_pass(pass, passes);
+    // The aggregator's refusals name the line; the file name is added here, where it is known.
+    const auto add = [&](const CsvRecord& r) {
+      try {
+        aggregator.add(r);
+      } catch (const Error& e) {
+        throw Error(e.code(), cfg.transactions + ": " + e.what());
+      }
+    };
+    const std::string label = passes > 1 ? "  parse, pass " + std::to_string(pass + 1) + "/" + std::to_string(passes) : "  parse";
+    const PartStats parsed = parse_my_parts(comm, *file, plan, add, PartProgress(log, plan, label));
+    if (pass == 0) {
+      aggregator.counts().blank_lines = parsed.blank_lines;
+      report = counted_report(comm, cfg, aggregator.counts(), dates);
+      check_calibration_end(comm, cfg, dates, report);
+      text_ids = comm.max(static_cast<std::int64_t>(aggregator.counts().text_ids)) == 1;
+      log.info("  parsed " + std::to_string(report.rows) + " rows in " + std::to_string(clock.seconds()) + " s");
     }
-  };
-  aggregator.counts().blank_lines = parse_my_parts(comm, *file, plan, add, PartProgress(log, plan)).blank_lines;
-  const double parse_seconds = clock.seconds();
-  QualityReport report = counted_report(comm, cfg, aggregator.counts(), dates);
-  check_calibration_end(comm, cfg, dates, report);
-  log.info("  parsed " + std::to_string(report.rows) + " rows in " + std::to_string(parse_seconds) + " s");
-
-  // --- shuffle by customer, merge, finish the features ---
-  const bool text_ids = string_ids(comm, aggregator);
-  Shuffled shuffled = text_ids ? shuffle_by_text_id(comm, std::move(aggregator.text_customers()))
-                               : shuffle_by_customer(comm, std::move(aggregator.customers()));
-  CustomerRows customers = finish_customers(comm, std::move(shuffled), as_of_day(report, dates), dates, cfg.dedupe, report);
-  SortedRows sorted = sort_globally(comm, std::move(customers.features), text_ids);
+    if (text_ids) integer_ids_as_text(aggregator);
+    Shuffled shuffled = text_ids ? shuffle_by_text_id(comm, std::move(aggregator.text_customers()))
+                                 : shuffle_by_customer(comm, std::move(aggregator.customers()));
+    finish_pass(std::move(shuffled), as_of_day(report, dates), dates, cfg.dedupe, totals);
+  }
+  const std::vector<std::string> countries = report_totals(comm, totals, cfg.dedupe, report);
+  SortedRows sorted = sort_globally(comm, std::move(totals.features), text_ids);
   report.customers = sorted.total;
   log.info("  " + std::to_string(report.customers) + " customers after shuffle and merge (" +
            std::to_string(clock.seconds()) + " s)");
@@ -503,7 +534,7 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
   if (comm.is_root() && log.level() >= Verbosity::normal) std::printf("%s\n", console_summary(report).c_str());
   check_report(comm, cfg, report);
   TableLayout layout = sorted_layout(cfg, sorted, report, dates.churn.has_value());
-  std::vector<OutputColumn> typed = table_columns(sorted.rows, customers.countries, columns.country.has_value(),
+  std::vector<OutputColumn> typed = table_columns(sorted.rows, countries, columns.country.has_value(),
                                                   columns.product.has_value(), dates.churn.has_value(), text_ids);
   describe_columns(typed, cfg.currency);
   if (dates.calibration_end) {

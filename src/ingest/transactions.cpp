@@ -8,6 +8,7 @@
 #include "custseg/ingest/table_columns.hpp"
 #include "custseg/ingest/values.hpp"
 #include "custseg/util/error.hpp"
+#include "custseg/util/rng.hpp"
 
 namespace custseg::ingest {
 
@@ -181,7 +182,26 @@ void TransactionAggregator::count(Disposition d, std::uint64_t line) {
   if (counts_.first_lines[i].size() < kFirstLinesKept) counts_.first_lines[i].push_back(line);
 }
 
+void TransactionAggregator::select_pass(std::uint64_t pass, std::uint64_t passes) {
+  if (passes == 0 || pass >= passes) throw std::logic_error("select_pass: pass out of range");
+  pass_ = pass;
+  passes_ = passes;
+}
+
+bool TransactionAggregator::in_pass(std::uint64_t hash) const { return pass_of(hash, passes_) == pass_; }
+
+bool TransactionAggregator::skipped_in_later_pass(const CsvRecord& r) const {
+  if (pass_ == 0) return false;  // the first pass sees (and counts) every row
+  const std::string_view id_text = trim(r.field(columns_.customer));
+  if (id_text.empty()) return true;
+  if (looks_textual(id_text)) return !in_pass(customer_hash(id_text));
+  // The first pass has refused every id that is not an integer.
+  const std::optional<std::uint64_t> id = parse_id(id_text);
+  return !id || !in_pass(customer_hash(*id));
+}
+
 void TransactionAggregator::add(const CsvRecord& r) {
+  if (skipped_in_later_pass(r)) return;
   ++counts_.rows;
   // The date range covers every row with a readable date, attributed to a customer or not.
   const std::optional<std::int64_t> time = date_of(r);
@@ -220,6 +240,11 @@ void TransactionAggregator::add(const CsvRecord& r) {
 
   const std::int64_t day = day_of(*time);
   const bool in_window = !as_of_day_ || day < *as_of_day_;
+  const bool purchase = d == Disposition::purchase;  // before --as-of decides what it feeds
+  if (!in_window && (purchase || netted_into_monetary(d))) d = Disposition::after_as_of;
+  count(d, r.line());
+  counts_.text_ids = counts_.text_ids || text_id;
+  if (!in_pass(text_id ? customer_hash(id_text) : customer_hash(id))) return;
   CustomerSummary& s = text_id ? text_customers_[std::string(id_text)] : customers_[id];
   s.id = id;
   if (text_id && s.text_id.empty()) s.text_id = id_text;
@@ -230,9 +255,7 @@ void TransactionAggregator::add(const CsvRecord& r) {
     s.latest_line = r.line();
     if (columns_.country) s.country = std::string(trim(r.field(*columns_.country)));
   }
-  if (d == Disposition::purchase) s.last_day_any = std::max(s.last_day_any, day);
-  const bool purchase = d == Disposition::purchase;  // before --as-of decides what it feeds
-  if (!in_window && (purchase || netted_into_monetary(d))) d = Disposition::after_as_of;
+  if (purchase) s.last_day_any = std::max(s.last_day_any, day);
   RowPrint& print = s.rows.emplace_back(RowPrint{digest_(r), 0, 0, day, 0, static_cast<std::uint8_t>(d)});
   // The models' transactions are every purchase row, on either side of --as-of, and free ones
   // too (a price of 0, e.g. a promotion): BG/NBD counts purchases, whatever they cost.
@@ -240,7 +263,6 @@ void TransactionAggregator::add(const CsvRecord& r) {
     s.purchase_days.push_back({day, value});
     print.day_value = value;
   }
-  count(d, r.line());
   if (netted_into_monetary(d)) {
     s.returned -= value;
     print.returned = -value;
@@ -252,6 +274,22 @@ void TransactionAggregator::add(const CsvRecord& r) {
     s.invoices.emplace_back(invoice);
     if (columns_.product) s.products.emplace_back(trim(r.field(*columns_.product)));
   }
+}
+
+std::uint64_t customer_hash(std::uint64_t id) { return rng::mix64(id); }
+
+std::uint64_t customer_hash(std::string_view text) {
+  // FNV-1a, then mix64: a hash of the bytes that is the same on every rank and platform.
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  return rng::mix64(h);
+}
+
+std::uint64_t pass_of(std::uint64_t customer_hash, std::uint64_t passes) {
+  // Mixed again, with a constant of its own: the shuffle sends a customer to rank hash % ranks,
+  // and the pass must not follow that (with 2 passes and 2 ranks, each pass would fill one rank).
+  constexpr std::uint64_t kPassSalt = 0x9e3779b97f4a7c15ULL;
+  return passes == 1 ? 0 : rng::mix64(customer_hash ^ kPassSalt) % passes;
 }
 
 namespace {

@@ -54,6 +54,16 @@ Communicator::Communicator(MPI_Comm comm) : comm_(comm) {
 
 void Communicator::barrier() const { check(MPI_Barrier(comm_), "MPI_Barrier"); }
 
+int Communicator::ranks_on_node() const {
+  MPI_Comm node = MPI_COMM_NULL;
+  check(MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node), "MPI_Comm_split_type");
+  int size = 0;
+  const int status = MPI_Comm_size(node, &size);
+  MPI_Comm_free(&node);
+  check(status, "MPI_Comm_size");
+  return size;
+}
+
 namespace {
 template <class T>
 void allreduce(MPI_Comm comm, std::span<T> values, MPI_Datatype type, MPI_Op op) {

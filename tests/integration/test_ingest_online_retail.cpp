@@ -313,3 +313,57 @@ TEST_F(OnlineRetail, ALogFedTwiceIsReported) {
   EXPECT_NE(q["warnings"][0].get<std::string>().find("fed twice"), std::string::npos) << q["warnings"].dump();
   EXPECT_NE(r.output.find("fed twice"), std::string::npos) << r.output;
 }
+
+namespace {
+
+// A --memory-limit that makes ingest read `log` in about `passes` passes at this rank count
+// (ingest_transactions.cpp sizes a pass at 24 bytes of memory per byte of log per rank).
+std::string memory_limit_for_passes(const std::string& log, double passes) {
+  const double need = static_cast<double>(fs::file_size(log)) / test_np() * 24;
+  return std::to_string(static_cast<std::uint64_t>(need / (passes - 0.5)));
+}
+
+// Rewrites the first `lines` lines of the retail log with string ids for the customers whose
+// id is odd ("C12347"), leaving the even ones integers: a log of mixed ids.
+void write_mixed_id_log(const std::string& out, int lines) {
+  const auto r = run_shell("/usr/bin/python3 -c \"import csv,sys\nr=csv.reader(open(sys.argv[1],newline='',encoding='utf-8'))\n"
+                           "w=csv.writer(open(sys.argv[2],'w',newline='',encoding='utf-8'))\nh=next(r);w.writerow(h);i=h.index('CustomerID')\n"
+                           "for n,row in enumerate(r):\n  if n>=int(sys.argv[3]):break\n"
+                           "  if row[i] and int(float(row[i]))%2: row[i]='C'+row[i]\n  w.writerow(row)\" " +
+                           retail_csv() + " " + out + " " + std::to_string(lines));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+}
+
+}  // namespace
+
+// A log read in several passes (--memory-limit below what one pass needs) gives the same table
+// and quality report, byte for byte, as one pass: with --dedupe, --as-of and --churn-after on
+// the whole log, and on a log of mixed string and integer ids.
+TEST_F(OnlineRetail, SeveralPassesGiveTheSameTableAndReport) {
+  const std::string options = " --dedupe --as-of 2011-09-01 --churn-after 2011-06-01";
+  const std::string one = (dir_ / "one-pass.h5").string(), several = (dir_ / "passes.h5").string();
+  auto r = run_custseg(ingest_args(one) + options + " --memory-limit 1T -q");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run_custseg(ingest_args(several) + options + " --memory-limit " + memory_limit_for_passes(retail_csv(), 3));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("3 passes over the log"), std::string::npos) << r.output;
+  EXPECT_EQ(bytes_of(one), bytes_of(several)) << "the table differs between 1 and 3 passes";
+  EXPECT_EQ(bytes_of(one + ".quality.json"), bytes_of(several + ".quality.json"));
+
+  const std::string mixed = (dir_ / "mixed-ids.csv").string();
+  write_mixed_id_log(mixed, 60000);
+  const std::string mixed_one = (dir_ / "mixed-one.h5").string(), mixed_several = (dir_ / "mixed-passes.h5").string();
+  const std::string mixed_args = "ingest --config " + retail_config() + " --transactions " + mixed + " --output ";
+  r = run_custseg(mixed_args + mixed_one + " --memory-limit 1T -q");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run_custseg(mixed_args + mixed_several + " --memory-limit " + memory_limit_for_passes(mixed, 5));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("5 passes over the log"), std::string::npos) << r.output;
+  EXPECT_EQ(bytes_of(mixed_one), bytes_of(mixed_several)) << "the mixed-id table differs between 1 and 5 passes";
+  EXPECT_EQ(bytes_of(mixed_one + ".quality.json"), bytes_of(mixed_several + ".quality.json"));
+  const File f = File::open_serial(mixed_one, false);
+  const auto ids = f.read_strings("/customers/customer_id");
+  const auto textual = [](const std::string& id) { return !id.empty() && id[0] == 'C'; };
+  EXPECT_TRUE(std::any_of(ids.begin(), ids.end(), textual) && !std::all_of(ids.begin(), ids.end(), textual))
+      << "the log should give both string and integer ids";
+}

@@ -3,6 +3,8 @@
 // fields, inside doubled quotes and between CR and LF.
 #include <gtest/gtest.h>
 
+#include <deque>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -165,7 +167,7 @@ TEST(IngestShuffle, SummariesOfOneCustomerMeetOnOneRankAndMerge) {
 TEST(IngestShuffle, GlobalSortGivesEachRankItsBlockInIdOrder) {
   const mpi::Communicator comm;
   // Rank r holds ids r, r+size, ... in reverse, so nothing starts where it must end.
-  std::vector<CustomerFeatures> mine;
+  std::deque<CustomerFeatures> mine;
   const std::uint64_t total = 23;
   for (std::uint64_t id = total; id-- > 0;)
     if (id % static_cast<std::uint64_t>(comm.size()) == static_cast<std::uint64_t>(comm.rank())) {

@@ -85,8 +85,8 @@ PartStats parse_my_parts(const mpi::Communicator& comm, const InputFile& file, c
 // parts (util/progress.hpp; rank 0's share stands for the job's).
 class PartProgress {
  public:
-  PartProgress(const Logger& log, const CsvPlan& plan)
-      : progress_(log, "  parse", bytes_of(plan), "bytes") {}
+  PartProgress(const Logger& log, const CsvPlan& plan, const std::string& label = "  parse")
+      : progress_(log, label, bytes_of(plan), "bytes") {}
   void operator()(const CsvPart& part, const PartStats&) {
     done_ += static_cast<double>(part.range.size());
     progress_.update(done_);

@@ -33,6 +33,8 @@ struct IngestConfig {
   bool dedupe = false;  // drop exact duplicate rows (always counted in the quality report)
   std::string read_block_size = "64M";             // --read-block-bytes as given (size suffixes allowed)
   std::uint64_t read_block_bytes = 64ULL << 20;  // parsed from read_block_size
+  std::string memory_limit = "auto";  // --memory-limit as given: per rank, bounds the passes' summaries
+  std::uint64_t memory_limit_bytes = 0;  // parsed; 0 = auto (from the node's available memory)
 };
 
 // The header spec and value format the options describe (already validated by the parser).

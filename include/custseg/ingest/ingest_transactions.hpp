@@ -3,7 +3,10 @@
 // hash shuffle (MPI_Alltoallv) and merge -> features -> global sort by customer id -> parallel
 // write of the customer table, plus the data-quality report (JSON next to the output).
 // Integer ids give a uint64 customer_id sorted by value; string ids (any rank saw one) a
-// variable-length UTF-8 customer_id sorted by bytes (docs/input-csv.md).
+// variable-length UTF-8 customer_id sorted by bytes (docs/input-csv.md). A log whose summaries
+// would not fit --memory-limit is read in several passes, each keeping a share of the customers.
+#include <deque>
+
 #include "custseg/ingest/ingest_config.hpp"
 #include "custseg/io/partition.hpp"
 #include "custseg/ingest/quality_report.hpp"
@@ -39,6 +42,6 @@ struct SortedRows {
   std::vector<std::string> text_ids;   // string ids: all of them, sorted (the table's id column)
 };
 // text_ids: sort by text_id (byte order) instead of the integer id.
-SortedRows sort_globally(const mpi::Communicator& comm, std::vector<CustomerFeatures>&& mine, bool text_ids = false);
+SortedRows sort_globally(const mpi::Communicator& comm, std::deque<CustomerFeatures>&& mine, bool text_ids = false);
 
 }  // namespace custseg::ingest

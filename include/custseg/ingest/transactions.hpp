@@ -14,6 +14,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -135,7 +136,14 @@ struct RowCounts {
   std::array<std::vector<std::uint64_t>, kDispositions> first_lines;
   std::int64_t min_time = std::numeric_limits<std::int64_t>::max();  // over all parsable dates
   std::int64_t max_time = std::numeric_limits<std::int64_t>::min();
+  bool text_ids = false;  // a row with a string id reached a customer
 };
+
+// The hash that places a customer: on rank hash % ranks in the shuffle, in pass
+// pass_of(hash, passes) of a multi-pass ingest. The same on every rank and platform.
+std::uint64_t customer_hash(std::uint64_t id);
+std::uint64_t customer_hash(std::string_view text_id);
+std::uint64_t pass_of(std::uint64_t customer_hash, std::uint64_t passes);
 
 class TransactionAggregator {
  public:
@@ -153,6 +161,11 @@ class TransactionAggregator {
   void add(const CsvRecord& record);
   // Also keep each customer's purchases by day (purchase_days), for the CLV model columns.
   void collect_purchase_days() { collect_days_ = true; }
+  // Bounded memory: keep only the customers of pass `pass` of `passes` (pass_of their hash).
+  // Pass 0 still classifies and counts every row, and raises every input error, exactly as one
+  // pass would; later passes skip other customers' rows after reading the id, and their counts
+  // are not meaningful.
+  void select_pass(std::uint64_t pass, std::uint64_t passes);
   [[nodiscard]] std::unordered_map<std::uint64_t, CustomerSummary>& customers() { return customers_; }
   // Customers whose id is a string (looks_textual): "C10001", UUIDs, hashed e-mails.
   [[nodiscard]] std::unordered_map<std::string, CustomerSummary>& text_customers() { return text_customers_; }
@@ -160,6 +173,8 @@ class TransactionAggregator {
 
  private:
   void count(Disposition d, std::uint64_t line);
+  [[nodiscard]] bool in_pass(std::uint64_t customer_hash) const;
+  [[nodiscard]] bool skipped_in_later_pass(const CsvRecord& r) const;
   [[nodiscard]] std::optional<std::int64_t> date_of(const CsvRecord& r) const;
   [[nodiscard]] std::uint64_t id_of(const CsvRecord& r) const;
   [[nodiscard]] std::optional<std::int64_t> number_of(const CsvRecord& r, std::size_t column, int scale,
@@ -173,6 +188,7 @@ class TransactionAggregator {
   RowCounts counts_;
   RowDigester digest_;
   bool collect_days_ = false;
+  std::uint64_t pass_ = 0, passes_ = 1;
 };
 
 // Summaries as bytes, for the shuffle (a self-delimiting sequence of records).

@@ -18,9 +18,11 @@ struct ReceivedBytes {
 };
 
 // MPI_Alltoallv of `to_rank[r]` to rank r (to_rank.size() must equal comm.size()). Collective:
-// every rank calls it, with empty buffers if it has nothing to send. Throws if a single
-// transfer exceeds MPI's int counts (2 GiB), which a caller must then split.
-ReceivedBytes alltoallv_bytes(const Communicator& comm, const std::vector<std::vector<char>>& to_rank);
+// every rank calls it, with empty buffers if it has nothing to send. Any size: the bytes move in
+// rounds of at most max_round_bytes per pair (and at most 64 MiB, within MPI's int counts), so
+// a shuffle of several GiB per rank works and its temporary buffers stay small.
+ReceivedBytes alltoallv_bytes(const Communicator& comm, const std::vector<std::vector<char>>& to_rank,
+                              std::uint64_t max_round_bytes = UINT64_MAX);
 
 // MPI_Allgatherv of each rank's bytes: every rank receives all parts in rank order.
 ReceivedBytes allgatherv_bytes(const Communicator& comm, const std::vector<char>& mine);

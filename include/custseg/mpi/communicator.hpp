@@ -41,6 +41,8 @@ class Communicator {
   [[nodiscard]] bool is_root() const { return rank_ == 0; }
 
   void barrier() const;
+  // Collective: how many ranks of this communicator share this rank's node (its memory).
+  [[nodiscard]] int ranks_on_node() const;
 
   // Element-wise reductions in place. Integer and min/max reductions are exact and therefore
   // order-independent; there is deliberately no floating-point sum here (see exact_sum.hpp).
