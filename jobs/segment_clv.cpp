@@ -31,13 +31,18 @@ std::vector<std::int32_t> labels_where_finite(std::span<const std::int32_t> bloc
   return labels;
 }
 
-// One per-segment CLV figure as a KPI: sum, mean and share, exact and rank-independent.
+// One per-segment CLV figure as a KPI: sum, mean and share, exact and rank-independent. None gets
+// a generic headline card: clv_cards shows total CLV and expected active customers. For P(alive)
+// and expected purchases the segment table shows the mean only: a segment's share of their sums
+// says little, its mean says what a marketer asks (CLV keeps its share: the segment's part of
+// future value).
 void add_clv_kpi(Run& r, const std::string& name, const std::vector<double>& figure, stats::ColumnMeta meta) {
   const auto labels = labels_where_finite(r.block_labels, figure);
   stats::KpiProfile kpi = stats::kpi_profile(r.comm, name, figure, labels, r.k);
   kpi.meta = std::move(meta);
   kpi.binary = false;  // P(alive) of exactly 0 or 1 everywhere is still a probability, not a rate
   kpi.from_clv = true;
+  kpi.display = {.share = name == "clv", .headline_card = false};
   r.summary.profiles.kpis.push_back(std::move(kpi));
 }
 
