@@ -93,10 +93,6 @@ report::ClvSummary summarize(Run& r, const ClvModels& models) {
   return s;
 }
 
-std::string horizon_text(const report::ClvSummary& s) {
-  return config::shortest_text(s.horizon) + (s.time_unit.empty() ? " time units" : " " + s.time_unit);
-}
-
 }  // namespace
 
 void check_lifetime_value_input(const Run& r) {
@@ -116,7 +112,7 @@ void fit_lifetime_value(Run& r) {
     report::ClvSummary summary = summarize(r, models);
     calibration_check(r, rows, summary);
     const clv::CustomerPredictions& p = models.predictions;
-    const std::string after = horizon_text(summary) + " after the calibration end";
+    const std::string after = summary.horizon_text() + " after the calibration end";
     if (models.spend)
       add_clv_kpi(r, "clv", p.clv,
                   {"customer lifetime value, " + after + (summary.discount_rate > 0 ? " (discounted)" : ""), summary.currency, "good"});

@@ -19,10 +19,6 @@ const stats::KpiProfile* find_kpi(const RunSummary& s, const std::string& name) 
   return nullptr;
 }
 
-std::string horizon_text(const ClvSummary& c) {
-  return format_number(c.horizon) + " " + (c.time_unit.empty() ? "time units" : c.time_unit);
-}
-
 void card(std::ostringstream& o, const std::string& label, const std::string& value) {
   o << "<div class=\"card clv-card\">" << escape(label) << "<b>" << value << "</b></div>";
 }
@@ -82,7 +78,7 @@ std::string clv_cards(const RunSummary& s) {
   const ClvSummary& c = *s.clv;
   std::ostringstream o;
   if (const auto* value = find_kpi(s, "clv"))
-    card(o, "customer lifetime value, " + horizon_text(c) + " after " + (c.calibration_end.empty() ? "the calibration end" : c.calibration_end) +
+    card(o, "customer lifetime value, " + c.horizon_text() + " after " + (c.calibration_end.empty() ? "the calibration end" : c.calibration_end) +
                 (c.currency.empty() ? "" : " (" + c.currency + ")"),
          format_number(value->sum[s.k]));
   if (const auto* alive = find_kpi(s, "p_alive"))
@@ -98,7 +94,7 @@ std::string clv_section(const RunSummary& s) {
   o << "<h2 id=\"clv\">Customer lifetime value</h2><p class=\"note\">Per customer, BG/NBD (Fader, Hardie &amp; Lee 2005, "
        "\u201cCounting your customers the easy way\u201d) gives the probability of still being active, P(alive), and the "
        "expected number of purchases in the "
-    << escape(horizon_text(c)) << " after the calibration end" << (c.calibration_end.empty() ? "" : " (" + escape(c.calibration_end) + ")");
+    << escape(c.horizon_text()) << " after the calibration end" << (c.calibration_end.empty() ? "" : " (" + escape(c.calibration_end) + ")");
   if (c.spend)
     o << "; Gamma-Gamma (Fader, Hardie &amp; Lee 2005, \u201cRFM and CLV\u201d) the expected spend per purchase. Their product"
       << (c.discount_rate > 0 ? ", discounted at " + format_number(c.discount_rate) + " per " +
