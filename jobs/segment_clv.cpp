@@ -99,13 +99,15 @@ void check_lifetime_value_input(const Run& r) {
   if (!r.cfg.clv) return;
   const clv::ClvColumns columns = clv_columns(r.cfg.clv_model);
   clv::require_clv_columns(r.input->file, r.input->table, columns);
-  // Read now only to be checked (40 bytes a customer, freed at once; read again for the fit).
+  // Read now only to be checked, and freed at once: kept for the fit, the rows would hold 40 bytes
+  // a customer through the k-means fit. fit_lifetime_value reads them again, unchecked.
   check_clv_rows(r.comm, clv::read_clv_rows(r.input->file, r.input->table, columns, r.prepared.block), r.cfg.clv_model);
 }
 
 void fit_lifetime_value(Run& r) {
   if (!r.cfg.clv) return;
   r.timed("clv", [&] {
+    // The rows check_lifetime_value_input has checked, read again (see there).
     const clv::ClvRows rows =
         clv::read_clv_rows(r.input->file, r.input->table, clv_columns(r.cfg.clv_model), r.prepared.block);
     ClvModels models = fit_clv_models(r.comm, rows, r.cfg.clv_model, r.log);
