@@ -131,6 +131,7 @@ int clv(const mpi::Communicator& comm, int argc, char** argv) {
   const lifetime::ClvRows rows = lifetime::read_clv_rows(comm, cfg.input, clv_columns(cfg.model), cfg.key);
   log.info("clv: " + std::to_string(rows.total_rows) + " customers from " + cfg.input + " on " +
            std::to_string(comm.size()) + " ranks");
+  check_clv_rows(comm, rows, cfg.model);
   const ClvModels models = fit_clv_models(comm, rows, cfg.model, log);
   nlohmann::json fits{{"input", cfg.input}, {"customers", rows.total_rows}, {"horizon", cfg.model.horizon},
                       {"discount_rate", cfg.model.discount_rate}, {"ranks", comm.size()}};

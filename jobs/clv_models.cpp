@@ -44,27 +44,17 @@ clv::ClvColumns clv_columns(const config::ClvModelOptions& options) {
 }
 
 void check_clv_rows(const mpi::Communicator& comm, const clv::ClvRows& rows, const config::ClvModelOptions& options) {
-  // The first bad row of the lowest rank that has one: every rank learns the same message.
-  std::string problem;
-  for (std::size_t i = 0; i < rows.purchases.size() && problem.empty(); ++i) {
-    const std::string row = "row " + std::to_string(rows.first_row + i) + ": ";
-    if (const char* p = clv::outside_cohort(rows.purchases[i]) ? nullptr : clv::bgnbd_row_problem(rows.purchases[i]))
-      problem = row + p + " (columns " + options.frequency_column + ", " + options.recency_column + ", " +
-                options.age_column + ")";
-    else if (const char* q = rows.has_monetary ? clv::spend_row_problem(rows.spend[i]) : nullptr)
-      problem = row + q + " (column " + options.monetary_column + ")";
-  }
-  const std::int64_t first_bad = comm.min(static_cast<std::int64_t>(problem.empty() ? comm.size() : comm.rank()));
-  mpi::agree(comm, [&] {
-    if (first_bad == comm.rank()) throw_input("CLV input: " + problem);
-  });
+  const clv::RowNames names{
+      .context = "CLV input",
+      .purchase_columns = "columns " + options.frequency_column + ", " + options.recency_column + ", " + options.age_column,
+      .spend_column = "column " + options.monetary_column};
+  clv::check_clv_rows(comm, rows.purchases, rows.spend, rows.first_row, names);
 }
 
 ClvModels fit_clv_models(const mpi::Communicator& comm, const clv::ClvRows& rows,
                          const config::ClvModelOptions& options, const Logger& log) {
-  check_clv_rows(comm, rows, options);
   ClvModels m;
-  m.purchases = clv::fit_bgnbd(comm, rows.purchases, rows.first_row);
+  m.purchases = clv::fit_checked_bgnbd(comm, rows.purchases);
   log_fit(log, "BG/NBD", m.purchases);
   if (rows.has_monetary) {
     m.spend = clv::fit_gamma_gamma(comm, rows.spend);

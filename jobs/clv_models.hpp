@@ -24,13 +24,15 @@ struct ClvModels {
 clv::ClvColumns clv_columns(const config::ClvModelOptions& options);
 
 // Collective. An input error on every rank, naming the first bad global row and column, when a
-// cohort row's BG/NBD columns (bgnbd_row_problem) or spend (spend_row_problem) cannot be right.
-// segment --clv runs it before the k-means fit, so that bad values fail in seconds.
+// cohort row's BG/NBD columns or spend cannot be right (clv::check_clv_rows, context "CLV input").
+// Each job runs it once, before anything is fitted: segment --clv before the k-means fit, so that
+// bad values fail in seconds.
 void check_clv_rows(const mpi::Communicator& comm, const clv::ClvRows& rows, const config::ClvModelOptions& options);
 
-// Collective. Checks the rows (check_clv_rows), fits, logs each fit on rank 0, and predicts. Input errors, agreed on every rank,
-// where the data cannot identify a model (clv/fit.hpp) or a per-customer formula is undefined at
-// the fitted parameters (a = 1 for expected purchases, q <= 1 for expected spend).
+// Collective, on rows that check_clv_rows has passed (not checked again). Fits, logs each fit on
+// rank 0, and predicts. Input errors, agreed on every rank, where the data cannot identify a model
+// (clv/fit.hpp) or a per-customer formula is undefined at the fitted parameters (a = 1 for
+// expected purchases, q <= 1 for expected spend).
 ClvModels fit_clv_models(const mpi::Communicator& comm, const clv::ClvRows& rows,
                          const config::ClvModelOptions& options, const Logger& log);
 

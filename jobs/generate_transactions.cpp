@@ -19,6 +19,7 @@
 #include "custseg/mpi/collective_guard.hpp"
 #include "custseg/report/text_reports.hpp"
 #include "custseg/util/error.hpp"
+#include "custseg/util/number_text.hpp"
 #include "custseg/util/progress.hpp"
 #include "stop_cleanup.hpp"
 
@@ -109,9 +110,9 @@ int generate_transaction_log(const mpi::Communicator& comm, const config::Genera
   const io::OutputLock lock = claim_outputs(comm, cfg);
   const data::TransactionModel& m = cfg.log.model;
   log.info("generate --transactions: " + std::to_string(cfg.log.customers) + " customers, seed " +
-           std::to_string(cfg.seed) + ", BG/NBD r " + config::shortest_text(m.r) + " alpha " + config::shortest_text(m.alpha) + " a " +
-           config::shortest_text(m.a) + " b " + config::shortest_text(m.b) + ", gamma-gamma p " + config::shortest_text(m.p) + " q " +
-           config::shortest_text(m.q) + " gamma " + config::shortest_text(m.gamma) + ", " + std::to_string(comm.size()) +
+           std::to_string(cfg.seed) + ", BG/NBD r " + number_text(m.r) + " alpha " + number_text(m.alpha) + " a " +
+           number_text(m.a) + " b " + number_text(m.b) + ", gamma-gamma p " + number_text(m.p) + " q " +
+           number_text(m.q) + " gamma " + number_text(m.gamma) + ", " + std::to_string(comm.size()) +
            " ranks -> " + cfg.output);
   Stopwatch clock;
   io::PartialFile partial(cfg.output, comm.is_root());  // removed unless committed

@@ -13,6 +13,7 @@
 #include "custseg/data/prepare.hpp"
 #include "custseg/report/run_summary.hpp"
 #include "custseg/util/clock.hpp"
+#include "custseg/util/number_text.hpp"
 
 namespace custseg::jobs {
 
@@ -35,11 +36,11 @@ std::string options_ini(const Config& cfg, std::size_t k, int restarts) {
     << "\nkey = " << d.key << "\nfeatures = " << d.features << "\ntransform = " << d.transform
     << "\nstandardize = " << (d.standardize ? "true" : "false") << "\nnan-policy = " << config::to_string(d.nan_policy)
     << "\nid-column = " << d.id_column << "\nprecision = " << data::to_string(d.precision)
-    << "\nn-init = " << restarts << "\nmax-iter = " << f.max_iter << "\ntol = " << config::shortest_text(f.tol)
-    << "\ninit-rounds = " << f.init_rounds << "\noversampling = " << config::shortest_text(f.oversampling)
+    << "\nn-init = " << restarts << "\nmax-iter = " << f.max_iter << "\ntol = " << number_text(f.tol)
+    << "\ninit-rounds = " << f.init_rounds << "\noversampling = " << number_text(f.oversampling)
     << "\nalgorithm = " << kmeans::to_string(f.algorithm) << "\nfewer-distinct = " << kmeans::to_string(f.fewer_distinct)
     << "\nkpi = " << p.kpi << "\nprotected = " << p.protected_columns << "\nmin-segment-size = " << p.min_segment_size
-    << "\nfairness-threshold = " << config::shortest_text(p.fairness_threshold)
+    << "\nfairness-threshold = " << number_text(p.fairness_threshold)
     << "\nsilhouette-sample = " << p.silhouette_sample << "\nthreads = " << cfg.common.threads << "\n";
   // The column only (it decides which customers the model saw); never the key of --pseudonymize-ids.
   if (!cfg.privacy.consent_column.empty()) o << "consent-column = " << cfg.privacy.consent_column << "\n";

@@ -31,13 +31,18 @@ std::vector<std::int32_t> labels_where_finite(std::span<const std::int32_t> bloc
   return labels;
 }
 
-// One per-segment CLV figure as a KPI: sum, mean and share, exact and rank-independent.
+// One per-segment CLV figure as a KPI: sum, mean and share, exact and rank-independent. None gets
+// a generic headline card: clv_cards shows total CLV and expected active customers. For P(alive)
+// and expected purchases the segment table shows the mean only: a segment's share of their sums
+// says little, its mean says what a marketer asks (CLV keeps its share: the segment's part of
+// future value).
 void add_clv_kpi(Run& r, const std::string& name, const std::vector<double>& figure, stats::ColumnMeta meta) {
   const auto labels = labels_where_finite(r.block_labels, figure);
   stats::KpiProfile kpi = stats::kpi_profile(r.comm, name, figure, labels, r.k);
   kpi.meta = std::move(meta);
   kpi.binary = false;  // P(alive) of exactly 0 or 1 everywhere is still a probability, not a rate
   kpi.from_clv = true;
+  kpi.display = {.share = name == "clv", .headline_card = false};
   r.summary.profiles.kpis.push_back(std::move(kpi));
 }
 
@@ -88,30 +93,28 @@ report::ClvSummary summarize(Run& r, const ClvModels& models) {
   return s;
 }
 
-std::string horizon_text(const report::ClvSummary& s) {
-  return config::shortest_text(s.horizon) + (s.time_unit.empty() ? " time units" : " " + s.time_unit);
-}
-
 }  // namespace
 
 void check_lifetime_value_input(const Run& r) {
   if (!r.cfg.clv) return;
   const clv::ClvColumns columns = clv_columns(r.cfg.clv_model);
   clv::require_clv_columns(r.input->file, r.input->table, columns);
-  // Read now only to be checked (40 bytes a customer, freed at once; read again for the fit).
+  // Read now only to be checked, and freed at once: kept for the fit, the rows would hold 40 bytes
+  // a customer through the k-means fit. fit_lifetime_value reads them again, unchecked.
   check_clv_rows(r.comm, clv::read_clv_rows(r.input->file, r.input->table, columns, r.prepared.block), r.cfg.clv_model);
 }
 
 void fit_lifetime_value(Run& r) {
   if (!r.cfg.clv) return;
   r.timed("clv", [&] {
+    // The rows check_lifetime_value_input has checked, read again (see there).
     const clv::ClvRows rows =
         clv::read_clv_rows(r.input->file, r.input->table, clv_columns(r.cfg.clv_model), r.prepared.block);
     ClvModels models = fit_clv_models(r.comm, rows, r.cfg.clv_model, r.log);
     report::ClvSummary summary = summarize(r, models);
     calibration_check(r, rows, summary);
     const clv::CustomerPredictions& p = models.predictions;
-    const std::string after = horizon_text(summary) + " after the calibration end";
+    const std::string after = summary.horizon_text() + " after the calibration end";
     if (models.spend)
       add_clv_kpi(r, "clv", p.clv,
                   {"customer lifetime value, " + after + (summary.discount_rate > 0 ? " (discounted)" : ""), summary.currency, "good"});

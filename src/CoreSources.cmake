@@ -94,6 +94,7 @@ set(CUSTSEG_CORE_SOURCES
   ${_src}/util/clock.cpp
   ${_src}/util/fixed_point.cpp
   ${_src}/util/log.cpp
+  ${_src}/util/number_text.cpp
   ${_src}/util/progress.cpp
   ${_src}/util/pseudonymize.cpp
   ${_src}/util/stop_signal.cpp

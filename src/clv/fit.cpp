@@ -52,21 +52,38 @@ FitReport run_fit(const mpi::Communicator& comm, const LogLikFn& loglik, const s
   return r;
 }
 
-// Every row valid or outside the cohort, or the same input error on every rank naming the first
-// bad global row.
-void check_bgnbd_rows(const mpi::Communicator& comm, std::span<const BgnbdCustomer> mine, std::uint64_t first_row) {
-  mpi::agree(comm, [&] {
-    for (std::size_t i = 0; i < mine.size(); ++i)
-      if (const char* problem = outside_cohort(mine[i]) ? nullptr : bgnbd_row_problem(mine[i]))
-        throw_input("BG/NBD fit: row " + std::to_string(first_row + i) + ": " + problem);
-  });
+// What is wrong with row i, "row N: problem (columns ...)"; empty when nothing is.
+std::string row_problem(std::span<const BgnbdCustomer> purchases, std::span<const SpendCustomer> spend, std::size_t i,
+                        std::uint64_t first_row, const RowNames& names) {
+  const auto said = [&](const char* problem, const std::string& columns) {
+    return "row " + std::to_string(first_row + i) + ": " + problem + (columns.empty() ? "" : " (" + columns + ")");
+  };
+  if (const char* p = outside_cohort(purchases[i]) ? nullptr : bgnbd_row_problem(purchases[i]))
+    return said(p, names.purchase_columns);
+  if (const char* q = spend.empty() ? nullptr : spend_row_problem(spend[i])) return said(q, names.spend_column);
+  return {};
 }
 
 }  // namespace
 
+void check_clv_rows(const mpi::Communicator& comm, std::span<const BgnbdCustomer> purchases,
+                    std::span<const SpendCustomer> spend, std::uint64_t first_row, const RowNames& names) {
+  // Each rank names its own first bad row; agree() gives every rank the lowest rank's.
+  mpi::agree(comm, [&] {
+    for (std::size_t i = 0; i < purchases.size(); ++i)
+      if (const std::string problem = row_problem(purchases, spend, i, first_row, names); !problem.empty())
+        throw_input(names.context + ": " + problem);
+  });
+}
+
 FitReport fit_bgnbd(const mpi::Communicator& comm, std::span<const BgnbdCustomer> all_rows, std::uint64_t first_row,
                     const MaximizeOptions& options) {
-  check_bgnbd_rows(comm, all_rows, first_row);
+  check_clv_rows(comm, all_rows, {}, first_row, {.context = "BG/NBD fit"});
+  return fit_checked_bgnbd(comm, all_rows, options);
+}
+
+FitReport fit_checked_bgnbd(const mpi::Communicator& comm, std::span<const BgnbdCustomer> all_rows,
+                            const MaximizeOptions& options) {
   // The calibration cohort, copied once (the likelihood is evaluated over it dozens of times).
   std::vector<BgnbdCustomer> cohort;
   std::copy_if(all_rows.begin(), all_rows.end(), std::back_inserter(cohort),

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "custseg/util/error.hpp"
+#include "custseg/util/number_text.hpp"
 
 namespace custseg::config {
 
@@ -16,9 +17,9 @@ void add_clv_model_options(po::options_description& desc, ClvModelOptions& m) {
        "time from the first purchase to the end of the calibration period (same unit as recency)")
       ("monetary-column", po::value(&m.monetary_column)->default_value(m.monetary_column),
        "mean value of the repeat purchases (0 without any); when the table lacks it, gamma-gamma is skipped")
-      ("horizon", po::value(&m.horizon)->default_value(m.horizon, shortest_text(m.horizon)),
+      ("horizon", po::value(&m.horizon)->default_value(m.horizon, number_text(m.horizon)),
        "expected purchases over this long after the calibration end, in the table's time unit")
-      ("discount-rate", po::value(&m.discount_rate)->default_value(m.discount_rate, shortest_text(m.discount_rate)),
+      ("discount-rate", po::value(&m.discount_rate)->default_value(m.discount_rate, number_text(m.discount_rate)),
        "discount rate per time unit of the customer lifetime value over the horizon, e.g. 0.0018 a week "
        "(about 10% a year); 0 = undiscounted (docs/clv.md)");
 }
@@ -34,8 +35,8 @@ void validate_clv_model_options(const ClvModelOptions& m) {
   // The discounted sum steps through every time unit of the horizon (undiscounted it is closed):
   // a horizon in days given as weeks' worth of days would otherwise run for hours without a word.
   if (m.discount_rate > 0.0 && m.horizon > kMaxDiscountedHorizon)
-    throw_usage("--horizon " + shortest_text(m.horizon) + " with --discount-rate: at most " +
-                shortest_text(kMaxDiscountedHorizon) + " time units (the discounted CLV sums each unit step; "
+    throw_usage("--horizon " + number_text(m.horizon) + " with --discount-rate: at most " +
+                number_text(kMaxDiscountedHorizon) + " time units (the discounted CLV sums each unit step; "
                 "10,000 weeks is 190 years, 10,000 days 27 years)");
   if (!(m.discount_rate >= 0.0) || !std::isfinite(m.discount_rate))
     throw_usage("--discount-rate must be a finite number >= 0");

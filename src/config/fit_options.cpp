@@ -2,13 +2,14 @@
 
 #include "custseg/config/choices.hpp"
 #include "custseg/util/error.hpp"
+#include "custseg/util/number_text.hpp"
 
 namespace custseg::config {
 
 void add_convergence_options(po::options_description& desc, FitOptions& f) {
   desc.add_options()
       ("max-iter", po::value(&f.max_iter)->default_value(f.max_iter), "maximum Lloyd iterations per restart")
-      ("tol", po::value(&f.tol)->default_value(f.tol, shortest_text(f.tol)),
+      ("tol", po::value(&f.tol)->default_value(f.tol, number_text(f.tol)),
        "converged when the total squared centroid shift <= tol x mean feature variance");
 }
 
@@ -16,7 +17,7 @@ void add_fit_options(po::options_description& desc, FitOptions& f) {
   add_convergence_options(desc, f);
   desc.add_options()
       ("init-rounds", po::value(&f.init_rounds)->default_value(f.init_rounds), "k-means|| oversampling rounds")
-      ("oversampling", po::value(&f.oversampling)->default_value(f.oversampling, shortest_text(f.oversampling)),
+      ("oversampling", po::value(&f.oversampling)->default_value(f.oversampling, number_text(f.oversampling)),
        "k-means|| expected candidates per round, as a multiple of k")
       ("algorithm", enum_value(&f.algorithm, kmeans::parse_algorithm),
        "k-means step: lloyd, hamerly, yinyang or auto; all give identical labels, they differ in speed")

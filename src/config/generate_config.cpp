@@ -8,6 +8,7 @@
 #include "custseg/util/byte_size.hpp"
 #include "custseg/data/synthetic.hpp"
 #include "custseg/util/error.hpp"
+#include "custseg/util/number_text.hpp"
 
 namespace custseg::config {
 
@@ -17,7 +18,7 @@ namespace {
 void add_transaction_log_options(po::options_description& desc, GenerateConfig& c) {
   data::TransactionLogPlan& g = c.log;
   data::TransactionModel& m = g.model;
-  const auto real = [](double& v) { return po::value(&v)->default_value(v, shortest_text(v)); };
+  const auto real = [](double& v) { return po::value(&v)->default_value(v, number_text(v)); };
   desc.add_options()
       ("transactions", po::bool_switch(&c.transactions),
        "write a CSV transaction log (customer_id,date,quantity,amount; one line per customer and purchase "
@@ -43,7 +44,7 @@ void add_transaction_log_options(po::options_description& desc, GenerateConfig& 
 
 void check_positive(double v, const char* name) {
   if (!(v > 0 && std::isfinite(v)))
-    throw_usage(std::string("--") + name + " must be a finite number above 0 (got " + shortest_text(v) + ")");
+    throw_usage(std::string("--") + name + " must be a finite number above 0 (got " + number_text(v) + ")");
 }
 
 // Usage errors of --transactions, and of its options given without it.
@@ -92,7 +93,7 @@ bool parse_generate_config(int argc, char** argv, int rank, GenerateConfig& c) {
        "--seed): 10% of them lost, the others kept with behaviour moved by --drift (some loyal and bargain "
        "customers lapse, some new ones ramp up), 15% new customers with new ids, rows shuffled "
        "(docs/segment-ids.md)")
-      ("drift", po::value(&c.drift)->default_value(c.drift, shortest_text(c.drift)),
+      ("drift", po::value(&c.drift)->default_value(c.drift, number_text(c.drift)),
        "--period 2: how far kept customers move, 0 to 5 (0: behaviour unchanged; 1: 20% of loyal and bargain "
        "customers lapse, half the new ones ramp up, baskets and shares jitter by about 10%; 5: every loyal and "
        "bargain customer lapses)")
@@ -113,8 +114,8 @@ bool parse_generate_config(int argc, char** argv, int rank, GenerateConfig& c) {
   if (c.rows == 0) throw_usage("--rows must be at least 1");
   if (c.period != 1 && c.period != 2) throw_usage("--period must be 1 or 2 (got " + std::to_string(c.period) + ")");
   if (!(c.drift >= 0 && c.drift <= data::PeriodTwoPlan::kMaxDrift))
-    throw_usage("--drift must be between 0 and " + shortest_text(data::PeriodTwoPlan::kMaxDrift) + " (got " +
-                shortest_text(c.drift) + "): beyond, the drifted values leave any plausible range (docs/segment-ids.md)");
+    throw_usage("--drift must be between 0 and " + number_text(data::PeriodTwoPlan::kMaxDrift) + " (got " +
+                number_text(c.drift) + "): beyond, the drifted values leave any plausible range (docs/segment-ids.md)");
   if (c.chunk_rows == 0) throw_usage("--chunk-rows must be at least 1");
   c.alignment = parse_byte_size(alignment, "--alignment");
   if (c.chunk_size > (std::uint64_t{1} << 31)) throw_usage("--chunk-size must be at most 2^31 rows (an HDF5 limit)");

@@ -1,6 +1,5 @@
 #include "custseg/config/options.hpp"
 
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -19,12 +18,6 @@ void add_common_options(po::options_description& desc, CommonOptions& c) {
       ("quiet,q", po::bool_switch(&c.quiet), "print errors only")
       ("verbose,v", po::bool_switch(&c.verbose), "print per-phase details")
       ("overwrite", po::bool_switch(&c.overwrite), "replace existing outputs instead of refusing");
-}
-
-std::string shortest_text(double v) {
-  char buf[32];
-  const auto end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general).ptr;
-  return {buf, end};
 }
 
 namespace {

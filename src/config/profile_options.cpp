@@ -1,6 +1,7 @@
 #include "custseg/config/profile_options.hpp"
 
 #include "custseg/util/error.hpp"
+#include "custseg/util/number_text.hpp"
 
 namespace custseg::config {
 
@@ -15,7 +16,7 @@ void add_profile_options(po::options_description& desc, ProfileOptions& p) {
       ("min-segment-size", po::value(&p.min_segment_size)->default_value(p.min_segment_size),
        "segments with fewer customers are flagged not substantial and their statistics suppressed in every report "
        "(shown as '< N'); 0 disables")
-      ("fairness-threshold", po::value(&p.fairness_threshold)->default_value(p.fairness_threshold, shortest_text(p.fairness_threshold)),
+      ("fairness-threshold", po::value(&p.fairness_threshold)->default_value(p.fairness_threshold, number_text(p.fairness_threshold)),
        "flag a segment when the smallest protected group's selection rate is below this fraction of the largest's "
        "(0.8: the four-fifths rule)")
       ("silhouette-sample", po::value(&p.silhouette_sample)->default_value(p.silhouette_sample),

@@ -7,6 +7,7 @@
 
 #include "custseg/util/byte_size.hpp"
 #include "custseg/util/error.hpp"
+#include "custseg/util/number_text.hpp"
 
 namespace custseg::config {
 
@@ -31,7 +32,7 @@ bool parse_segment_config(int argc, char** argv, int rank, SegmentConfig& c) {
        "results.h5 of the previous period: this run's segments are matched to its segments (minimum-cost "
        "assignment on centroid distances in the previous model's standardized space) and keep their stable "
        "IDs; others get fresh IDs (docs/segment-ids.md). Its features must be this run's")
-      ("match-threshold", po::value(&c.match_threshold)->default_value(c.match_threshold, shortest_text(c.match_threshold)),
+      ("match-threshold", po::value(&c.match_threshold)->default_value(c.match_threshold, number_text(c.match_threshold)),
        "with --previous: a matched segment keeps the previous ID when its centroid is at most this far from the "
        "previous centroid, in the previous model's standard deviations (Euclidean over all features); farther "
        "segments get a fresh ID")

@@ -6,6 +6,7 @@
 #include "custseg/config/privacy_options.hpp"
 
 #include "custseg/util/error.hpp"
+#include "custseg/util/number_text.hpp"
 
 namespace custseg::config {
 
@@ -26,7 +27,7 @@ bool parse_sweep_config(int argc, char** argv, int rank, SweepConfig& c) {
       ("restarts", po::value<int>(&c.restarts), "the former name of --n-init (still accepted)");
   add_fit_options(desc, c.fit);
   desc.add_options()
-      ("min-stability", po::value(&c.min_stability)->default_value(c.min_stability, shortest_text(c.min_stability)),
+      ("min-stability", po::value(&c.min_stability)->default_value(c.min_stability, number_text(c.min_stability)),
        "a k is a candidate for the recommendation only if its restarts agree at least this much (mean adjusted Rand "
        "index on the sample)");
   add_profile_options(desc, c.profile);

@@ -1,20 +1,9 @@
 #include "custseg/ingest/calibration_columns.hpp"
 
-#include <cstdio>
-
 #include "custseg/ingest/values.hpp"
+#include "custseg/util/number_text.hpp"
 
 namespace custseg::ingest {
-
-namespace {
-
-std::string number_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
-
-}  // namespace
 
 void add_calibration_columns(std::vector<OutputColumn>& columns, const std::vector<CustomerFeatures>& rows,
                              const CalibrationPeriod& period, const std::string& currency) {
@@ -53,8 +42,9 @@ std::vector<std::pair<std::string, std::string>> calibration_attributes(const Ca
                                                      {"time_unit", period.unit()}};
   if (period.has_holdout()) {
     a.emplace_back("holdout_end", civil_from_days(period.last_log_day));
+    // 10 significant digits: whole days in weeks read as 4.285714286, not 4.2857142857142856.
     a.emplace_back("holdout_length",
-                   number_text(static_cast<double>(period.last_log_day - period.end_day) / period.unit_days));
+                   number_text(static_cast<double>(period.last_log_day - period.end_day) / period.unit_days, 10));
   }
   return a;
 }

@@ -19,10 +19,6 @@ const stats::KpiProfile* find_kpi(const RunSummary& s, const std::string& name) 
   return nullptr;
 }
 
-std::string horizon_text(const ClvSummary& c) {
-  return format_number(c.horizon) + " " + (c.time_unit.empty() ? "time units" : c.time_unit);
-}
-
 void card(std::ostringstream& o, const std::string& label, const std::string& value) {
   o << "<div class=\"card clv-card\">" << escape(label) << "<b>" << value << "</b></div>";
 }
@@ -33,10 +29,19 @@ bool any_missing_error(const clv::FitReport& f) {
   return false;
 }
 
-// BG/NBD's mean probability of dropping out after a purchase, a / (a + b); NaN for other models.
-double mean_dropout(const std::string& model, const clv::FitReport& f) {
-  if (model != "BG/NBD" || f.params.size() != 4) return std::nan("");
-  return f.params[2] / (f.params[2] + f.params[3]);
+// The fitted value of the parameter called `name`; NaN when the model has none of that name.
+double parameter(const clv::FitReport& f, const std::string& name) {
+  for (std::size_t i = 0; i < f.names.size() && i < f.params.size(); ++i)
+    if (f.names[i] == name) return f.params[i];
+  return std::nan("");
+}
+
+// BG/NBD's mean probability of dropping out after a purchase, a / (a + b); NaN for a model
+// without dropout parameters (gamma-gamma's are p, q, gamma). Found by the parameter names, which
+// the fit sets (clv/fit.cpp), not by the name the report displays.
+double mean_dropout(const clv::FitReport& f) {
+  const double a = parameter(f, "a"), b = parameter(f, "b");
+  return a / (a + b);
 }
 
 // A fit that is not a proper interior maximum gets a plain-words warning: its standard errors are
@@ -45,7 +50,7 @@ std::string fit_caveat(const std::string& model, const clv::FitReport& f) {
   if (f.at_bound || any_missing_error(f)) {
     std::string text = model + ": the likelihood has no proper interior maximum (it keeps rising toward a limit of "
                                "the parameters), so the standard errors are not available.";
-    if (const double dropout = mean_dropout(model, f); dropout < 1e-3)
+    if (const double dropout = mean_dropout(f); dropout < 1e-3)
       text += " The mean chance of dropping out after a purchase, a/(a+b), is " + format_number(dropout) +
               ": the data show almost no dropout, so P(alive) is close to 1 for every customer and says nothing about "
               "churn here. Expected purchases and CLV still rank customers by their purchase rate.";
@@ -73,7 +78,7 @@ std::string clv_cards(const RunSummary& s) {
   const ClvSummary& c = *s.clv;
   std::ostringstream o;
   if (const auto* value = find_kpi(s, "clv"))
-    card(o, "customer lifetime value, " + horizon_text(c) + " after " + (c.calibration_end.empty() ? "the calibration end" : c.calibration_end) +
+    card(o, "customer lifetime value, " + c.horizon_text() + " after " + (c.calibration_end.empty() ? "the calibration end" : c.calibration_end) +
                 (c.currency.empty() ? "" : " (" + c.currency + ")"),
          format_number(value->sum[s.k]));
   if (const auto* alive = find_kpi(s, "p_alive"))
@@ -89,7 +94,7 @@ std::string clv_section(const RunSummary& s) {
   o << "<h2 id=\"clv\">Customer lifetime value</h2><p class=\"note\">Per customer, BG/NBD (Fader, Hardie &amp; Lee 2005, "
        "\u201cCounting your customers the easy way\u201d) gives the probability of still being active, P(alive), and the "
        "expected number of purchases in the "
-    << escape(horizon_text(c)) << " after the calibration end" << (c.calibration_end.empty() ? "" : " (" + escape(c.calibration_end) + ")");
+    << escape(c.horizon_text()) << " after the calibration end" << (c.calibration_end.empty() ? "" : " (" + escape(c.calibration_end) + ")");
   if (c.spend)
     o << "; Gamma-Gamma (Fader, Hardie &amp; Lee 2005, \u201cRFM and CLV\u201d) the expected spend per purchase. Their product"
       << (c.discount_rate > 0 ? ", discounted at " + format_number(c.discount_rate) + " per " +

@@ -95,9 +95,8 @@ std::string name_and_action(const RunSummary& s, std::size_t c) {
          (action.empty() ? "" : "<div class=\"action\">action: " + escape(action) + "</div>");
 }
 
-// segment --clv's P(alive) and expected purchases: a segment's share of their sums says little,
-// its mean says what a marketer asks (CLV keeps its share: the segment's part of future value).
-bool mean_only(const stats::KpiProfile& kpi) { return kpi.from_clv && kpi.name != "clv"; }
+// The segment table shows only the mean of a KPI that is not a rate and whose share is not asked for.
+bool mean_only(const stats::KpiProfile& kpi) { return !kpi.binary && !kpi.display.share; }
 
 void overview(std::ostringstream& o, const RunSummary& s) {
   o << "<h2 id=\"overview\">Segments at a glance</h2><table id=\"segment-table\"><tr><th>segment</th><th class=\"text\">name"
@@ -346,7 +345,7 @@ void headline_cards(std::ostringstream& o, const RunSummary& s, std::size_t supp
   card("segments", std::to_string(s.k));
   card("customers segmented", format_number(static_cast<double>(s.rows_assigned())));
   for (const auto& kpi : s.profiles.kpis) {
-    if (kpi.from_clv) continue;  // clv_cards, below
+    if (!kpi.display.headline_card) continue;
     if (kpi.binary) card(kpi.name + " rate", format_percent(kpi.mean[s.k]), "kpi-card");
     else card(kpi.name + " in total" + unit_suffix(kpi.meta), format_number(kpi.sum[s.k]), "kpi-card");
   }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <set>
 
@@ -11,16 +10,15 @@
 #include "custseg/stats/fairness_tally.hpp"
 #include "custseg/stats/quantiles.hpp"
 #include "custseg/util/error.hpp"
+#include "custseg/util/number_text.hpp"
 
 namespace custseg::stats {
 
 namespace {
 
-std::string format_bound(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
+// Significant digits of the numbers in group labels ("income < 52341.5"): enough to tell the
+// bands apart, short enough to read.
+constexpr int kLabelDigits = 6;
 
 // The distinct values of an integer-coded column (channel 1/2, region 1..3) over all ranks, when
 // every known value is a whole number and there are at most kMaxIntegerCodes of them; empty
@@ -64,9 +62,9 @@ FairnessAudit fairness_audit(const mpi::Communicator& comm, const std::string& c
 ProtectedGroups banded_groups(const std::string& column, std::span<const double> values, const std::vector<double>& cuts) {
   ProtectedGroups out;
   for (std::size_t b = 0; b <= cuts.size(); ++b) {
-    if (b == 0) out.labels.push_back(column + " < " + format_bound(cuts[0]));
-    else if (b == cuts.size()) out.labels.push_back(column + " >= " + format_bound(cuts[b - 1]));
-    else out.labels.push_back(format_bound(cuts[b - 1]) + " <= " + column + " < " + format_bound(cuts[b]));
+    if (b == 0) out.labels.push_back(column + " < " + number_text(cuts[0], kLabelDigits));
+    else if (b == cuts.size()) out.labels.push_back(column + " >= " + number_text(cuts[b - 1], kLabelDigits));
+    else out.labels.push_back(number_text(cuts[b - 1], kLabelDigits) + " <= " + column + " < " + number_text(cuts[b], kLabelDigits));
   }
   out.codes.assign(values.size(), -1);
   for (std::size_t i = 0; i < values.size(); ++i)
@@ -87,7 +85,7 @@ ProtectedGroups protected_groups(const mpi::Communicator& comm, const std::strin
         const double v = values[i];
         if (std::isnan(v)) continue;  // unknown group: left out of the audit
         if (v != std::floor(v) || v < 0 || v >= static_cast<double>(categories.size()))
-          throw_input("protected column '" + column + "' has code " + format_bound(v) + ", outside its " +
+          throw_input("protected column '" + column + "' has code " + number_text(v, kLabelDigits) + ", outside its " +
                       std::to_string(categories.size()) + " categories");
         out.codes[i] = static_cast<std::int32_t>(v);
       }
@@ -102,7 +100,7 @@ ProtectedGroups protected_groups(const mpi::Communicator& comm, const std::strin
   // Integer codes without a categories attribute (Wholesale's channel and region): one group per
   // code. Quartiles of codes would make empty or merged groups ("channel > 2"; issue 13).
   if (const std::vector<double> codes = integer_codes(comm, values, population_labels); !codes.empty()) {
-    for (double c : codes) out.labels.push_back(column + " = " + format_bound(c));
+    for (double c : codes) out.labels.push_back(column + " = " + number_text(c, kLabelDigits));
     for (std::size_t i = 0; i < values.size(); ++i)
       if (population_labels[i] >= 0)
         out.codes[i] = static_cast<std::int32_t>(std::lower_bound(codes.begin(), codes.end(), values[i]) - codes.begin());
@@ -115,9 +113,9 @@ ProtectedGroups protected_groups(const mpi::Communicator& comm, const std::strin
   for (double c : q)
     if (std::isfinite(c) && (cuts.empty() || c > cuts.back())) cuts.push_back(c);
   for (std::size_t b = 0; b <= cuts.size(); ++b) {
-    if (b == 0) out.labels.push_back(column + " <= " + format_bound(cuts.empty() ? 0 : cuts[0]));
-    else if (b == cuts.size()) out.labels.push_back(column + " > " + format_bound(cuts[b - 1]));
-    else out.labels.push_back(format_bound(cuts[b - 1]) + " < " + column + " <= " + format_bound(cuts[b]));
+    if (b == 0) out.labels.push_back(column + " <= " + number_text(cuts.empty() ? 0 : cuts[0], kLabelDigits));
+    else if (b == cuts.size()) out.labels.push_back(column + " > " + number_text(cuts[b - 1], kLabelDigits));
+    else out.labels.push_back(number_text(cuts[b - 1], kLabelDigits) + " < " + column + " <= " + number_text(cuts[b], kLabelDigits));
   }
   if (cuts.empty()) out.labels = {column + " (all)"};
   for (std::size_t i = 0; i < values.size(); ++i) {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <vector>
 
 #include "custseg/clv/bgnbd.hpp"
 #include "custseg/clv/gamma_gamma.hpp"
@@ -146,4 +147,35 @@ TEST(ClvDiscountedValue, TelescopesUndiscountedAndDiscountsEachStep) {
               1e-14);
   EXPECT_LT(discounted_clv(kCdnow, c, 35.0, 39.0, d), discounted_clv(kCdnow, c, 35.0, 39.0, 0.0));
   EXPECT_EQ(discounted_clv(kCdnow, c, 35.0, 0.0, d), 0.0);
+}
+
+namespace {
+
+// The telescoping sum that undiscounted CLV took before its closed form: E[M] times the expected
+// purchases of each unit step t = 1, 2, ..., ceil(horizon) (the last one ending at the horizon).
+double undiscounted_steps(const BgnbdParams& p, const BgnbdCustomer& c, double expected_spend, double horizon) {
+  std::vector<double> ends;
+  for (double t = 1.0; t < horizon; t += 1.0) ends.push_back(t);
+  ends.push_back(horizon);
+  double sum = 0.0, previous = 0.0;
+  for (const double t : ends) {
+    const double upto = bgnbd_expected_purchases(p, c, t);
+    sum += upto - previous;
+    previous = upto;
+  }
+  return expected_spend * sum;
+}
+
+}  // namespace
+
+// discounted_clv at d = 0 is the closed form E[M] E[X(horizon)]: the steps it replaced agree to
+// rounding, for several models, customers and horizons (whole and fractional).
+TEST(ClvDiscountedValue, ClosedFormEqualsTheStepsWhenUndiscounted) {
+  for (const BgnbdParams& p : {kCdnow, BgnbdParams{0.5, 5.0, 0.8, 2.5}, BgnbdParams{2.0, 12.0, 0.3, 6.0}})
+    for (const BgnbdCustomer& c : {BgnbdCustomer{2, 30.43, 38.86}, BgnbdCustomer{0, 0, 20}, BgnbdCustomer{12, 50, 52}})
+      for (const double horizon : {1.0, 1.5, 39.0, 104.25}) {
+        const double steps = undiscounted_steps(p, c, 35.0, horizon);
+        EXPECT_NEAR(discounted_clv(p, c, 35.0, horizon, 0.0), steps, 1e-12 * steps)
+            << "r " << p.r << ", customer x " << c.x << ", horizon " << horizon;
+      }
 }

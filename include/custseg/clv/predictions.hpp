@@ -25,7 +25,8 @@ struct CustomerPredictions {
 //   CLV = E[M] * sum_{i=1}^{n} (E[X(t_i)] - E[X(t_{i-1})]) / (1 + d)^{t_i},
 // t_i = min(i, horizon), n = ceil(horizon), t_0 = 0, E[X(t)] the conditional expected purchases
 // in (T, T + t] (bgnbd_expected_purchases). It is the discrete form lifetimes uses
-// (customer_lifetime_value); d = 0 gives E[M] * E[X(horizon)] exactly up to rounding.
+// (customer_lifetime_value). With d = 0 the sum telescopes, and it is evaluated in closed form,
+// E[M] * E[X(horizon)] (equal to the steps up to rounding; tests/unit/test_clv_models.cpp).
 [[nodiscard]] double discounted_clv(const BgnbdParams& purchases_model, const BgnbdCustomer& customer,
                                     double expected_spend, double horizon, double discount_rate);
 

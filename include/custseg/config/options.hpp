@@ -25,10 +25,6 @@ struct CommonOptions {
 
 void add_common_options(po::options_description& desc, CommonOptions& common);
 
-// The shortest text that reads back as v ("0.8", "0.0001"), for the default of a floating-point
-// option in --help: Program_options would print all 17 digits (0.80000000000000004).
-std::string shortest_text(double v);
-
 // Parses argv (after the job name) and then the INI file. Returns false if --help was asked
 // for (the help text is printed on rank 0). Throws a usage error on unknown or bad options.
 // `given` (optional) receives the names of the options set on the command line or in the INI

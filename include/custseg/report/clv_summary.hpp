@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "custseg/clv/fit_report.hpp"
+#include "custseg/util/number_text.hpp"
 
 namespace custseg::report {
 
@@ -32,6 +33,12 @@ struct ClvSummary {
   std::int64_t customers_fitted = 0;  // customers of the calibration cohort (every row of the table in it)
   double holdout_length = 0.0;        // time units; 0: no holdout columns, no calibration chart
   std::vector<CalibrationBucket> calibration;
+
+  // "39 weeks": the horizon as given, in the table's unit, for every text that names it (the KPI
+  // descriptions of segments.csv and report.json, and report.html).
+  [[nodiscard]] std::string horizon_text() const {
+    return number_text(horizon) + " " + (time_unit.empty() ? "time units" : time_unit);
+  }
 };
 
 }  // namespace custseg::report

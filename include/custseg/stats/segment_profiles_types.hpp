@@ -37,12 +37,20 @@ struct FeatureProfile {
 // Index and standardized difference from the moments (pure; used by profile_feature).
 void fill_differences(FeatureProfile& profile, std::size_t k);
 
+// How the report shows a KPI, set by whoever makes it, so that the report needs no list of KPIs
+// that are shown otherwise. A 0/1 KPI (binary) shows its rate in place of share and mean.
+struct KpiDisplay {
+  bool share = true;          // the segment table has the segment's share of the sum beside its mean
+  bool headline_card = true;  // the first screen has a card with the total (or the rate)
+};
+
 // Per-segment KPIs (kpi_profile.hpp).
 struct KpiProfile {
   std::string name;
   ColumnMeta meta;
   bool binary = false;               // every assigned value is 0 or 1: mean is a rate (e.g. churn rate)
   bool from_clv = false;             // a segment --clv figure (P(alive), expected purchases, CLV), not a table column
+  KpiDisplay display;
   std::vector<std::int64_t> count;   // [k+1] segments, then the population
   std::vector<double> sum, mean;     // [k+1]
   std::vector<double> share;         // [k] segment sum / population sum; NaN if that sum is 0
