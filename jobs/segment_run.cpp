@@ -149,6 +149,10 @@ void read_ids(Run& r) {
   if (!r.cfg.allow_duplicate_ids)
     data::check_unique_ids(r.comm, r.ids, r.prepared.block, r.cfg.data.id_column, r.cfg.input, data::kIdRoundBytes,
                            r.pseudonyms ? &*r.pseudonyms : nullptr);
+  // Numeric ids are read again for the outputs (reread_ids): held through the fit and the
+  // statistics they cost 8 bytes a row, a quarter of 8 float32 features. Text ids stay (their
+  // sizes make results.h5's size, checked before the fit).
+  if (!r.ids.text) std::vector<std::uint64_t>().swap(r.ids.numbers);
 }
 
 }  // namespace
@@ -287,9 +291,16 @@ void write_assignments_csv(const Run& r, const std::string& partial, std::span<c
   });
 }
 
+// Collective: the numeric ids read_ids released, read again (checked then; the same rows now).
+void reread_ids(Run& r) {
+  if (r.ids.text) return;
+  r.ids = data::read_customer_ids(r.comm, *r.input, r.cfg.data.id_column, r.prepared.block);
+}
+
 // Collective: /assignments of the partial results file and, when `csv_partial` is not empty,
 // assignments.csv; then the per-row results are freed.
 void write_assignments(Run& r, const std::string& partial, std::uint64_t bytes, const std::string& csv_partial) {
+  reread_ids(r);
   kmeans::KMeansResult& fit = r.summary.kmeans;
   // Squared distances become distances in place, and without dropped rows they are the block's
   // (moved, not copied): one float per row held, not three.
