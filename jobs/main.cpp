@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <malloc.h>
 #include <string>
 
 #include "custseg/io/hdf5_validate.hpp"
@@ -52,6 +53,12 @@ void print_usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Per-row arrays (labels, distances, a column being read) come and go between phases. glibc
+  // raises its mmap threshold whenever such a block is freed (up to 32 MiB), after which blocks
+  // of that size come from the heap, whose pages stay with the process: the next phase's peak
+  // then stacks on the last one's. A fixed threshold (which also turns the raising off) keeps
+  // every block of 4 MiB or more mmapped and returned when freed (docs/performance.md).
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
   // Hidden mode, before MPI_Init: the child process in which rank 0 has libhdf5 read an input
   // file's structure (src/io/hdf5_validate_child.cpp), so corrupt metadata crashes it, not the job.
   if (argc >= 2 && std::strcmp(argv[1], "--validate-hdf5") == 0) return custseg::io::run_validation_mode(argc, argv);

@@ -149,6 +149,10 @@ void read_ids(Run& r) {
   if (!r.cfg.allow_duplicate_ids)
     data::check_unique_ids(r.comm, r.ids, r.prepared.block, r.cfg.data.id_column, r.cfg.input, data::kIdRoundBytes,
                            r.pseudonyms ? &*r.pseudonyms : nullptr);
+  // Numeric ids are read again for the outputs (reread_ids): held through the fit and the
+  // statistics they cost 8 bytes a row, a quarter of 8 float32 features. Text ids stay (their
+  // sizes make results.h5's size, checked before the fit).
+  if (!r.ids.text) std::vector<std::uint64_t>().swap(r.ids.numbers);
 }
 
 }  // namespace
@@ -225,9 +229,9 @@ stats::SegmentProfiles profile_streamed(Run& r, const stats::ProfileSettings& se
   data::PreparedData columns_only = r.prepared;
   columns_only.x.rows = 0;
   stats::SegmentProfiles profiles = stats::profile_segments(r.comm, r.input->file, r.input->table, columns_only,
-                                                            r.summary.kmeans.labels, r.block_labels, r.k, settings, &sample);
+                                                            r.kept_labels(), r.block_labels, r.k, settings, &sample);
   const stats::ClusterQuality from_sample = profiles.quality;
-  profiles.quality = stats::cluster_quality(r.comm, *r.streamed, r.summary.kmeans.labels, r.k);
+  profiles.quality = stats::cluster_quality(r.comm, *r.streamed, r.kept_labels(), r.k);
   profiles.quality.silhouette = from_sample.silhouette;
   profiles.quality.silhouette_sample = from_sample.silhouette_sample;
   return profiles;
@@ -236,14 +240,17 @@ stats::SegmentProfiles profile_streamed(Run& r, const stats::ProfileSettings& se
 }  // namespace
 
 void profile_segments(Run& r) {
-  r.block_labels = data::expand_to_block(r.prepared, r.summary.kmeans.labels, std::int32_t{-1});
+  // No row dropped: the block's labels are the fit's, moved rather than copied (one label per row
+  // held, not two; Run::kept_labels).
+  if (r.prepared.kept.empty()) r.block_labels = std::move(r.summary.kmeans.labels);
+  else r.block_labels = data::expand_to_block(r.prepared, r.summary.kmeans.labels, std::int32_t{-1});
   r.timed("statistics", [&] {
     const stats::ProfileSettings settings{r.profile_columns, r.cfg.profile.fairness_threshold,
                                           static_cast<std::uint64_t>(r.cfg.profile.silhouette_sample), r.cfg.seed,
                                           &r.log};
     r.summary.profiles = r.streamed ? profile_streamed(r, settings)
                                     : stats::profile_segments(r.comm, r.input->file, r.input->table, r.prepared,
-                                                              r.summary.kmeans.labels, r.block_labels, r.k, settings);
+                                                              r.kept_labels(), r.block_labels, r.k, settings);
     for (const auto& p : r.summary.profiles.features) r.summary.moments.push_back(p.moments);
   });
 }
@@ -284,14 +291,24 @@ void write_assignments_csv(const Run& r, const std::string& partial, std::span<c
   });
 }
 
+// Collective: the numeric ids read_ids released, read again (checked then; the same rows now).
+void reread_ids(Run& r) {
+  if (r.ids.text) return;
+  r.ids = data::read_customer_ids(r.comm, *r.input, r.cfg.data.id_column, r.prepared.block);
+}
+
 // Collective: /assignments of the partial results file and, when `csv_partial` is not empty,
 // assignments.csv; then the per-row results are freed.
 void write_assignments(Run& r, const std::string& partial, std::uint64_t bytes, const std::string& csv_partial) {
+  reread_ids(r);
   kmeans::KMeansResult& fit = r.summary.kmeans;
-  std::vector<float> distance(fit.distance2.size());
-  std::transform(fit.distance2.begin(), fit.distance2.end(), distance.begin(),
+  // Squared distances become distances in place, and without dropped rows they are the block's
+  // (moved, not copied): one float per row held, not three.
+  std::transform(fit.distance2.begin(), fit.distance2.end(), fit.distance2.begin(),
                  [](double d2) { return static_cast<float>(std::sqrt(d2)); });
-  const std::vector<float> block_distance = data::expand_to_block(r.prepared, distance, std::nanf(""));
+  const std::vector<float> block_distance = r.prepared.kept.empty()
+                                                ? std::move(fit.distance2)
+                                                : data::expand_to_block(r.prepared, fit.distance2, std::nanf(""));
   // /assignments/segment holds the stable ID (identity without --previous; -1 stays -1).
   std::vector<std::int32_t> stable;
   if (!r.summary.segment_ids.empty()) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,12 @@ struct Run {
   std::optional<Pseudonymizer> pseudonyms;  // --pseudonymize-ids: messages name an id by its pseudonym
   stats::ProfileColumns profile_columns;  // KPI and protected columns (never features)
   std::vector<std::int32_t> block_labels;  // per row of this rank's block; -1 for dropped rows
+  // The fit's labels per kept row: once the statistics start, block_labels when no row was
+  // dropped (moved there from summary.kmeans.labels), summary.kmeans.labels otherwise.
+  [[nodiscard]] std::span<const std::int32_t> kept_labels() const {
+    return prepared.kept.empty() && summary.kmeans.labels.empty() ? std::span<const std::int32_t>(block_labels)
+                                                                   : std::span<const std::int32_t>(summary.kmeans.labels);
+  }
   double read_io_seconds = 0.0;            // splits read+prepare in the timing detail
   std::optional<io::Model> previous;       // --previous, read and checked before the fit (read once)
   stats::SegmentLabels labels;             // --segment-labels, read before the data

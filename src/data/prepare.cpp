@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <span>
 #include <sstream>
 
 #include "custseg/data/scaling_fit.hpp"
@@ -20,44 +22,164 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-// Transforms in place and marks rows whose value (raw or transformed) is not usable: not finite,
-// or beyond kMaxFeatureMagnitude (transform.hpp). Under policy fail, throws for the first such
-// row of this rank (the guard reports the lowest rank's, which is the globally first bad row).
-std::vector<std::uint8_t> transform_and_validate(FeatureMatrix& m, const std::vector<std::string>& names,
-                                                 const std::vector<TransformKind>& kinds, NanPolicy policy,
-                                                 std::uint64_t& dropped,
-                                                 const char* hint = "use --nan-policy drop to drop such rows") {
-  std::vector<std::uint8_t> kept(m.rows, 1);
-  dropped = 0;
-  for (std::size_t i = 0; i < m.rows; ++i) {
-    double* row = m.row(i);
-    for (std::size_t j = 0; j < m.dims; ++j) {
-      const double raw = row[j];
-      row[j] = apply_transform(kinds[j], raw);
-      if (usable_value(raw, row[j])) continue;
-      if (policy == NanPolicy::fail)
-        throw_input(unusable_value_message(names[j], raw, kinds[j], row[j], m.global_row(i)) +
+// Preparation straight into the k-means storage, one feature column at a time: only one float64
+// column of the block is staged (the whole float64 block was 2x the float32 features, 3.2x with
+// the copy into float32; docs/performance.md). Every value gets the arithmetic of the row-major
+// path it replaces, in the same order per value (transform, validate, standardize, round), and
+// every sum over rows is exact per feature (scaling_fit.hpp), so the bits are those of reading the
+// whole block first. Errors name the same value: the first in row-major order (lowest row, then
+// lowest feature) of this rank, found after every column was read (reads are collective: a rank
+// must not stop reading early).
+class ColumnPreparer {
+ public:
+  ColumnPreparer(const mpi::Communicator& comm, const io::File& file, const io::TableInfo& table, PreparedData& p,
+                 const std::vector<std::string>& names, const std::vector<TransformKind>& kinds)
+      : comm_(comm), file_(file), table_(table), p_(p), names_(names), kinds_(kinds), column_(p.block.count) {}
+
+  // Fits the scaling (fixed == nullptr) or applies `fixed`, and fills p.x, p.kept, p.rows_dropped,
+  // p.scaling. Collective; errors agreed.
+  void run(NanPolicy policy, const char* hint, Precision precision, const FeatureScaling* fixed, bool standardize_values) {
+    const std::size_t d = names_.size(), n = column_.size();
+    p_.scaling = fixed ? *fixed : FeatureScaling{names_, kinds_, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0)};
+    p_.x = FeatureMatrix();
+    p_.x.dims = d;
+    p_.x.rows = n;
+    p_.x.global_begin = p_.block.begin;
+    p_.x.precision = precision;
+    p_.kept.assign(n, 1);
+    allocate(n * d);
+    // Optimistic: while no rank has dropped a row, each column is finished as soon as it is read
+    // (one read per column). A dropped row changes the rows every feature's scaling is fitted on,
+    // so the first one anywhere turns the rest into validation only, and a second pass finishes.
+    bool clean = true;
+    for (std::size_t j = 0; j < d; ++j) {
+      mpi::agree(comm_, [&] { read_and_validate(j); });
+      if (clean) clean = comm_.sum(dropped_here_) == 0;  // every rank, every column, while clean
+      if (clean) finish(j, fixed, standardize_values, precision);
+    }
+    mpi::agree(comm_, [&] {
+      if (policy == NanPolicy::fail && first_bad_.found())
+        throw_input(unusable_value_message(names_[first_bad_.feature], first_bad_.raw, kinds_[first_bad_.feature],
+                                           first_bad_.transformed, p_.block.begin + first_bad_.row) +
                     "; nan-policy is fail (" + hint + ")");
-      if (kept[i]) ++dropped;
-      kept[i] = 0;
+    });
+    p_.rows_dropped = comm_.sum(dropped_here_);
+    if (p_.rows_dropped == 0) {
+      p_.kept.clear();
+    } else {
+      // Kept rows only, with their global indices (as compact() did on the whole block).
+      p_.x.rows = n - dropped_here_;
+      for (std::size_t i = 0; i < n; ++i)
+        if (p_.kept[i]) p_.x.global_rows.push_back(p_.block.begin + i);
+      allocate(p_.x.rows * d);
+      first_range_ = First();  // the finished columns were scaled over every row: all start again
+      for (std::size_t j = 0; j < d; ++j) {
+        mpi::agree(comm_, [&] { read_and_validate(j); });
+        finish(j, fixed, standardize_values, precision);
+      }
+    }
+    std::vector<double>().swap(column_);
+    mpi::agree(comm_, [&] {
+      if (!first_range_.found()) return;
+      std::ostringstream msg;
+      msg << "feature '" << names_[first_range_.feature] << "' reaches " << first_range_.transformed << " (row "
+          << p_.x.global_row(first_range_.row) << ") in the space k-means runs in, beyond the "
+          << kMaxFloat32KMeansMagnitude
+          << " that float32 storage holds safely; use --precision float64 or --standardize true";
+      throw_input(msg.str());
+    });
+  }
+
+ private:
+  // The first flagged value in row-major order: the lowest row, then the lowest feature (features
+  // are visited in order, so a later one only wins with a lower row).
+  struct First {
+    std::size_t row = SIZE_MAX, feature = 0;
+    double raw = 0.0, transformed = 0.0;
+    [[nodiscard]] bool found() const { return row != SIZE_MAX; }
+    void offer(std::size_t i, std::size_t j, double r, double t) {
+      if (i >= row) return;
+      row = i;
+      feature = j;
+      raw = r;
+      transformed = t;
+    }
+  };
+
+  void allocate(std::size_t values) {
+    // Released first, so the old and the new storage are never held together.
+    std::vector<float>().swap(p_.x.values32);
+    std::vector<double>().swap(p_.x.values);
+    if (p_.x.precision == Precision::float32) p_.x.values32.resize(values);
+    else p_.x.values.resize(values);
+  }
+
+  // Column j of the block, transformed in place; unusable values drop their row (counted once).
+  void read_and_validate(std::size_t j) {
+    io::read_table_rows<double>(file_, table_, table_.require(names_[j], "numeric").where, p_.block,
+                                std::span<double>(column_));
+    for (std::size_t i = 0; i < column_.size(); ++i) {
+      const double raw = column_[i];
+      column_[i] = apply_transform(kinds_[j], raw);
+      if (usable_value(raw, column_[i])) continue;
+      first_bad_.offer(i, j, raw, column_[i]);
+      if (p_.kept[i]) ++dropped_here_;
+      p_.kept[i] = 0;
     }
   }
-  return kept;
-}
 
-void compact(FeatureMatrix& m, const std::vector<std::uint8_t>& kept) {
-  std::size_t out = 0;
-  m.global_rows.clear();
-  for (std::size_t i = 0; i < m.rows; ++i) {
-    if (!kept[i]) continue;
-    if (out != i) std::copy_n(m.row(i), m.dims, m.row(out));
-    m.global_rows.push_back(m.global_begin + i);
-    ++out;
+  // Column j (transformed) -> kept rows, scaling fitted on them (or the fixed one), standardized
+  // and stored into the k-means storage. Collective when fitting.
+  void finish(std::size_t j, const FeatureScaling* fixed, bool standardize_values, Precision precision) {
+    std::size_t kept = column_.size();
+    if (!p_.kept.empty() && p_.rows_dropped > 0) {
+      kept = 0;
+      for (std::size_t i = 0; i < column_.size(); ++i)
+        if (p_.kept[i]) column_[kept++] = column_[i];
+    }
+    if (!fixed) fit(j, kept);
+    const double mean = p_.scaling.mean[j], scale = fixed || standardize_values ? p_.scaling.scale[j] : 1.0;
+    const std::size_t d = names_.size();
+    for (std::size_t i = 0; i < kept; ++i) {
+      const double v = (column_[i] - mean) / scale;
+      if (precision == Precision::float32) {
+        if (!(std::abs(v) <= kMaxFloat32KMeansMagnitude)) first_range_.offer(i, j, v, v);
+        p_.x.values32[i * d + j] = static_cast<float>(v);  // round to nearest, as store_as does
+      } else {
+        p_.x.values[i * d + j] = v;
+      }
+    }
   }
-  m.rows = out;
-  m.values.resize(out * m.dims);
-  m.values.shrink_to_fit();
-}
+
+  // fit_scaling's exact sums for feature j alone (each feature's are independent of the others').
+  void fit(std::size_t j, std::size_t kept) {
+    const auto n = static_cast<double>(comm_.sum(static_cast<std::uint64_t>(kept)));
+    if (n == 0) return;  // mean 0, scale 1 (fit_scaling)
+    FeatureMatrix one;
+    one.rows = kept;
+    one.dims = 1;
+    one.values = std::move(column_);  // borrowed, not copied
+    ValueRange range(1);
+    range.add(one);
+    range.reduce(comm_);
+    ExactScalingSums sums(range);
+    sums.add_values(one);
+    p_.scaling.mean[j] = sums.means(comm_, n)[0];
+    sums.add_deviations(one);
+    p_.scaling.scale[j] = sums.scales(comm_, n)[0];
+    column_ = std::move(one.values);
+  }
+
+  const mpi::Communicator& comm_;
+  const io::File& file_;
+  const io::TableInfo& table_;
+  PreparedData& p_;
+  const std::vector<std::string>& names_;
+  const std::vector<TransformKind>& kinds_;
+  std::vector<double> column_;  // one feature of the block, float64
+  std::uint64_t dropped_here_ = 0;
+  First first_bad_, first_range_;
+};
 
 }  // namespace
 
@@ -111,21 +233,9 @@ PreparedData prepare_features(const mpi::Communicator& comm, const io::File& fil
   });
   p.rows_total = table.rows;
   p.block = io::block_for_rank(table.rows, comm.rank(), comm.size());
-  mpi::agree(comm, [&] { p.x = io::read_features(file, table, names, p.block); });
-
-  std::uint64_t dropped_here = 0;
-  mpi::agree(comm, [&] { p.kept = transform_and_validate(p.x, names, kinds, options.nan_policy, dropped_here); });
-  p.rows_dropped = comm.sum(dropped_here);
-  if (p.rows_dropped > 0) {
-    compact(p.x, p.kept);
-  } else {
-    p.kept.clear();
-  }
-  p.scaling = fit_scaling(comm, p.x, names, kinds);
+  ColumnPreparer(comm, file, table, p, names, kinds)
+      .run(options.nan_policy, "use --nan-policy drop to drop such rows", options.precision, nullptr, options.standardize);
   if (!options.standardize) p.mean_variance = center_only(p.scaling);
-  standardize(p.scaling, p.x);
-  mpi::agree(comm, [&] { check_kmeans_range(p.x, names, options.precision); });
-  p.x.store_as(options.precision);  // k-means input; the statistics pass re-reads columns from the file
   return p;
 }
 
@@ -136,22 +246,11 @@ PreparedData prepare_with_scaling(const mpi::Communicator& comm, const io::File&
   p.block = io::block_for_rank(table.rows, comm.rank(), comm.size());
   mpi::agree(comm, [&] {
     for (const auto& name : scaling.names) table.require(name, "feature");
-    p.x = io::read_features(file, table, scaling.names, p.block);
   });
-  std::uint64_t dropped_here = 0;
-  mpi::agree(comm, [&] {
-    p.kept = transform_and_validate(p.x, scaling.names, scaling.kinds, nan_policy, dropped_here,
-                                    "the model's policy: clean the input, or refit with --nan-policy drop");
-  });
-  p.rows_dropped = comm.sum(dropped_here);
-  if (p.rows_dropped > 0) compact(p.x, p.kept);
-  else p.kept.clear();
-  // The given mean and scale, not this table's: the same standardize() as the fit's data went
+  // The given mean and scale, not this table's: the same standardization as the fit's data went
   // through, so a row gets the bits it had in training.
-  p.scaling = scaling;
-  standardize(p.scaling, p.x);
-  mpi::agree(comm, [&] { check_kmeans_range(p.x, scaling.names, precision); });
-  p.x.store_as(precision);
+  ColumnPreparer(comm, file, table, p, scaling.names, scaling.kinds)
+      .run(nan_policy, "the model's policy: clean the input, or refit with --nan-policy drop", precision, &scaling, true);
   return p;
 }
 
