@@ -27,12 +27,28 @@ BGNBD, GAMMA_GAMMA = ("r", "alpha", "a", "b"), ("p", "q", "gamma")
 HESSIAN_EVALUATIONS = {"bgnbd": 8, "gamma_gamma": 6}  # central differences: 2 per parameter
 
 
+PEAKS = {}  # job -> the largest peak resident memory of one rank (MiB), from /usr/bin/time
+
+
 def mpirun(np_, args):
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    cmd = ["mpirun", "--oversubscribe", "-np", str(np_)] + args
+    cmd = ["mpirun", "--oversubscribe", "-np", str(np_)]
+    peaks = None
+    if os.access("/usr/bin/time", os.X_OK):  # each rank appends its peak (KiB) to one file
+        peaks = os.path.join("/tmp", f"bench-clv-peaks-{os.getpid()}")
+        if os.path.exists(peaks):
+            os.remove(peaks)
+        cmd += ["/usr/bin/time", "-a", "-o", peaks, "-f", "%M"]
     t0 = time.time()
-    subprocess.run(cmd, check=True, env=env)
-    return time.time() - t0
+    subprocess.run(cmd + args, check=True, env=env)
+    seconds = time.time() - t0
+    if peaks and os.path.exists(peaks):
+        with open(peaks) as f:
+            kib = [int(line) for line in f if line.strip().isdigit()]
+        os.remove(peaks)
+        if kib:
+            PEAKS[f"{args[1]} on {np_} rank{'s' if np_ > 1 else ''}"] = max(kib) / 1024
+    return seconds
 
 
 def customers_for(custseg, workdir, transactions, seed):
@@ -85,7 +101,8 @@ def table_lines(r):
     one, two, truth = r["fits"]["1"], r["fits"]["2"], r["truth"]
     out = [f"customers {r['customers']:,}, transactions {r['transactions']:,} ({r['merged']:,} same-day purchases "
            f"merged), log {r['log_bytes'] / 2**30:.2f} GiB",
-           f"generate {r['generate_seconds']:.1f} s (2 ranks), ingest {r['ingest_seconds']:.1f} s (2 ranks)", ""]
+           f"generate {r['generate_seconds']:.1f} s (2 ranks), ingest {r['ingest_seconds']:.1f} s (2 ranks)",
+           "peak memory of one rank: " + ", ".join(f"{job} {mib:,.0f} MiB" for job, mib in r.get("peaks", {}).items()), ""]
     out.append("| ranks | clv wall s | BG/NBD fit s | evaluations | ms per evaluation | gamma-gamma fit s | evaluations |")
     out.append("|---|---|---|---|---|---|---|")
     for ranks in ("1", "2"):
@@ -153,6 +170,7 @@ def main():
     if not args.keep:
         for p in (log, table):
             os.remove(p)
+    r["peaks"] = PEAKS
     with open(os.path.join(args.workdir, "bench.json"), "w") as f:
         json.dump(r, f, indent=2)
     print("\n".join(table_lines(r)))

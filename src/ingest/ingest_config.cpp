@@ -110,7 +110,7 @@ bool parse_ingest_config(int argc, char** argv, int rank, IngestConfig& c) {
        "memory)")
       ("memory-limit", po::value(&c.memory_limit)->default_value(c.memory_limit),
        "--transactions: memory per rank for the customers' summaries, e.g. 4G; a log too large for it is read in "
-       "several passes, each keeping a share of the customers (the same table and report); auto = half of this "
+       "several passes, each keeping a share of the customers (the same table and report); auto = a third of this "
        "node's available memory (or its cgroup limit, e.g. Slurm's) over the ranks on the node");
   config::add_privacy_options(desc, c.privacy, "the customer table's customer_id column", false);
   config::add_common_options(desc, c.common);

@@ -23,6 +23,7 @@
 #include "custseg/report/text_reports.hpp"
 #include "custseg/util/available_memory.hpp"
 #include "custseg/util/error.hpp"
+#include "custseg/util/release_memory.hpp"
 #include "custseg/util/rng.hpp"
 
 namespace custseg::ingest {
@@ -37,6 +38,8 @@ struct PackedFeatures {
   CalibrationStatistics calibration;
   std::int32_t frequency, distinct_products, churned, country_length, text_id_length;
 };
+
+std::size_t packed_size(const CustomerFeatures& f) { return sizeof(PackedFeatures) + f.country.size() + f.text_id.size(); }
 
 void pack(std::uint64_t position, const CustomerFeatures& f, std::vector<char>& out) {
   const PackedFeatures p{position, f.id, f.recency_days, f.monetary, f.tenure_days, f.avg_basket, f.return_rate,
@@ -337,11 +340,13 @@ constexpr double kMemoryPerLogByte = 24;
 constexpr std::uint64_t kMaxPasses = 1024;
 
 // Collective: how many passes keep one pass within --memory-limit per rank (the same on every
-// rank). auto: half of the memory available to this node's ranks.
+// rank). auto: a third of the memory available to this node's ranks: the finished features of
+// the passes (about 200 bytes a customer) and their global sort (about twice that, at the end)
+// need the rest (a 100M-line log, 36M customers on 2 ranks: 11 GiB per rank with a half).
 std::uint64_t pass_count(const mpi::Communicator& comm, const IngestConfig& cfg, std::uint64_t log_bytes) {
   const int on_node = comm.ranks_on_node();
   std::uint64_t budget = cfg.memory_limit_bytes;
-  if (budget == 0) budget = available_memory_bytes().value_or(0) / 2 / static_cast<std::uint64_t>(on_node);
+  if (budget == 0) budget = available_memory_bytes().value_or(0) / 3 / static_cast<std::uint64_t>(on_node);
   std::int64_t passes = 1;
   if (budget > 0) {
     const double need = static_cast<double>(log_bytes) / comm.size() * kMemoryPerLogByte;
@@ -460,15 +465,29 @@ SortedRows sort_globally(const mpi::Communicator& comm, std::deque<CustomerFeatu
   }
   out.total = text_ids ? out.text_ids.size() : all.size();
   out.block = io::block_for_rank(out.total, comm.rank(), comm.size());
-  std::vector<std::vector<char>> to_rank(static_cast<std::size_t>(comm.size()));
-  // Popped as packed: the rows' memory goes back while the packed copy grows.
-  for (; !mine.empty(); mine.pop_front()) {
-    const CustomerFeatures& f = mine.front();
-    const auto position = static_cast<std::uint64_t>(
+  // Each row's global position, then the bytes per destination reserved exactly: a growing
+  // buffer would hold up to three times its final size while it reallocates (millions of rows).
+  std::vector<std::uint64_t> positions;
+  positions.reserve(mine.size());
+  std::vector<std::size_t> bytes_to(static_cast<std::size_t>(comm.size()), 0);
+  for (const CustomerFeatures& f : mine) {
+    positions.push_back(static_cast<std::uint64_t>(
         text_ids ? std::lower_bound(out.text_ids.begin(), out.text_ids.end(), f.text_id) - out.text_ids.begin()
-                 : std::lower_bound(all.begin(), all.end(), f.id) - all.begin());
-    pack(position, f, to_rank[static_cast<std::size_t>(owner_of(position, out.total, comm.size()))]);
+                 : std::lower_bound(all.begin(), all.end(), f.id) - all.begin()));
+    bytes_to[static_cast<std::size_t>(owner_of(positions.back(), out.total, comm.size()))] += packed_size(f);
   }
+  std::vector<std::uint64_t>().swap(all);
+  std::vector<std::vector<char>> to_rank(static_cast<std::size_t>(comm.size()));
+  for (std::size_t r = 0; r < to_rank.size(); ++r) to_rank[r].reserve(bytes_to[r]);
+  // Popped as packed, and the freed rows handed back every million: the rows' memory goes back
+  // while the packed copy grows.
+  constexpr std::size_t kRowsBetweenReleases = 1 << 20;
+  for (std::size_t i = 0; !mine.empty(); mine.pop_front(), ++i) {
+    pack(positions[i], mine.front(), to_rank[static_cast<std::size_t>(owner_of(positions[i], out.total, comm.size()))]);
+    if (i % kRowsBetweenReleases == kRowsBetweenReleases - 1) release_free_memory();
+  }
+  release_free_memory();
+  std::vector<std::uint64_t>().swap(positions);
   const mpi::ReceivedBytes got = mpi::alltoallv_bytes(comm, to_rank);
   to_rank = {};
   out.rows = unpack(got.bytes, out.block);
@@ -522,11 +541,13 @@ QualityReport ingest_transactions(const mpi::Communicator& comm, const IngestCon
     Shuffled shuffled = text_ids ? shuffle_by_text_id(comm, std::move(aggregator.text_customers()))
                                  : shuffle_by_customer(comm, std::move(aggregator.customers()));
     finish_pass(std::move(shuffled), as_of_day(report, dates), dates, cfg.dedupe, totals);
+    release_free_memory();  // the pass's summaries, before the next pass or the sort
   }
   const std::vector<std::string> countries = report_totals(comm, totals, cfg.dedupe, report);
   SortedRows sorted = sort_globally(comm, std::move(totals.features), text_ids);
   report.customers = sorted.total;
-  log.info("  " + std::to_string(report.customers) + " customers after shuffle and merge (" +
+  log.info("  " + std::to_string(report.customers) + " customers after " +
+           (passes > 1 ? std::to_string(passes) + " passes of parse, shuffle and merge (" : "shuffle and merge (") +
            std::to_string(clock.seconds()) + " s)");
 
   // --- the report, then --strict, then the table ---

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 namespace custseg {
@@ -28,17 +27,28 @@ std::optional<std::uint64_t> read_number(const std::string& path) {
   return std::nullopt;
 }
 
-// The room under this process's cgroup v2 limit ("0::/path" in /proc/self/cgroup).
+// The room under a limit file and a usage file of one cgroup directory.
+std::optional<std::uint64_t> room(const std::string& limit_file, const std::string& usage_file) {
+  const auto limit = read_number(limit_file);
+  if (!limit) return std::nullopt;
+  return *limit - std::min(*limit, read_number(usage_file).value_or(0));
+}
+
+// The room under this process's cgroup memory limit: v2 ("0::/path" in /proc/self/cgroup,
+// memory.max) or v1 ("N:memory:/path", memory.limit_in_bytes; unlimited is a huge number).
 std::optional<std::uint64_t> cgroup_room() {
   std::ifstream in("/proc/self/cgroup");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("0::", 0) != 0) continue;
-    const std::string dir = "/sys/fs/cgroup" + line.substr(3);
-    const auto limit = read_number(dir + "/memory.max");
-    const auto used = read_number(dir + "/memory.current");
-    if (!limit) return std::nullopt;
-    return *limit - std::min(*limit, used.value_or(0));
+    if (line.rfind("0::", 0) == 0) {
+      const std::string dir = "/sys/fs/cgroup" + line.substr(3);
+      return room(dir + "/memory.max", dir + "/memory.current");
+    }
+    const auto v1 = line.find(":memory:");
+    if (v1 != std::string::npos) {
+      const std::string dir = "/sys/fs/cgroup/memory" + line.substr(v1 + 8);
+      return room(dir + "/memory.limit_in_bytes", dir + "/memory.usage_in_bytes");
+    }
   }
   return std::nullopt;
 }
