@@ -46,8 +46,9 @@ ReceivedBytes alltoallv_bytes(const Communicator& comm, const std::vector<std::v
     for (std::size_t r = 0; r < size; ++r) {
       const std::uint64_t n = send_total[r] > from ? std::min(cap, send_total[r] - from) : 0;
       send_counts[r] = checked_count(n, "MPI_Alltoallv");
-      send.insert(send.end(), to_rank[r].begin() + static_cast<std::ptrdiff_t>(from),
-                  to_rank[r].begin() + static_cast<std::ptrdiff_t>(from + n));
+      if (n > 0)  // (a pair already done must not form an iterator past its end)
+        send.insert(send.end(), to_rank[r].begin() + static_cast<std::ptrdiff_t>(from),
+                    to_rank[r].begin() + static_cast<std::ptrdiff_t>(from + n));
       const std::uint64_t m = recv_total[r] > from ? std::min(cap, recv_total[r] - from) : 0;
       recv_counts[r] = checked_count(m, "MPI_Alltoallv");
     }
@@ -60,8 +61,9 @@ ReceivedBytes alltoallv_bytes(const Communicator& comm, const std::vector<std::v
                         comm.raw()),
           "MPI_Alltoallv");
     for (std::size_t r = 0; r < size; ++r)
-      std::memcpy(out.bytes.data() + out.offsets[r] + from, recv.data() + recv_displs[r],
-                  static_cast<std::size_t>(recv_counts[r]));
+      if (recv_counts[r] > 0)  // an empty vector's data() may be null, even for 0 bytes (UBSan)
+        std::memcpy(out.bytes.data() + out.offsets[r] + from, recv.data() + recv_displs[r],
+                    static_cast<std::size_t>(recv_counts[r]));
   }
   return out;
 }
